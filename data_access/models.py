@@ -1,0 +1,337 @@
+"""The database model. Alembic migrations in ``migrations/`` own the schema;
+this module describes it to SQLAlchemy and must match the latest migration
+(``tests/test_migrations.py`` checks that).
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Text,
+    func,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from data_access.money import Money
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class LineStatus(enum.StrEnum):
+    """The one fidelity status every invoice line gets (see DOMAIN.md)."""
+
+    ON_CONTRACT = "on"
+    OFF_CONTRACT = "off"
+    NO_CONTRACT = "no_contract"
+    EXCLUDED = "excluded"
+    UNCLASSIFIED = "unclassified"
+    PENDING = "pending"  # imported, not yet classified; never visible in reports
+
+
+STATUS_VALUES = ", ".join(f"'{status.value}'" for status in LineStatus)
+
+
+class Department(Base):
+    """Förvaltning: the top level of the organisation."""
+
+    __tablename__ = "department"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+    units: Mapped[list[Unit]] = relationship(back_populates="department", lazy="raise")
+
+
+class Unit(Base):
+    """Enhet / ansvar / kostnadsställe: who orders. Invoices carry its code."""
+
+    __tablename__ = "unit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    department_id: Mapped[int] = mapped_column(ForeignKey("department.id"), index=True)
+    kind: Mapped[str | None] = mapped_column(String(40))
+
+    department: Mapped[Department] = relationship(back_populates="units", lazy="raise")
+
+
+class Person(Base):
+    """A named person: a unit's contact, a contract manager or a procurer.
+
+    Personal data: shown only to those who need it.
+    """
+
+    __tablename__ = "person"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    phone: Mapped[str | None] = mapped_column(String(50))
+
+
+class UnitContact(Base):
+    """A person's role at a unit (enhetschef, kostchef, beställare, ...)."""
+
+    __tablename__ = "unit_contact"
+
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    role: Mapped[str] = mapped_column(String(100))
+
+
+class Supplier(Base):
+    """Leverantör. The org number (10 digits, no dash, check digit valid) is
+    the matching key; a supplier known only by name has none and is flagged
+    for review."""
+
+    __tablename__ = "supplier"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_number: Mapped[str | None] = mapped_column(String(10), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    needs_review: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+
+
+class Category(Base):
+    """Avtalsområde / inköpskategori: what is bought."""
+
+    __tablename__ = "category"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    influenceable: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+
+
+class Account(Base):
+    """Konto: a cost account, mapped to a category. Not influenceable accounts
+    (salaries, rent, internal charges ...) put their lines out of scope."""
+
+    __tablename__ = "account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("category.id"), index=True)
+    influenceable: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+
+
+class Contract(Base):
+    """Avtal / ramavtal for one category, valid from-to (both days included)."""
+
+    __tablename__ = "contract"
+    __table_args__ = (CheckConstraint("valid_from <= valid_to", name="valid_period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    category_id: Mapped[int] = mapped_column(ForeignKey("category.id"), index=True)
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_to: Mapped[date] = mapped_column(Date)
+    manager_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    procurer_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    bid_count: Mapped[int | None] = mapped_column(SmallInteger)
+    purchasing_body: Mapped[str | None] = mapped_column(String(100))  # Adda, SIC, or None: own tender
+
+
+class ContractSupplier(Base):
+    """The suppliers on a contract (one or more)."""
+
+    __tablename__ = "contract_supplier"
+
+    contract_id: Mapped[int] = mapped_column(
+        ForeignKey("contract.id", ondelete="CASCADE"), primary_key=True
+    )
+    supplier_id: Mapped[int] = mapped_column(ForeignKey("supplier.id"), primary_key=True, index=True)
+
+
+class ImportBatch(Base):
+    """One imported file; every invoice line remembers the batch it came from."""
+
+    __tablename__ = "import_batch"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    source_name: Mapped[str] = mapped_column(String(300))
+    imported_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+    row_count: Mapped[int] = mapped_column(Integer, default=0)
+    total_amount: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
+
+
+class InvoiceLine(Base):
+    """Fakturarad: the spend data. ``status`` and ``contract_id`` are owned by
+    the fidelity engine; ``supplier_contracted`` says whether the supplier
+    held any valid contract on the invoice date (for supplier fidelity)."""
+
+    __tablename__ = "invoice_line"
+    __table_args__ = (
+        CheckConstraint(f"status IN ({STATUS_VALUES})", name="status_known"),
+        Index("ix_invoice_line_invoice_date", "invoice_date"),
+        Index("ix_invoice_line_status_date", "status", "invoice_date"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    batch_id: Mapped[int | None] = mapped_column(
+        ForeignKey("import_batch.id", ondelete="CASCADE"), index=True
+    )
+    invoice_date: Mapped[date] = mapped_column(Date)
+    invoice_number: Mapped[str | None] = mapped_column(String(64))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
+    supplier_id: Mapped[int] = mapped_column(ForeignKey("supplier.id"), index=True)
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"), index=True)
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("category.id"), index=True)
+    amount: Mapped[Decimal] = mapped_column(Money)
+    status: Mapped[str] = mapped_column(
+        String(16), default=LineStatus.PENDING.value, server_default=LineStatus.PENDING.value
+    )
+    contract_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contract.id", ondelete="SET NULL"), index=True
+    )
+    supplier_contracted: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+
+
+class FidelityMonthly(Base):
+    """Summary of classified lines per month and slice, rebuilt by the engine.
+
+    Dashboards read this instead of millions of invoice lines; a partial
+    month at the edge of a date filter is read from the lines themselves.
+    """
+
+    __tablename__ = "fidelity_monthly"
+    __table_args__ = (
+        Index("ix_fidelity_monthly_month", "month"),
+        Index("ix_fidelity_monthly_department", "department_id", "month"),
+        Index("ix_fidelity_monthly_category", "category_id", "month"),
+        Index("ix_fidelity_monthly_supplier", "supplier_id", "month"),
+        Index("ix_fidelity_monthly_unit", "unit_id", "month"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    month: Mapped[date] = mapped_column(Date)  # first day of the month
+    department_id: Mapped[int | None] = mapped_column(Integer)
+    unit_id: Mapped[int | None] = mapped_column(Integer)
+    supplier_id: Mapped[int] = mapped_column(Integer)
+    category_id: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))
+    supplier_contracted: Mapped[bool] = mapped_column(Boolean)
+    amount: Mapped[Decimal] = mapped_column(Money)
+    line_count: Mapped[int] = mapped_column(Integer)
+
+
+class Need(Base):
+    """Behov: what a unit asks of the procurement unit, in its own words."""
+
+    __tablename__ = "need"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)  # unguessable receipt key
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
+    contract_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contract.id", ondelete="SET NULL"), index=True
+    )
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("category.id"), index=True)
+    need_type: Mapped[str] = mapped_column(String(40))
+    text: Mapped[str] = mapped_column(Text)
+    submitter_name: Mapped[str | None] = mapped_column(String(200))
+    submitter_email: Mapped[str | None] = mapped_column(String(254))
+    status: Mapped[str] = mapped_column(String(40), default="new", server_default="new")
+    answer: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+
+
+class Feedback(Base):
+    """How a contract works for a unit: ratings 1-5 and free text."""
+
+    __tablename__ = "feedback"
+    __table_args__ = (
+        CheckConstraint("supplier_rating BETWEEN 1 AND 5", name="supplier_rating_range"),
+        CheckConstraint("procurement_rating BETWEEN 1 AND 5", name="procurement_rating_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    need_id: Mapped[int | None] = mapped_column(ForeignKey("need.id", ondelete="CASCADE"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
+    contract_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contract.id", ondelete="SET NULL"), index=True
+    )
+    supplier_rating: Mapped[int | None] = mapped_column(SmallInteger)
+    procurement_rating: Mapped[int | None] = mapped_column(SmallInteger)
+    knows_contract_manager: Mapped[bool | None] = mapped_column(Boolean)
+    good_text: Mapped[str | None] = mapped_column(Text)
+    less_good_text: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+
+
+class Visit(Base):
+    """Besök och samtal: a procurer's contact with a unit."""
+
+    __tablename__ = "visit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_date: Mapped[date] = mapped_column(Date)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    contract_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contract.id", ondelete="SET NULL"), index=True
+    )
+    participants: Mapped[str | None] = mapped_column(Text)
+    notes: Mapped[str | None] = mapped_column(Text)
+    follow_up_date: Mapped[date | None] = mapped_column(Date)
+
+
+class AppSetting(Base):
+    """Small key-value settings: data version, demo flag, direct-award limit."""
+
+    __tablename__ = "app_setting"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(500))
+
+
+__all__ = [
+    "Account",
+    "AppSetting",
+    "Base",
+    "Category",
+    "Contract",
+    "ContractSupplier",
+    "Department",
+    "Feedback",
+    "FidelityMonthly",
+    "ImportBatch",
+    "InvoiceLine",
+    "LineStatus",
+    "Need",
+    "Person",
+    "Supplier",
+    "Unit",
+    "UnitContact",
+    "Visit",
+]

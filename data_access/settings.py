@@ -1,0 +1,47 @@
+"""App-wide settings kept in the database (table ``app_setting``).
+
+The data version is a random token replaced by every write that changes
+figures; the UI keys its caches on it so an import shows at once.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from data_access.models import AppSetting
+
+DATA_VERSION = "data_version"
+DEMO_DATA = "demo_data"
+
+
+def get_setting(session: Session, key: str, default: str | None = None) -> str | None:
+    value = session.scalar(select(AppSetting.value).where(AppSetting.key == key))
+    return default if value is None else value
+
+
+def set_setting(session: Session, key: str, value: str) -> None:
+    setting = session.get(AppSetting, key)
+    if setting is None:
+        session.add(AppSetting(key=key, value=value))
+    else:
+        setting.value = value
+    session.flush()
+
+
+def bump_data_version(session: Session) -> str:
+    """Mark all cached figures stale. A token, not a counter, so that a
+    database emptied and refilled never repeats an old version."""
+    version = uuid.uuid4().hex
+    set_setting(session, DATA_VERSION, version)
+    return version
+
+
+def data_version(session: Session) -> str:
+    return get_setting(session, DATA_VERSION, "") or ""
+
+
+def is_demo_data(session: Session) -> bool:
+    return get_setting(session, DEMO_DATA) == "1"
