@@ -70,6 +70,8 @@ def _supplier_on(contract_alias=contract) -> ColumnElement[bool]:
             contract_supplier.c.contract_id == contract_alias.c.id,
             contract_supplier.c.supplier_id == line.c.supplier_id,
         )
+        # Correlate two levels up too: the line lives in the outer UPDATE.
+        .correlate_except(contract_supplier)
     )
 
 
@@ -144,9 +146,7 @@ def classify_lines(
             select(literal(1)).where(account.c.id == line.c.account_id, account.c.influenceable == false())
         ),
         exists(
-            select(literal(1)).where(
-                category.c.id == line.c.category_id, category.c.influenceable == false()
-            )
+            select(literal(1)).where(category.c.id == line.c.category_id, category.c.influenceable == false())
         ),
     )
     in_category = contract.c.category_id == line.c.category_id

@@ -166,9 +166,7 @@ class ContractSupplier(Base):
 
     __tablename__ = "contract_supplier"
 
-    contract_id: Mapped[int] = mapped_column(
-        ForeignKey("contract.id", ondelete="CASCADE"), primary_key=True
-    )
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contract.id", ondelete="CASCADE"), primary_key=True)
     supplier_id: Mapped[int] = mapped_column(ForeignKey("supplier.id"), primary_key=True, index=True)
 
 

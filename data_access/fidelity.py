@@ -1,0 +1,317 @@
+"""Fidelity figures over any slice: aggregated in SQL, never in pandas.
+
+Whole months come from the ``fidelity_monthly`` summary; the days of a
+partial month at either end of a date range come from the invoice lines
+themselves, so any ``date_from``/``date_to`` is exact and still fast.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    and_,
+    cast,
+    extract,
+    func,
+    literal,
+    select,
+    union_all,
+)
+from sqlalchemy.orm import Session
+
+from data_access.classification import line, summary
+from data_access.models import Category, Department, LineStatus, Supplier, Unit
+from data_access.sql import month_of
+
+department_table = Department.__table__
+unit_table = Unit.__table__
+category_table = Category.__table__
+supplier_table = Supplier.__table__
+
+IN_SCOPE = (
+    LineStatus.ON_CONTRACT,
+    LineStatus.OFF_CONTRACT,
+    LineStatus.NO_CONTRACT,
+    LineStatus.UNCLASSIFIED,
+)
+MISSING_KEY = "(none)"
+
+
+class Dimension(enum.StrEnum):
+    """What a fidelity report is broken down by."""
+
+    YEAR = "year"
+    MONTH = "month"
+    DEPARTMENT = "department"
+    UNIT = "unit"
+    CATEGORY = "category"
+    SUPPLIER = "supplier"
+
+
+@dataclass(frozen=True)
+class SpendFilter:
+    """A slice of the spend. Empty tuples mean "all"; dates are inclusive."""
+
+    date_from: date | None = None
+    date_to: date | None = None
+    department_ids: tuple[int, ...] = ()
+    unit_ids: tuple[int, ...] = ()
+    category_ids: tuple[int, ...] = ()
+    supplier_ids: tuple[int, ...] = ()
+
+
+def _ratio(numerator: Decimal, denominator: Decimal) -> Decimal | None:
+    if denominator == 0:
+        return None
+    return numerator * 100 / denominator
+
+
+@dataclass(frozen=True)
+class FidelityFigures:
+    """Amounts and line counts per status, and the ratios derived from them."""
+
+    amounts: dict[LineStatus, Decimal] = field(default_factory=dict)
+    line_counts: dict[LineStatus, int] = field(default_factory=dict)
+    supplier_contracted_amount: Decimal = Decimal("0.00")
+
+    def amount(self, status: LineStatus) -> Decimal:
+        return self.amounts.get(status, Decimal("0.00"))
+
+    def count(self, status: LineStatus) -> int:
+        return self.line_counts.get(status, 0)
+
+    @property
+    def on_amount(self) -> Decimal:
+        return self.amount(LineStatus.ON_CONTRACT)
+
+    @property
+    def off_amount(self) -> Decimal:
+        return self.amount(LineStatus.OFF_CONTRACT)
+
+    @property
+    def no_contract_amount(self) -> Decimal:
+        return self.amount(LineStatus.NO_CONTRACT)
+
+    @property
+    def in_scope_amount(self) -> Decimal:
+        return sum((self.amount(status) for status in IN_SCOPE), Decimal("0.00"))
+
+    @property
+    def total_amount(self) -> Decimal:
+        return sum(self.amounts.values(), Decimal("0.00"))
+
+    @property
+    def fidelity_pct(self) -> Decimal | None:
+        """Avtalstrohet by amount: on / (on + off)."""
+        return _ratio(self.on_amount, self.on_amount + self.off_amount)
+
+    @property
+    def fidelity_by_count_pct(self) -> Decimal | None:
+        """Avtalstrohet by line count: the same ratio over invoice lines."""
+        on, off = self.count(LineStatus.ON_CONTRACT), self.count(LineStatus.OFF_CONTRACT)
+        return _ratio(Decimal(on), Decimal(on + off))
+
+    @property
+    def coverage_pct(self) -> Decimal | None:
+        """Avtalstäckning: (on + off) / (on + off + no contract)."""
+        covered = self.on_amount + self.off_amount
+        return _ratio(covered, covered + self.no_contract_amount)
+
+    @property
+    def supplier_fidelity_pct(self) -> Decimal | None:
+        """Leverantörstrohet: in-scope spend with suppliers holding any valid contract."""
+        return _ratio(self.supplier_contracted_amount, self.in_scope_amount)
+
+
+@dataclass(frozen=True)
+class FidelityRow:
+    """One key of a breakdown: ``key`` is the stable code, ``label`` the name people read."""
+
+    key: str
+    label: str
+    figures: FidelityFigures
+
+
+def _facts(spend_filter: SpendFilter) -> Select[Any]:
+    """Union of summary rows (whole months) and line rows (partial months)."""
+    start, end = spend_filter.date_from, spend_filter.date_to
+    columns = ("department_id", "unit_id", "supplier_id", "category_id", "status", "supplier_contracted")
+
+    def dimension_filters(table) -> list[ColumnElement[bool]]:
+        conditions: list[ColumnElement[bool]] = []
+        for ids, column in (
+            (spend_filter.department_ids, "department_id"),
+            (spend_filter.unit_ids, "unit_id"),
+            (spend_filter.category_ids, "category_id"),
+            (spend_filter.supplier_ids, "supplier_id"),
+        ):
+            if ids:
+                conditions.append(table.c[column].in_(ids))
+        return conditions
+
+    # Whole months inside [start, end] from the summary.
+    first_whole = _first_whole_month(start)
+    after_last_whole = _month_after_last_whole(end)
+    summary_part = select(
+        summary.c.month.label("month"),
+        *(summary.c[name] for name in columns),
+        summary.c.amount.label("amount"),
+        summary.c.line_count.label("line_count"),
+    ).where(*dimension_filters(summary))
+    if first_whole is not None:
+        summary_part = summary_part.where(summary.c.month >= first_whole)
+    if after_last_whole is not None:
+        summary_part = summary_part.where(summary.c.month < after_last_whole)
+    parts = [summary_part]
+
+    # Leftover days at the edges, straight from the invoice lines.
+    edges: list[ColumnElement[bool]] = []
+    if start is not None and first_whole is not None and start < first_whole:
+        edges.append(and_(line.c.invoice_date >= start, line.c.invoice_date < first_whole))
+    if end is not None and after_last_whole is not None:
+        lower = max(after_last_whole, start) if start else after_last_whole
+        edges.append(and_(line.c.invoice_date >= lower, line.c.invoice_date <= end))
+    if (
+        start is not None
+        and end is not None
+        and first_whole is not None
+        and after_last_whole is not None
+        and first_whole >= after_last_whole
+    ):
+        # The range has no whole month: read it all from the lines.
+        parts = []
+        edges = [and_(line.c.invoice_date >= start, line.c.invoice_date <= end)]
+    for edge in edges:
+        parts.append(
+            select(
+                month_of(line.c.invoice_date).label("month"),
+                *(line.c[name] for name in columns),
+                line.c.amount.label("amount"),
+                literal(1).label("line_count"),
+            ).where(edge, line.c.status != LineStatus.PENDING.value, *dimension_filters(line))
+        )
+    return parts[0] if len(parts) == 1 else union_all(*parts)
+
+
+def _first_whole_month(start: date | None) -> date | None:
+    if start is None:
+        return None
+    if start.day == 1:
+        return start
+    return date(start.year + start.month // 12, start.month % 12 + 1, 1)
+
+
+def _month_after_last_whole(end: date | None) -> date | None:
+    """The first month that is not wholly inside the range ending on ``end``."""
+    if end is None:
+        return None
+    if (end + timedelta(days=1)).day == 1:
+        return end + timedelta(days=1)
+    return end.replace(day=1)
+
+
+def _key_columns(
+    dimension: Dimension | None, facts: Any
+) -> tuple[list[Any], ColumnElement[Any], ColumnElement[Any], list[Any]]:
+    """SQL for the key, the label, the group-by list and the outer joins."""
+    if dimension is None:
+        return [], literal("ALL"), literal("ALL"), []
+    if dimension is Dimension.YEAR:
+        year = cast(extract("year", facts.c.month), String)
+        return [year], year, year, []
+    if dimension is Dimension.MONTH:
+        return [facts.c.month], facts.c.month, facts.c.month, []
+    table, fact_column, key, label = {
+        Dimension.DEPARTMENT: (
+            department_table,
+            "department_id",
+            department_table.c.code,
+            department_table.c.name,
+        ),
+        Dimension.UNIT: (unit_table, "unit_id", unit_table.c.code, unit_table.c.name),
+        Dimension.CATEGORY: (category_table, "category_id", category_table.c.name, category_table.c.name),
+        Dimension.SUPPLIER: (
+            supplier_table,
+            "supplier_id",
+            func.coalesce(supplier_table.c.org_number, supplier_table.c.name),
+            supplier_table.c.name,
+        ),
+    }[dimension]
+    join = (table, table.c.id == facts.c[fact_column])
+    return [facts.c[fact_column], key, label], key, label, [join]
+
+
+def fidelity_breakdown(
+    session: Session, dimension: Dimension | None, spend_filter: SpendFilter = SpendFilter()
+) -> list[FidelityRow]:
+    """Fidelity figures per key of ``dimension`` (one ``ALL`` row when None), sorted by key."""
+    facts = _facts(spend_filter).subquery("facts")
+    group_by, key, label, joins = _key_columns(dimension, facts)
+    from_clause = facts
+    for table, on in joins:
+        from_clause = from_clause.outerjoin(table, on)
+    query = (
+        select(
+            key.label("key"),
+            label.label("label"),
+            facts.c.status,
+            facts.c.supplier_contracted,
+            func.sum(facts.c.amount).label("amount"),
+            func.sum(facts.c.line_count).label("line_count"),
+        )
+        .select_from(from_clause)
+        .group_by(*group_by, facts.c.status, facts.c.supplier_contracted)
+    )
+    zero = Decimal("0.00")
+    collected: dict[str, dict[str, Any]] = {}
+    for row in session.execute(query):
+        row_key = _format_key(dimension, row.key)
+        entry = collected.setdefault(
+            row_key,
+            {"label": _format_key(dimension, row.label), "amounts": {}, "counts": {}, "contracted": zero},
+        )
+        status = LineStatus(row.status)
+        amount = row.amount if row.amount is not None else zero  # Money: already Decimal kronor
+        entry["amounts"][status] = entry["amounts"].get(status, zero) + amount
+        entry["counts"][status] = entry["counts"].get(status, 0) + int(row.line_count or 0)
+        if row.supplier_contracted and status in IN_SCOPE:
+            entry["contracted"] += amount
+    rows = [
+        FidelityRow(
+            key=row_key,
+            label=entry["label"],
+            figures=FidelityFigures(
+                amounts=entry["amounts"],
+                line_counts=entry["counts"],
+                supplier_contracted_amount=entry["contracted"],
+            ),
+        )
+        for row_key, entry in collected.items()
+    ]
+    return sorted(rows, key=lambda row: row.key)
+
+
+def fidelity_total(session: Session, spend_filter: SpendFilter = SpendFilter()) -> FidelityFigures:
+    """The figures for the whole slice."""
+    rows = fidelity_breakdown(session, None, spend_filter)
+    return rows[0].figures if rows else FidelityFigures()
+
+
+def _format_key(dimension: Dimension | None, value: Any) -> str:
+    if value is None:
+        return MISSING_KEY
+    if dimension is Dimension.MONTH:
+        if isinstance(value, str):  # SQLite returns the date() text
+            return value[:7]
+        return value.strftime("%Y-%m")
+    if dimension is Dimension.SUPPLIER and isinstance(value, str) and len(value) == 10 and value.isdigit():
+        return f"{value[:6]}-{value[6:]}"
+    return str(value)

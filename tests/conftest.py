@@ -1,0 +1,82 @@
+"""Shared fixtures: every database test runs on SQLite and on PostgreSQL.
+
+PostgreSQL needs ``TEST_DATABASE_URL`` (a server where we may create
+databases); each run creates a fresh database and drops it afterwards.
+Without it the PostgreSQL variants are skipped with that reason shown.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import Engine, create_engine, delete, text
+from sqlalchemy.engine import make_url
+
+from data_access.db import engine_for
+from data_access.migrate import upgrade_database
+from data_access.models import Base
+
+# Never let a test touch the developer's demo database.
+os.environ.setdefault("DATABASE_URL", "sqlite:///:memory:")
+
+PG_SKIP_REASON = (
+    "PostgreSQL tests need TEST_DATABASE_URL, e.g. "
+    "TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+
+
+@pytest.fixture(scope="session")
+def sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def postgresql_url() -> Iterator[str]:
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        pytest.skip(PG_SKIP_REASON)
+    yield from fresh_postgres_database(base)
+
+
+def fresh_postgres_database(base_url: str) -> Iterator[str]:
+    """Create a throwaway database on the server of ``base_url``; drop it after."""
+    name = f"avtalsfokus_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(base_url).set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        engine_for(url).dispose()
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def migrated_url(request: pytest.FixtureRequest) -> str:
+    """A database upgraded to the latest migration, once per backend."""
+    url = request.getfixturevalue(f"{request.param}_url")
+    upgrade_database(engine_for(url))
+    return url
+
+
+def wipe(engine: Engine) -> None:
+    """Empty every table, children first, keeping the schema."""
+    with engine.begin() as connection:
+        for table in reversed(Base.metadata.sorted_tables):
+            connection.execute(delete(table))
+
+
+@pytest.fixture
+def engine(migrated_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
+    """An empty migrated database, also made the configured one (DATABASE_URL)."""
+    monkeypatch.setenv("DATABASE_URL", migrated_url)
+    engine = engine_for(migrated_url)
+    wipe(engine)
+    yield engine
+    wipe(engine)
