@@ -23,6 +23,7 @@ from datetime import date
 
 from sqlalchemy import (
     ColumnElement,
+    Table,
     and_,
     case,
     delete,
@@ -43,9 +44,11 @@ from data_access.models import (
     Category,
     Contract,
     ContractSupplier,
-    FidelityMonthly,
     InvoiceLine,
     LineStatus,
+    SummaryByDepartment,
+    SummaryBySupplier,
+    SummaryByUnit,
 )
 from data_access.settings import bump_data_version
 from data_access.sql import month_of
@@ -55,7 +58,13 @@ contract = Contract.__table__
 contract_supplier = ContractSupplier.__table__
 account = Account.__table__
 category = Category.__table__
-summary = FidelityMonthly.__table__
+SUMMARY_TABLES: tuple[Table, ...] = (
+    SummaryByDepartment.__table__,
+    SummaryByUnit.__table__,
+    SummaryBySupplier.__table__,
+)
+# Every column a summary may group by, besides the month.
+SUMMARY_KEYS = ("department_id", "unit_id", "supplier_id", "category_id", "status", "supplier_contracted")
 
 
 def _valid_on_invoice_date() -> ColumnElement[bool]:
@@ -72,6 +81,16 @@ def _supplier_on(contract_alias=contract) -> ColumnElement[bool]:
         )
         # Correlate two levels up too: the line lives in the outer UPDATE.
         .correlate_except(contract_supplier)
+    )
+
+
+def _contracts_of_supplier(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
+    """Valid contracts listing the line's supplier, found through the supplier
+    index first: a supplier is on few contracts, a date range matches many."""
+    return exists(
+        select(literal(1))
+        .select_from(contract_supplier.join(contract, contract.c.id == contract_supplier.c.contract_id))
+        .where(contract_supplier.c.supplier_id == line.c.supplier_id, _valid_on_invoice_date(), *conditions)
     )
 
 
@@ -130,15 +149,14 @@ def classify_lines(
     conditions = _line_filter(line_ids, batch_id, category_ids, supplier_ids, account_ids)
 
     # 1. The category follows the account's mapping, so remapping an account
-    #    moves its lines.
+    #    moves its lines. Only rows whose category changes are written.
+    account_category = (
+        select(account.c.category_id).where(account.c.id == line.c.account_id).scalar_subquery()
+    )
     session.execute(
         update(line)
-        .where(*conditions)
-        .values(
-            category_id=select(account.c.category_id)
-            .where(account.c.id == line.c.account_id)
-            .scalar_subquery()
-        )
+        .where(*conditions, line.c.category_id.is_distinct_from(account_category))
+        .values(category_id=account_category)
     )
 
     not_influenceable = or_(
@@ -151,106 +169,77 @@ def classify_lines(
     )
     in_category = contract.c.category_id == line.c.category_id
     covered = exists(select(literal(1)).select_from(contract).where(_valid_on_invoice_date(), in_category))
-    on_in_category = exists(
-        select(literal(1)).select_from(contract).where(_valid_on_invoice_date(), in_category, _supplier_on())
-    )
-    supplier_contracted = exists(
-        select(literal(1)).select_from(contract).where(_valid_on_invoice_date(), _supplier_on())
-    )
+    on_in_category = _contracts_of_supplier(in_category)
+    supplier_contracted = _contracts_of_supplier()
     has_category = line.c.category_id.is_not(None)
 
-    # 2. Status and supplier flag in one pass.
+    # 2. Status, the contract behind it (the matched one when on contract, the
+    #    one that could have been used when off) and the supplier flag, in one
+    #    pass so that every row is written once.
+    decisions = (
+        (not_influenceable, LineStatus.EXCLUDED, None),
+        (
+            and_(has_category, on_in_category),
+            LineStatus.ON_CONTRACT,
+            _first_contract(in_category, _supplier_on()),
+        ),
+        (and_(has_category, covered), LineStatus.OFF_CONTRACT, _first_contract(in_category)),
+        (has_category, LineStatus.NO_CONTRACT, None),
+        (supplier_contracted, LineStatus.ON_CONTRACT, _first_contract(_supplier_on())),
+    )
     session.execute(
         update(line)
         .where(*conditions)
         .values(
             supplier_contracted=case((supplier_contracted, true()), else_=false()),
             status=case(
-                (not_influenceable, LineStatus.EXCLUDED.value),
-                (and_(has_category, on_in_category), LineStatus.ON_CONTRACT.value),
-                (and_(has_category, covered), LineStatus.OFF_CONTRACT.value),
-                (has_category, LineStatus.NO_CONTRACT.value),
-                (supplier_contracted, LineStatus.ON_CONTRACT.value),
+                *((condition, status.value) for condition, status, _ in decisions),
                 else_=LineStatus.UNCLASSIFIED.value,
             ),
-        )
-    )
-
-    # 3. The contract behind the status: the matched one when on contract, the
-    #    one that could have been used when off contract.
-    session.execute(
-        update(line)
-        .where(*conditions)
-        .values(
-            contract_id=case(
-                (
-                    and_(line.c.status == LineStatus.ON_CONTRACT.value, has_category),
-                    _first_contract(in_category, _supplier_on()),
-                ),
-                (line.c.status == LineStatus.ON_CONTRACT.value, _first_contract(_supplier_on())),
-                (line.c.status == LineStatus.OFF_CONTRACT.value, _first_contract(in_category)),
-                else_=None,
-            )
+            contract_id=case(*((condition, chosen) for condition, _, chosen in decisions), else_=None),
         )
     )
 
     months = None if not conditions else _months_of(session, conditions)
-    refresh_summary(session, months=months)
+    refresh_summaries(session, months=months)
 
 
 def _months_of(session: Session, conditions: list[ColumnElement[bool]]) -> list[date]:
     return list(session.scalars(select(month_of(line.c.invoice_date)).where(*conditions).distinct()))
 
 
-def refresh_summary(session: Session, *, months: list[date] | None = None) -> None:
-    """Rebuild the monthly summary (all of it, or the given months)."""
+def refresh_summaries(session: Session, *, months: list[date] | None = None) -> None:
+    """Rebuild every summary (all months, or the given ones) from the lines."""
+    if months is not None and not months:
+        return
+    for table in SUMMARY_TABLES:
+        _rebuild(session, table, months)
+    bump_data_version(session)
+
+
+def _rebuild(session: Session, table: Table, months: list[date] | None) -> None:
     month = month_of(line.c.invoice_date)
-    delete_stmt = delete(summary)
+    keys = [name for name in SUMMARY_KEYS if name in table.c]
     source = select(
         month.label("month"),
-        line.c.department_id,
-        line.c.unit_id,
-        line.c.supplier_id,
-        line.c.category_id,
-        line.c.status,
-        line.c.supplier_contracted,
+        *(line.c[name] for name in keys),
         func.sum(line.c.amount).label("amount"),
         func.count().label("line_count"),
     ).where(line.c.status != LineStatus.PENDING.value)
+    delete_stmt = delete(table)
     if months is not None:
-        if not months:
-            return
-        delete_stmt = delete_stmt.where(summary.c.month.in_(months))
-        first, last = min(months), max(months)
-        source = source.where(line.c.invoice_date >= first, line.c.invoice_date < _next_month(last))
-        source = source.where(month.in_(months))
-    source = source.group_by(
-        month,
-        line.c.department_id,
-        line.c.unit_id,
-        line.c.supplier_id,
-        line.c.category_id,
-        line.c.status,
-        line.c.supplier_contracted,
-    )
+        delete_stmt = delete_stmt.where(table.c.month.in_(months))
+        source = source.where(
+            line.c.invoice_date >= min(months),
+            line.c.invoice_date < _next_month(max(months)),
+            month.in_(months),
+        )
     session.execute(delete_stmt)
     session.execute(
-        insert(summary).from_select(
-            [
-                "month",
-                "department_id",
-                "unit_id",
-                "supplier_id",
-                "category_id",
-                "status",
-                "supplier_contracted",
-                "amount",
-                "line_count",
-            ],
-            source,
+        insert(table).from_select(
+            ["month", *keys, "amount", "line_count"], source.group_by(month, *(line.c[name] for name in keys))
         )
     )
-    bump_data_version(session)
 
 
 def _next_month(day: date) -> date:

@@ -1,8 +1,9 @@
 """Fidelity figures over any slice: aggregated in SQL, never in pandas.
 
-Whole months come from the ``fidelity_monthly`` summary; the days of a
-partial month at either end of a date range come from the invoice lines
-themselves, so any ``date_from``/``date_to`` is exact and still fast.
+Whole months come from the smallest summary table that has the columns a
+query needs; the days of a partial month at either end of a date range come
+from the invoice lines themselves, so any ``date_from``/``date_to`` is exact
+and still fast.
 """
 
 from __future__ import annotations
@@ -17,17 +18,18 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     String,
-    and_,
+    Table,
     cast,
     extract,
     func,
     literal,
+    null,
     select,
     union_all,
 )
 from sqlalchemy.orm import Session
 
-from data_access.classification import line, summary
+from data_access.classification import SUMMARY_TABLES, line
 from data_access.models import Category, Department, LineStatus, Supplier, Unit
 from data_access.sql import month_of
 
@@ -140,64 +142,84 @@ class FidelityRow:
     figures: FidelityFigures
 
 
-def _facts(spend_filter: SpendFilter) -> Select[Any]:
-    """Union of summary rows (whole months) and line rows (partial months)."""
+_FILTER_COLUMNS = {
+    "department_ids": "department_id",
+    "unit_ids": "unit_id",
+    "category_ids": "category_id",
+    "supplier_ids": "supplier_id",
+}
+FACT_COLUMNS = ("department_id", "unit_id", "supplier_id", "category_id", "status", "supplier_contracted")
+
+
+def _needed_columns(dimension: Dimension | None, spend_filter: SpendFilter) -> set[str]:
+    needed = {column for attribute, column in _FILTER_COLUMNS.items() if getattr(spend_filter, attribute)}
+    if dimension is not None and dimension not in (Dimension.YEAR, Dimension.MONTH):
+        needed.add(f"{dimension.value}_id")
+    return needed
+
+
+def _summary_for(needed: set[str]) -> Table | None:
+    """The smallest summary that has every needed column (None: use the lines).
+
+    SUMMARY_TABLES is ordered from the coarsest grain to the finest.
+    """
+    for table in SUMMARY_TABLES:
+        if needed <= set(table.c.keys()):
+            return table
+    return None
+
+
+def _facts(spend_filter: SpendFilter, needed: set[str]) -> Select[Any]:
+    """Rows with the FACT_COLUMNS, ``month``, ``amount`` and ``line_count``.
+
+    Whole months inside the range come from a summary when one has the needed
+    columns; partial months (and everything, when none has) from the lines.
+    Columns a summary lacks are NULL; they are never grouped on.
+    """
     start, end = spend_filter.date_from, spend_filter.date_to
-    columns = ("department_id", "unit_id", "supplier_id", "category_id", "status", "supplier_contracted")
 
-    def dimension_filters(table) -> list[ColumnElement[bool]]:
-        conditions: list[ColumnElement[bool]] = []
-        for ids, column in (
-            (spend_filter.department_ids, "department_id"),
-            (spend_filter.unit_ids, "unit_id"),
-            (spend_filter.category_ids, "category_id"),
-            (spend_filter.supplier_ids, "supplier_id"),
-        ):
-            if ids:
-                conditions.append(table.c[column].in_(ids))
-        return conditions
+    def dimension_filters(table: Table) -> list[ColumnElement[bool]]:
+        return [
+            table.c[column].in_(getattr(spend_filter, attribute))
+            for attribute, column in _FILTER_COLUMNS.items()
+            if getattr(spend_filter, attribute)
+        ]
 
-    # Whole months inside [start, end] from the summary.
+    def from_lines(*conditions: ColumnElement[bool]) -> Select[Any]:
+        return select(
+            month_of(line.c.invoice_date).label("month"),
+            *(line.c[name] for name in FACT_COLUMNS),
+            line.c.amount.label("amount"),
+            literal(1).label("line_count"),
+        ).where(*conditions, line.c.status != LineStatus.PENDING.value, *dimension_filters(line))
+
+    table = _summary_for(needed)
     first_whole = _first_whole_month(start)
     after_last_whole = _month_after_last_whole(end)
-    summary_part = select(
-        summary.c.month.label("month"),
-        *(summary.c[name] for name in columns),
-        summary.c.amount.label("amount"),
-        summary.c.line_count.label("line_count"),
-    ).where(*dimension_filters(summary))
-    if first_whole is not None:
-        summary_part = summary_part.where(summary.c.month >= first_whole)
-    if after_last_whole is not None:
-        summary_part = summary_part.where(summary.c.month < after_last_whole)
-    parts = [summary_part]
+    if table is None or (first_whole and after_last_whole and first_whole >= after_last_whole):
+        # No summary fits, or the range holds no whole month: all from the lines.
+        conditions = []
+        if start is not None:
+            conditions.append(line.c.invoice_date >= start)
+        if end is not None:
+            conditions.append(line.c.invoice_date <= end)
+        return from_lines(*conditions)
 
-    # Leftover days at the edges, straight from the invoice lines.
-    edges: list[ColumnElement[bool]] = []
+    whole_months = select(
+        table.c.month.label("month"),
+        *(table.c[name] if name in table.c else null().label(name) for name in FACT_COLUMNS),
+        table.c.amount.label("amount"),
+        table.c.line_count.label("line_count"),
+    ).where(*dimension_filters(table))
+    if first_whole is not None:
+        whole_months = whole_months.where(table.c.month >= first_whole)
+    if after_last_whole is not None:
+        whole_months = whole_months.where(table.c.month < after_last_whole)
+    parts: list[Select[Any]] = [whole_months]
     if start is not None and first_whole is not None and start < first_whole:
-        edges.append(and_(line.c.invoice_date >= start, line.c.invoice_date < first_whole))
-    if end is not None and after_last_whole is not None:
-        lower = max(after_last_whole, start) if start else after_last_whole
-        edges.append(and_(line.c.invoice_date >= lower, line.c.invoice_date <= end))
-    if (
-        start is not None
-        and end is not None
-        and first_whole is not None
-        and after_last_whole is not None
-        and first_whole >= after_last_whole
-    ):
-        # The range has no whole month: read it all from the lines.
-        parts = []
-        edges = [and_(line.c.invoice_date >= start, line.c.invoice_date <= end)]
-    for edge in edges:
-        parts.append(
-            select(
-                month_of(line.c.invoice_date).label("month"),
-                *(line.c[name] for name in columns),
-                line.c.amount.label("amount"),
-                literal(1).label("line_count"),
-            ).where(edge, line.c.status != LineStatus.PENDING.value, *dimension_filters(line))
-        )
+        parts.append(from_lines(line.c.invoice_date >= start, line.c.invoice_date < first_whole))
+    if end is not None and after_last_whole is not None and after_last_whole <= end:
+        parts.append(from_lines(line.c.invoice_date >= after_last_whole, line.c.invoice_date <= end))
     return parts[0] if len(parts) == 1 else union_all(*parts)
 
 
@@ -253,7 +275,7 @@ def fidelity_breakdown(
     session: Session, dimension: Dimension | None, spend_filter: SpendFilter = SpendFilter()
 ) -> list[FidelityRow]:
     """Fidelity figures per key of ``dimension`` (one ``ALL`` row when None), sorted by key."""
-    facts = _facts(spend_filter).subquery("facts")
+    facts = _facts(spend_filter, _needed_columns(dimension, spend_filter)).subquery("facts")
     group_by, key, label, joins = _key_columns(dimension, facts)
     from_clause = facts
     for table, on in joins:

@@ -192,7 +192,8 @@ class InvoiceLine(Base):
     __table_args__ = (
         CheckConstraint(f"status IN ({STATUS_VALUES})", name="status_known"),
         Index("ix_invoice_line_invoice_date", "invoice_date"),
-        Index("ix_invoice_line_status_date", "status", "invoice_date"),
+        Index("ix_invoice_line_unit_date", "unit_id", "invoice_date"),
+        Index("ix_invoice_line_supplier_date", "supplier_id", "invoice_date"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
@@ -201,47 +202,59 @@ class InvoiceLine(Base):
     )
     invoice_date: Mapped[date] = mapped_column(Date)
     invoice_number: Mapped[str | None] = mapped_column(String(64))
-    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"), index=True)
-    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
-    supplier_id: Mapped[int] = mapped_column(ForeignKey("supplier.id"), index=True)
-    account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"), index=True)
-    category_id: Mapped[int | None] = mapped_column(ForeignKey("category.id"), index=True)
+    # Few indexes on purpose: the engine rewrites status, category and contract
+    # of millions of rows, and reports read the summaries instead.
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    supplier_id: Mapped[int] = mapped_column(ForeignKey("supplier.id"))
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("category.id"))
     amount: Mapped[Decimal] = mapped_column(Money)
     status: Mapped[str] = mapped_column(
         String(16), default=LineStatus.PENDING.value, server_default=LineStatus.PENDING.value
     )
-    contract_id: Mapped[int | None] = mapped_column(
-        ForeignKey("contract.id", ondelete="SET NULL"), index=True
-    )
+    contract_id: Mapped[int | None] = mapped_column(ForeignKey("contract.id", ondelete="SET NULL"))
     supplier_contracted: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
 
-class FidelityMonthly(Base):
-    """Summary of classified lines per month and slice, rebuilt by the engine.
+class _SummaryColumns:
+    """Columns every fidelity summary shares; each grain adds its own key.
 
-    Dashboards read this instead of millions of invoice lines; a partial
-    month at the edge of a date filter is read from the lines themselves.
+    The summaries are rebuilt by the engine from classified lines. Queries pick
+    the smallest one holding every column they need (``data_access.fidelity``);
+    the days of a partial month are always read from the lines.
     """
 
-    __tablename__ = "fidelity_monthly"
-    __table_args__ = (
-        Index("ix_fidelity_monthly_month", "month"),
-        Index("ix_fidelity_monthly_department", "department_id", "month"),
-        Index("ix_fidelity_monthly_category", "category_id", "month"),
-        Index("ix_fidelity_monthly_supplier", "supplier_id", "month"),
-        Index("ix_fidelity_monthly_unit", "unit_id", "month"),
-    )
-
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
-    month: Mapped[date] = mapped_column(Date)  # first day of the month
+    month: Mapped[date] = mapped_column(Date, index=True)  # first day of the month
     department_id: Mapped[int | None] = mapped_column(Integer)
-    unit_id: Mapped[int | None] = mapped_column(Integer)
-    supplier_id: Mapped[int] = mapped_column(Integer)
     category_id: Mapped[int | None] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(16))
     supplier_contracted: Mapped[bool] = mapped_column(Boolean)
     amount: Mapped[Decimal] = mapped_column(Money)
     line_count: Mapped[int] = mapped_column(Integer)
+
+
+class SummaryByDepartment(_SummaryColumns, Base):
+    """Month x department x category: headline cards, trends, heat maps."""
+
+    __tablename__ = "summary_department"
+
+
+class SummaryByUnit(_SummaryColumns, Base):
+    """Month x unit x category: drilling into a department's units."""
+
+    __tablename__ = "summary_unit"
+
+    unit_id: Mapped[int | None] = mapped_column(Integer, index=True)
+
+
+class SummaryBySupplier(_SummaryColumns, Base):
+    """Month x supplier x category: where the money goes."""
+
+    __tablename__ = "summary_supplier"
+
+    supplier_id: Mapped[int] = mapped_column(Integer, index=True)
 
 
 class Need(Base):
@@ -322,12 +335,14 @@ __all__ = [
     "ContractSupplier",
     "Department",
     "Feedback",
-    "FidelityMonthly",
     "ImportBatch",
     "InvoiceLine",
     "LineStatus",
     "Need",
     "Person",
+    "SummaryByDepartment",
+    "SummaryBySupplier",
+    "SummaryByUnit",
     "Supplier",
     "Unit",
     "UnitContact",

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 17:13:59.467434
+Create Date: 2026-11-28 17:21:40.474285
 """
 
 from collections.abc import Sequence
@@ -17,7 +17,6 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-
     op.create_table('app_setting',
     sa.Column('key', sa.String(length=64), nullable=False),
     sa.Column('value', sa.String(length=500), nullable=False),
@@ -37,26 +36,6 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_department')),
     sa.UniqueConstraint('code', name=op.f('uq_department_code'))
     )
-    op.create_table('fidelity_monthly',
-    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
-    sa.Column('month', sa.Date(), nullable=False),
-    sa.Column('department_id', sa.Integer(), nullable=True),
-    sa.Column('unit_id', sa.Integer(), nullable=True),
-    sa.Column('supplier_id', sa.Integer(), nullable=False),
-    sa.Column('category_id', sa.Integer(), nullable=True),
-    sa.Column('status', sa.String(length=16), nullable=False),
-    sa.Column('supplier_contracted', sa.Boolean(), nullable=False),
-    sa.Column('amount', sa.BigInteger(), nullable=False),
-    sa.Column('line_count', sa.Integer(), nullable=False),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_fidelity_monthly'))
-    )
-    with op.batch_alter_table('fidelity_monthly', schema=None) as batch_op:
-        batch_op.create_index('ix_fidelity_monthly_category', ['category_id', 'month'], unique=False)
-        batch_op.create_index('ix_fidelity_monthly_department', ['department_id', 'month'], unique=False)
-        batch_op.create_index('ix_fidelity_monthly_month', ['month'], unique=False)
-        batch_op.create_index('ix_fidelity_monthly_supplier', ['supplier_id', 'month'], unique=False)
-        batch_op.create_index('ix_fidelity_monthly_unit', ['unit_id', 'month'], unique=False)
-
     op.create_table('import_batch',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=40), nullable=False),
@@ -74,6 +53,52 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_person')),
     sa.UniqueConstraint('email', name=op.f('uq_person_email'))
     )
+    op.create_table('summary_department',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('month', sa.Date(), nullable=False),
+    sa.Column('department_id', sa.Integer(), nullable=True),
+    sa.Column('category_id', sa.Integer(), nullable=True),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('supplier_contracted', sa.Boolean(), nullable=False),
+    sa.Column('amount', sa.BigInteger(), nullable=False),
+    sa.Column('line_count', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_summary_department'))
+    )
+    with op.batch_alter_table('summary_department', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_summary_department_month'), ['month'], unique=False)
+
+    op.create_table('summary_supplier',
+    sa.Column('supplier_id', sa.Integer(), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('month', sa.Date(), nullable=False),
+    sa.Column('department_id', sa.Integer(), nullable=True),
+    sa.Column('category_id', sa.Integer(), nullable=True),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('supplier_contracted', sa.Boolean(), nullable=False),
+    sa.Column('amount', sa.BigInteger(), nullable=False),
+    sa.Column('line_count', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_summary_supplier'))
+    )
+    with op.batch_alter_table('summary_supplier', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_summary_supplier_month'), ['month'], unique=False)
+        batch_op.create_index(batch_op.f('ix_summary_supplier_supplier_id'), ['supplier_id'], unique=False)
+
+    op.create_table('summary_unit',
+    sa.Column('unit_id', sa.Integer(), nullable=True),
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('month', sa.Date(), nullable=False),
+    sa.Column('department_id', sa.Integer(), nullable=True),
+    sa.Column('category_id', sa.Integer(), nullable=True),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('supplier_contracted', sa.Boolean(), nullable=False),
+    sa.Column('amount', sa.BigInteger(), nullable=False),
+    sa.Column('line_count', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_summary_unit'))
+    )
+    with op.batch_alter_table('summary_unit', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_summary_unit_month'), ['month'], unique=False)
+        batch_op.create_index(batch_op.f('ix_summary_unit_unit_id'), ['unit_id'], unique=False)
+
     op.create_table('supplier',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('org_number', sa.String(length=10), nullable=True),
@@ -164,15 +189,10 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_invoice_line'))
     )
     with op.batch_alter_table('invoice_line', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_invoice_line_account_id'), ['account_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_invoice_line_batch_id'), ['batch_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_invoice_line_category_id'), ['category_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_invoice_line_contract_id'), ['contract_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_invoice_line_department_id'), ['department_id'], unique=False)
         batch_op.create_index('ix_invoice_line_invoice_date', ['invoice_date'], unique=False)
-        batch_op.create_index('ix_invoice_line_status_date', ['status', 'invoice_date'], unique=False)
-        batch_op.create_index(batch_op.f('ix_invoice_line_supplier_id'), ['supplier_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_invoice_line_unit_id'), ['unit_id'], unique=False)
+        batch_op.create_index('ix_invoice_line_supplier_date', ['supplier_id', 'invoice_date'], unique=False)
+        batch_op.create_index('ix_invoice_line_unit_date', ['unit_id', 'invoice_date'], unique=False)
 
     op.create_table('need',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -250,9 +270,7 @@ def upgrade() -> None:
 
 
 
-
 def downgrade() -> None:
-
     with op.batch_alter_table('feedback', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_feedback_unit_id'))
         batch_op.drop_index(batch_op.f('ix_feedback_need_id'))
@@ -275,15 +293,10 @@ def downgrade() -> None:
 
     op.drop_table('need')
     with op.batch_alter_table('invoice_line', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_invoice_line_unit_id'))
-        batch_op.drop_index(batch_op.f('ix_invoice_line_supplier_id'))
-        batch_op.drop_index('ix_invoice_line_status_date')
+        batch_op.drop_index('ix_invoice_line_unit_date')
+        batch_op.drop_index('ix_invoice_line_supplier_date')
         batch_op.drop_index('ix_invoice_line_invoice_date')
-        batch_op.drop_index(batch_op.f('ix_invoice_line_department_id'))
-        batch_op.drop_index(batch_op.f('ix_invoice_line_contract_id'))
-        batch_op.drop_index(batch_op.f('ix_invoice_line_category_id'))
         batch_op.drop_index(batch_op.f('ix_invoice_line_batch_id'))
-        batch_op.drop_index(batch_op.f('ix_invoice_line_account_id'))
 
     op.drop_table('invoice_line')
     with op.batch_alter_table('contract_supplier', schema=None) as batch_op:
@@ -303,17 +316,22 @@ def downgrade() -> None:
 
     op.drop_table('account')
     op.drop_table('supplier')
+    with op.batch_alter_table('summary_unit', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_summary_unit_unit_id'))
+        batch_op.drop_index(batch_op.f('ix_summary_unit_month'))
+
+    op.drop_table('summary_unit')
+    with op.batch_alter_table('summary_supplier', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_summary_supplier_supplier_id'))
+        batch_op.drop_index(batch_op.f('ix_summary_supplier_month'))
+
+    op.drop_table('summary_supplier')
+    with op.batch_alter_table('summary_department', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_summary_department_month'))
+
+    op.drop_table('summary_department')
     op.drop_table('person')
     op.drop_table('import_batch')
-    with op.batch_alter_table('fidelity_monthly', schema=None) as batch_op:
-        batch_op.drop_index('ix_fidelity_monthly_unit')
-        batch_op.drop_index('ix_fidelity_monthly_supplier')
-        batch_op.drop_index('ix_fidelity_monthly_month')
-        batch_op.drop_index('ix_fidelity_monthly_department')
-        batch_op.drop_index('ix_fidelity_monthly_category')
-
-    op.drop_table('fidelity_monthly')
     op.drop_table('department')
     op.drop_table('category')
     op.drop_table('app_setting')
-
