@@ -214,7 +214,7 @@ CATEGORIES: tuple[CategorySpec, ...] = (
     CategorySpec("Elinstallationer", (("5220", "Reparation el"),), 7400, ()),
     CategorySpec("VVS-tjänster", (("5221", "Reparation VVS"),), 6900, ()),
     CategorySpec("Lås och larm", (("5222", "Lås och larmtjänster"),), 4100, ()),
-    CategorySpec("Hotell och konferens", (("7110", "Konferenser"),), 11000, ()),
+    CategorySpec("Hotell och konferens", (("7110", "Konferenser"),), 5500, ()),
     CategorySpec("Bemanning vård", (("6910", "Inhyrd personal vård"),), 64000, ("care_home", "home_care")),
     CategorySpec(
         "Bemanning socionomer", (("6911", "Inhyrd personal socialtjänst"),), 72000, ("social_office",)
@@ -236,7 +236,7 @@ CATEGORIES: tuple[CategorySpec, ...] = (
     CategorySpec("Hjälpmedel", (("4640", "Hjälpmedel"),), 6300, ("care_home", "home_care", "group_home")),
     CategorySpec("Blommor och växter", (("4650", "Blommor"),), 650, ()),
     # Not influenceable: out of scope for fidelity.
-    CategorySpec("Lokalhyror", (("5010", "Lokalhyra"),), 85000, (), influenceable=False),
+    CategorySpec("Lokalhyror", (("5010", "Lokalhyra"),), 30000, (), influenceable=False),
     CategorySpec(
         "Föreningsbidrag",
         (("4910", "Bidrag till föreningar"),),

@@ -1,0 +1,140 @@
+"""Command line: ``python -m data_access --help``.
+
+Everything the app can do to the database without a browser: create or
+upgrade it, fill it with the demo, and print fidelity reports for scripts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+import time
+from collections.abc import Sequence
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TextIO
+
+from data_access.db import get_engine, session_scope
+from data_access.demo import DatabaseNotEmptyError, DemoOptions, load_demo
+from data_access.fidelity import Dimension, FidelityFigures, SpendFilter, fidelity_breakdown, fidelity_total
+from data_access.migrate import upgrade_database
+from data_access.models import LineStatus
+
+REPORT_COLUMNS = (
+    "key",
+    "on_amount",
+    "off_amount",
+    "no_contract_amount",
+    "excluded_amount",
+    "unclassified_amount",
+    "fidelity_pct",
+    "coverage_pct",
+)
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"not a date in the form YYYY-MM-DD: {text!r}") from error
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m data_access", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    commands.add_parser("init-db", help="create or upgrade the configured database (DATABASE_URL)")
+
+    demo = commands.add_parser("demo", help="fill the configured, empty database with demo data")
+    demo.add_argument("--lines", type=int, default=DemoOptions.lines, help="invoice lines (default 200000)")
+    demo.add_argument("--seed", type=int, default=DemoOptions.seed, help="random seed (default 1)")
+    demo.add_argument("--end", type=_iso_date, help="last invoice date (default: end of last month)")
+
+    report = commands.add_parser("report", help="print a report")
+    kinds = report.add_subparsers(dest="report", required=True)
+    fidelity = kinds.add_parser("fidelity", help="contract fidelity per key, plus an ALL row")
+    fidelity.add_argument("--by", required=True, choices=[dimension.value for dimension in Dimension])
+    fidelity.add_argument("--from", dest="date_from", type=_iso_date, help="first day, inclusive")
+    fidelity.add_argument("--to", dest="date_to", type=_iso_date, help="last day, inclusive")
+    fidelity.add_argument("--format", choices=("csv", "table"), default="csv")
+    return parser
+
+
+def _amount(value: Decimal) -> str:
+    return f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):.2f}"
+
+
+def _pct(value: Decimal | None) -> str:
+    return "" if value is None else _amount(value)
+
+
+def report_row(key: str, figures: FidelityFigures) -> list[str]:
+    """One CSV row in REPORT_COLUMNS order."""
+    return [
+        key,
+        _amount(figures.on_amount),
+        _amount(figures.off_amount),
+        _amount(figures.no_contract_amount),
+        _amount(figures.amount(LineStatus.EXCLUDED)),
+        _amount(figures.amount(LineStatus.UNCLASSIFIED)),
+        _pct(figures.fidelity_pct),
+        _pct(figures.coverage_pct),
+    ]
+
+
+def write_fidelity_report(out: TextIO, dimension: Dimension, spend_filter: SpendFilter, fmt: str) -> None:
+    with session_scope() as session:
+        rows = [
+            report_row(row.key, row.figures) for row in fidelity_breakdown(session, dimension, spend_filter)
+        ]
+        rows.append(report_row("ALL", fidelity_total(session, spend_filter)))
+    if fmt == "csv":
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(REPORT_COLUMNS)
+        writer.writerows(rows)
+        return
+    table = [list(REPORT_COLUMNS), *rows]
+    widths = [max(len(row[index]) for row in table) for index in range(len(REPORT_COLUMNS))]
+    for row in table:
+        cells = [row[0].ljust(widths[0])] + [
+            cell.rjust(width) for cell, width in zip(row[1:], widths[1:], strict=True)
+        ]
+        out.write("  ".join(cells).rstrip() + "\n")
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    args = build_parser().parse_args(argv)
+    upgrade_database(get_engine())
+    if args.command == "init-db":
+        print(f"Database ready: {get_engine().url.render_as_string(hide_password=True)}", file=out)
+        return 0
+    if args.command == "demo":
+        started = time.perf_counter()
+
+        def progress(fraction: float, message: str) -> None:
+            print(f"{fraction:4.0%}  {message}", file=sys.stderr)
+
+        try:
+            with session_scope() as session:
+                lines = load_demo(
+                    session, DemoOptions(lines=args.lines, seed=args.seed, end_date=args.end), progress
+                )
+        except DatabaseNotEmptyError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 1
+        where = get_engine().url.render_as_string(hide_password=True)
+        print(
+            f"Loaded {lines} demo invoice lines into {where} in {time.perf_counter() - started:.1f} s",
+            file=out,
+        )
+        return 0
+    if args.command == "report" and args.report == "fidelity":
+        if args.date_from and args.date_to and args.date_from > args.date_to:
+            print("error: --from is after --to", file=sys.stderr)
+            return 2
+        spend_filter = SpendFilter(date_from=args.date_from, date_to=args.date_to)
+        write_fidelity_report(out, Dimension(args.by), spend_filter, args.format)
+        return 0
+    return 2
