@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+import pandas as pd
 from sqlalchemy import (
     ColumnElement,
     Select,
@@ -337,3 +338,43 @@ def _format_key(dimension: Dimension | None, value: Any) -> str:
     if dimension is Dimension.SUPPLIER and isinstance(value, str) and len(value) == 10 and value.isdigit():
         return f"{value[:6]}-{value[6:]}"
     return str(value)
+
+
+BREAKDOWN_COLUMNS = (
+    "key",
+    "label",
+    "on_amount",
+    "off_amount",
+    "no_contract_amount",
+    "excluded_amount",
+    "unclassified_amount",
+    "fidelity_pct",
+    "supplier_fidelity_pct",
+    "coverage_pct",
+    "line_count",
+)
+
+
+def breakdown_frame(rows: list[FidelityRow]) -> pd.DataFrame:
+    """Rows as a DataFrame (floats, for tables and charts) in BREAKDOWN_COLUMNS."""
+
+    def number(value: Decimal | None) -> float | None:
+        return None if value is None else float(value)
+
+    records = [
+        (
+            row.key,
+            row.label,
+            float(row.figures.on_amount),
+            float(row.figures.off_amount),
+            float(row.figures.no_contract_amount),
+            float(row.figures.amount(LineStatus.EXCLUDED)),
+            float(row.figures.amount(LineStatus.UNCLASSIFIED)),
+            number(row.figures.fidelity_pct),
+            number(row.figures.supplier_fidelity_pct),
+            number(row.figures.coverage_pct),
+            sum(row.figures.line_counts.values()),
+        )
+        for row in rows
+    ]
+    return pd.DataFrame.from_records(records, columns=BREAKDOWN_COLUMNS)

@@ -1,0 +1,16 @@
+"""Avtalsfokus: entry point. Page config, database start-up, navigation."""
+
+import streamlit as st
+
+from ui.bootstrap import ensure_database
+from ui.navigation import PAGES
+
+st.set_page_config(page_title="Avtalsfokus", page_icon=":material/handshake:", layout="wide")
+ensure_database()
+
+sections: dict[str, list] = {}
+for spec in PAGES:
+    sections.setdefault(spec.section, []).append(
+        st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=spec.url_path, default=spec.default)
+    )
+st.navigation(sections).run()

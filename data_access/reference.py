@@ -1,0 +1,70 @@
+"""Lookups the pages need for their widgets and headers: small, read-only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from data_access.models import Category, Contract, Department, InvoiceLine, Supplier, Unit
+
+
+@dataclass(frozen=True)
+class Option:
+    """An item for a select box: database id, stable code and display name."""
+
+    id: int
+    code: str
+    name: str
+
+    @property
+    def label(self) -> str:
+        return self.name if self.code == self.name else f"{self.code} {self.name}"
+
+
+def departments(session: Session) -> list[Option]:
+    rows = session.execute(select(Department.id, Department.code, Department.name).order_by(Department.code))
+    return [Option(*row) for row in rows]
+
+
+def units(session: Session, department_ids: tuple[int, ...] = ()) -> list[Option]:
+    query = select(Unit.id, Unit.code, Unit.name).order_by(Unit.code)
+    if department_ids:
+        query = query.where(Unit.department_id.in_(department_ids))
+    return [Option(*row) for row in session.execute(query)]
+
+
+def categories(session: Session) -> list[Option]:
+    rows = session.execute(select(Category.id, Category.name, Category.name).order_by(Category.name))
+    return [Option(*row) for row in rows]
+
+
+def contracts(session: Session) -> list[Option]:
+    rows = session.execute(
+        select(Contract.id, Contract.reference, Contract.name).order_by(Contract.reference)
+    )
+    return [Option(*row) for row in rows]
+
+
+def suppliers_by_org_number(session: Session, org_numbers: list[str]) -> list[Option]:
+    rows = session.execute(
+        select(Supplier.id, Supplier.org_number, Supplier.name).where(Supplier.org_number.in_(org_numbers))
+    )
+    return [Option(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class DataPeriod:
+    """The first and last invoice date in the database (None when empty)."""
+
+    first: date | None
+    last: date | None
+
+
+def data_period(session: Session) -> DataPeriod:
+    first, last = session.execute(
+        select(func.min(InvoiceLine.invoice_date), func.max(InvoiceLine.invoice_date))
+    ).one()
+    return DataPeriod(first, last)

@@ -1,0 +1,42 @@
+"""Översikt: the headline fidelity figures and where each user group goes next."""
+
+import streamlit as st
+
+from data_access.fidelity import SpendFilter
+from data_access.periods import last_full_months
+from ui import cached
+from ui.format import long_date
+from ui.navigation import PAGES
+from ui.widgets import demo_notice, headline_cards, status_summary_caption
+
+state = cached.data_state()
+st.title("Avtalsfokus")
+st.write("Avtalstrohet med kunden i fokus: vem köper på avtalen, vem köper utanför, och varför.")
+demo_notice(state)
+
+period_in_data = cached.data_period(state.url, state.version)
+if period_in_data.last is None:
+    st.warning("Databasen innehåller inga fakturarader ännu. Importera leverantörsfakturor för att börja.")
+else:
+    period = last_full_months(period_in_data.last)
+    figures = cached.fidelity_total(state.url, state.version, SpendFilter(period.start, period.end))
+    st.subheader(f"Senaste 12 hela månaderna: {long_date(period.start)} – {long_date(period.end)}")
+    headline_cards(figures)
+    st.caption(status_summary_caption(figures))
+
+st.divider()
+columns = st.columns(3)
+for column, spec, text in zip(
+    columns,
+    PAGES[1:],
+    (
+        "Ledningen: hur hög är avtalstroheten, var är den låg och blir den bättre?",
+        "Upphandlare: vilka enheter köper i en kategori, på avtal och utanför?",
+        "Beställare: vilka avtal finns och vem är avtalsansvarig?",
+    ),
+    strict=True,
+):
+    with column.container(border=True):
+        st.markdown(f"**{spec.section}**")
+        st.write(text)
+        st.page_link(spec.path, label=spec.title, icon=spec.icon)

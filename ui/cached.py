@@ -1,0 +1,83 @@
+"""Cached reads for the pages.
+
+Every cached function takes the database URL and its data version as its
+first arguments: an import or a contract change replaces the version, so the
+next run misses the cache and reads fresh figures, for every user at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from data_access import contracts as contract_queries
+from data_access import reference
+from data_access.config import database_url
+from data_access.db import engine_for, session_scope
+from data_access.fidelity import Dimension, FidelityFigures, SpendFilter, breakdown_frame, fidelity_breakdown
+from data_access.fidelity import fidelity_total as _fidelity_total
+from data_access.settings import data_version, is_demo_data
+
+
+@dataclass(frozen=True)
+class DataState:
+    """Which database a run reads and which version of its data."""
+
+    url: str
+    version: str
+    is_demo: bool
+
+
+def data_state() -> DataState:
+    """Read once per run (one small query): the key for every cache below."""
+    url = database_url()
+    with session_scope(engine_for(url)) as session:
+        return DataState(url, data_version(session), is_demo_data(session))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def fidelity_total(url: str, version: str, spend_filter: SpendFilter) -> FidelityFigures:
+    with session_scope(engine_for(url)) as session:
+        return _fidelity_total(session, spend_filter)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def fidelity_table(url: str, version: str, dimension: Dimension, spend_filter: SpendFilter) -> pd.DataFrame:
+    with session_scope(engine_for(url)) as session:
+        return breakdown_frame(fidelity_breakdown(session, dimension, spend_filter))
+
+
+@st.cache_data(show_spinner=False)
+def data_period(url: str, version: str) -> reference.DataPeriod:
+    with session_scope(engine_for(url)) as session:
+        return reference.data_period(session)
+
+
+@st.cache_data(show_spinner=False)
+def departments(url: str, version: str) -> list[reference.Option]:
+    with session_scope(engine_for(url)) as session:
+        return reference.departments(session)
+
+
+@st.cache_data(show_spinner=False)
+def categories(url: str, version: str) -> list[reference.Option]:
+    with session_scope(engine_for(url)) as session:
+        return reference.categories(session)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def contract_listings(
+    url: str,
+    version: str,
+    text: str,
+    category_ids: tuple[int, ...],
+    states: tuple[contract_queries.ContractState, ...],
+    today: date,
+) -> list[contract_queries.ContractListing]:
+    with session_scope(engine_for(url)) as session:
+        return contract_queries.search_contracts(
+            session, text=text, category_ids=category_ids, states=states, today=today
+        )

@@ -1,0 +1,29 @@
+"""The app's pages, grouped by who they are for.
+
+One list used by ``app.py`` to build the navigation and by the tests to
+visit every page, so a new page is tested the day it exists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    path: str  # relative to app.py
+    title: str
+    section: str
+    icon: str
+    url_path: str
+    default: bool = False
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("pages/overview.py", "Översikt", "Avtalsfokus", ":material/home:", "oversikt", default=True),
+    PageSpec("pages/fidelity.py", "Avtalstrohet", "Ledning", ":material/monitoring:", "avtalstrohet"),
+    PageSpec(
+        "pages/category_buyers.py", "Vem köper vad", "Upphandlare", ":material/groups:", "vem-koper-vad"
+    ),
+    PageSpec("pages/contract_catalogue.py", "Hitta avtal", "Beställare", ":material/search:", "hitta-avtal"),
+)
