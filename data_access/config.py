@@ -42,3 +42,10 @@ def is_default_database(url: str | None = None) -> bool:
     deployment pointed at PostgreSQL must never get invented invoices.
     """
     return (url or database_url()) == DEFAULT_DATABASE_URL
+
+
+def demo_lines(default: int = 200_000) -> int:
+    """How many invoice lines the automatic first-start demo gets
+    (``AVTALSFOKUS_DEMO_LINES``; smaller makes a quicker first start)."""
+    value = os.environ.get("AVTALSFOKUS_DEMO_LINES", "").strip()
+    return int(value) if value.isdigit() and int(value) > 0 else default

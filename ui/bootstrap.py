@@ -8,7 +8,7 @@ import threading
 import streamlit as st
 from sqlalchemy import Engine
 
-from data_access.config import database_url, is_default_database
+from data_access.config import database_url, demo_lines, is_default_database
 from data_access.db import engine_for, session_scope
 from data_access.demo import DemoOptions, database_is_empty, load_demo
 from data_access.migrate import upgrade_database
@@ -44,7 +44,7 @@ def _load_demo_with_progress(engine: Engine) -> None:
         with session_scope(engine) as session:
             load_demo(
                 session,
-                DemoOptions(),
+                DemoOptions(lines=demo_lines()),
                 progress=lambda fraction, message: bar.progress(fraction, text=message),
             )
         status.update(label="Demodata klar", state="complete", expanded=False)

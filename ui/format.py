@@ -7,7 +7,7 @@ wraps in the middle.
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
@@ -21,7 +21,8 @@ def kronor(amount: Decimal | float | int | None) -> str:
     """Whole kronor with thousands separators: ``1 234 567 kr``."""
     if amount is None:
         return MISSING
-    return f"{format_decimal(amount, format='#,##0', locale=LOCALE)}{NBSP}kr"
+    whole = Decimal(str(amount)).quantize(Decimal(1), rounding=ROUND_HALF_UP)  # as the ledger rounds
+    return f"{format_decimal(whole, format='#,##0', locale=LOCALE)}{NBSP}kr"
 
 
 def millions(amount: Decimal | float | int | None) -> str:
