@@ -1,11 +1,15 @@
-"""Avtalsfokus: entry point. Page config, database start-up, navigation."""
+"""Avtalsfokus: entry point. Page config, database start-up, navigation.
+
+The page icon is an emoji on purpose: a :material/...: icon makes the browser
+fetch the favicon from the internet, which municipal networks often block.
+"""
 
 import streamlit as st
 
 from ui.bootstrap import ensure_database
 from ui.navigation import PAGES
 
-st.set_page_config(page_title="Avtalsfokus", page_icon=":material/handshake:", layout="wide")
+st.set_page_config(page_title="Avtalsfokus", page_icon="🤝", layout="wide")
 ensure_database()
 
 sections: dict[str, list] = {}

@@ -138,13 +138,15 @@ def classify_lines(
     category_ids: Iterable[int] | None = None,
     supplier_ids: Iterable[int] | None = None,
     account_ids: Iterable[int] | None = None,
+    extra_months: Iterable[date] = (),
 ) -> None:
     """(Re)classify the selected lines and refresh the summary for their months.
 
     With no selection every line is reclassified. ``category_ids``,
     ``supplier_ids`` and ``account_ids`` select lines touching any of them:
     what a changed contract or account mapping can affect. Pass a changed
-    contract's old and new category and suppliers.
+    contract's old and new category and suppliers. ``extra_months`` (first
+    days) are rebuilt too: the months a line was moved out of or deleted from.
     """
     conditions = _line_filter(line_ids, batch_id, category_ids, supplier_ids, account_ids)
 
@@ -200,7 +202,7 @@ def classify_lines(
         )
     )
 
-    months = None if not conditions else _months_of(session, conditions)
+    months = None if not conditions else sorted(set(_months_of(session, conditions)) | set(extra_months))
     refresh_summaries(session, months=months)
 
 

@@ -11,26 +11,24 @@ from playwright.sync_api import ConsoleMessage, Page, Response, expect
 
 from ui.navigation import PAGES, PageSpec
 
-pytestmark = pytest.mark.e2e
+pytestmark = [
+    pytest.mark.e2e,
+    # pytest 9 warns about a fixture inside pytest-playwright itself (base_url); not ours.
+    pytest.mark.filterwarnings("ignore:Session-scoped fixtures defined as instance methods"),
+]
 
 # First render on a 2-core machine takes up to about 8 s; leave plenty of room.
 TIMEOUT_MS = 30_000
 APP_IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 EXCEPTION = '[data-testid="stException"]'
+SKELETON = '[data-testid="stSkeleton"]'  # placeholder while a lazily loaded widget's code arrives
+DIALOG = '[role="dialog"]'  # e.g. Streamlit's "Page not found"
 
 # Opening a page by its own URL (/hitta-avtal) makes Streamlit's frontend probe
 # /hitta-avtal/_stcore/health and /hitta-avtal/_stcore/host-config to find its
 # base path; both answer 404 and Chromium logs "Failed to load resource ... 404".
 # That is the framework, not the app (RECIPES §10), so only these two are ignored.
 BASE_PATH_PROBES = ("/_stcore/health", "/_stcore/host-config")
-
-# For a ":material/…:" page_icon, Streamlit's frontend points the favicon at
-# Google's icon CDN (fonts.gstatic.com/…/materialsymbolsrounded/<name>/…). On a
-# machine without internet access the request fails with net::ERR_NAME_NOT_RESOLVED
-# (or another net:: error) and Chromium logs it as a console error. Only that
-# network failure is ignored; an HTTP error from the CDN (for example a 404 for a
-# misspelt icon name) still fails the test through the response check.
-FAVICON_CDN = "https://fonts.gstatic.com/s/i/short-term/release/materialsymbolsrounded/"
 
 
 def _heading(spec: PageSpec) -> str:
@@ -50,6 +48,19 @@ def _wait_until_rendered(page: Page, spec: PageSpec) -> None:
     expect(page.get_by_role("heading", name=_heading(spec), exact=True)).to_be_visible(timeout=TIMEOUT_MS)
     page.wait_for_selector(APP_IDLE, timeout=TIMEOUT_MS)
     expect(page.locator(EXCEPTION)).to_have_count(0)
+    expect(page.locator(DIALOG)).to_have_count(0)
+
+
+def _screenshot_whole_page(page: Page, path: Path) -> None:
+    """Streamlit scrolls inside its main container, so ``full_page`` alone stops at the
+    viewport; grow the viewport to the content's height first."""
+    expect(page.locator(SKELETON)).to_have_count(0, timeout=TIMEOUT_MS)
+    size = page.viewport_size or {"width": 1280, "height": 720}
+    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]')?.scrollHeight ?? 0")
+    if height > size["height"]:
+        page.set_viewport_size({"width": size["width"], "height": height})
+        page.wait_for_timeout(500)  # let charts re-lay out to the new size
+    page.screenshot(path=str(path), full_page=True)
 
 
 @pytest.mark.parametrize("spec", PAGES, ids=[spec.url_path for spec in PAGES])
@@ -64,8 +75,6 @@ def test_page_renders_cleanly(page: Page, app_url: str, spec: PageSpec, screensh
         location = message.location.get("url", "") if message.location else ""
         if "Failed to load resource" in message.text and _is_base_path_probe(location):
             return  # the console echo of a base-path probe, see BASE_PATH_PROBES
-        if "net::ERR_" in message.text and location.startswith(FAVICON_CDN):
-            return  # offline favicon fetch, see FAVICON_CDN
         console_errors.append(f"{message.text} ({location})")
 
     def on_response(response: Response) -> None:
@@ -82,9 +91,10 @@ def test_page_renders_cleanly(page: Page, app_url: str, spec: PageSpec, screensh
     page.wait_for_load_state("networkidle", timeout=TIMEOUT_MS)
     page.wait_for_selector(APP_IDLE, timeout=TIMEOUT_MS)
 
-    page.screenshot(path=str(screenshot_dir / f"{spec.url_path}.png"), full_page=True)
+    _screenshot_whole_page(page, screenshot_dir / f"{spec.url_path}.png")
 
     assert page.locator(EXCEPTION).count() == 0, page.locator(EXCEPTION).all_inner_texts()
+    assert page.locator(DIALOG).count() == 0, page.locator(DIALOG).all_inner_texts()
     assert not page_errors, f"page errors: {page_errors}"
     assert not console_errors, f"console errors: {console_errors}"
     assert not bad_responses, f"failed requests: {bad_responses}"

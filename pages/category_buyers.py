@@ -11,7 +11,10 @@ from ui.widgets import demo_notice, fidelity_dataframe, headline_cards, status_s
 
 state = cached.data_state()
 st.title("Vem köper vad")
-st.write("Välj en kategori för att se vilka enheter som köper på avtal och vilka som köper utanför.")
+st.write(
+    "Välj en kategori för att se vilka enheter som köper på avtal och vilka som köper utanför. "
+    "Kategorierna med mest avtalsotrogna inköp står först."
+)
 demo_notice(state)
 in_data = cached.data_period(state.url, state.version)
 categories = cached.categories(state.url, state.version)
@@ -19,9 +22,15 @@ if in_data.last is None or not categories:
     st.warning("Inga fakturarader eller kategorier finns ännu.")
     st.stop()
 
-names = {option.id: option.name for option in categories}
-category_id = st.selectbox("Kategori", list(names), format_func=names.__getitem__, key="category")
 period = last_full_months(in_data.last)
+# Categories where the most money goes elsewhere come first.
+by_category = cached.fidelity_table(
+    state.url, state.version, Dimension.CATEGORY, SpendFilter(period.start, period.end)
+)
+off_spend = dict(zip(by_category["key"], by_category["off_amount"], strict=True))
+names = {option.id: option.name for option in categories}
+ordered = sorted(names, key=lambda option_id: -off_spend.get(names[option_id], 0.0))
+category_id = st.selectbox("Kategori", ordered, format_func=names.__getitem__, key="category")
 st.caption(f"Senaste 12 hela månaderna: {long_date(period.start)} – {long_date(period.end)}")
 spend_filter = SpendFilter(period.start, period.end, category_ids=(category_id,))
 figures = cached.fidelity_total(state.url, state.version, spend_filter)

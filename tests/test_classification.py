@@ -199,3 +199,19 @@ def test_partial_months_are_read_from_the_lines(session: Session, world: World) 
     assert on_off(date(2025, 2, 1), date(2025, 2, 28)) == (Decimal("10.00"), Decimal("100.00"))
     assert on_off(date(2025, 2, 2), date(2025, 2, 20)) == (Decimal("0.00"), Decimal("100.00"))
     assert on_off(date(2025, 3, 2), date(2025, 3, 31)) == (Decimal("0.00"), Decimal("10000.00"))
+
+
+def test_reclassifies_a_changed_line(session: Session, world: World) -> None:
+    food = world.category("Livsmedel")
+    account = world.account("4010", food)
+    menigo, ica = world.supplier("Menigo"), world.supplier("ICA")
+    contract = world.contract("LIV-1", food, [menigo], date(2025, 1, 1), date(2025, 12, 31))
+    line = world.line(date(2025, 3, 1), "100.00", ica, account)
+    classify_lines(session)
+    assert status_of(session, line) == (OFF, contract.id)
+
+    line.supplier_id = menigo.id  # corrected supplier on the invoice line
+    session.flush()
+    classify_lines(session, line_ids=[line.id])
+    assert status_of(session, line) == (ON, contract.id)
+    assert fidelity_total(session).fidelity_pct == Decimal(100)

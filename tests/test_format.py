@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from data_access.periods import Period, last_full_months
-from ui.format import kronor, long_date, millions, percent, points
+from ui.format import compact_kronor, kronor, long_date, percent, points
 
 
 @pytest.mark.parametrize(
@@ -28,7 +28,8 @@ def test_percent_points_and_dates() -> None:
     assert percent(Decimal("53.24")) == "53,2\u00a0%"
     assert percent(None) == "–"
     assert points(Decimal("2.44")) == "+2,4\u00a0p.e."
-    assert millions(Decimal("12345678")) == "12,3\u00a0mnkr"
+    assert compact_kronor(Decimal("12345678")) == "12,3\u00a0mnkr"
+    assert compact_kronor(Decimal("654420.4")) == "654\u00a0420\u00a0kr"
     assert long_date(date(2025, 3, 14)) == "14 mars 2025"
 
 

@@ -9,6 +9,7 @@ from data_access.models import LineStatus
 from ui.format import kronor, percent
 from ui.theme import STATUS_COLOURS, STATUS_LABELS
 
+BAR_HEIGHT = 24  # pixels per bar: every label readable at a laptop width
 SPEND_STATUSES = (LineStatus.ON_CONTRACT, LineStatus.OFF_CONTRACT, LineStatus.NO_CONTRACT)
 STATUS_AMOUNT_COLUMNS = {
     LineStatus.ON_CONTRACT: "on_amount",
@@ -29,7 +30,7 @@ def fidelity_bars(frame: pd.DataFrame, label_title: str) -> alt.Chart:
         .mark_bar(color=STATUS_COLOURS[LineStatus.ON_CONTRACT])
         .encode(
             x=alt.X("fidelity_pct:Q", title="Avtalstrohet (%)", scale=alt.Scale(domain=[0, 100])),
-            y=alt.Y("label:N", title=label_title, sort="x"),
+            y=alt.Y("label:N", title=label_title, sort="x", axis=alt.Axis(labelLimit=260)),
             tooltip=[
                 alt.Tooltip("label:N", title=label_title),
                 alt.Tooltip("fidelity_text:N", title="Avtalstrohet"),
@@ -37,7 +38,7 @@ def fidelity_bars(frame: pd.DataFrame, label_title: str) -> alt.Chart:
                 alt.Tooltip("off_text:N", title="Avtalsotroget"),
             ],
         )
-        .properties(height=alt.Step(18))
+        .properties(height=BAR_HEIGHT * max(len(data), 1))
     )
 
 

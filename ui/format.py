@@ -25,11 +25,13 @@ def kronor(amount: Decimal | float | int | None) -> str:
     return f"{format_decimal(whole, format='#,##0', locale=LOCALE)}{NBSP}kr"
 
 
-def millions(amount: Decimal | float | int | None) -> str:
-    """Compact kronor for cards: ``12,3 mnkr``."""
+def compact_kronor(amount: Decimal | float | int | None) -> str:
+    """Kronor for cards: ``12,3 mnkr`` from a million up, else ``654 420 kr``."""
     if amount is None:
         return MISSING
-    return f"{format_decimal(Decimal(amount) / 1_000_000, format='#,##0.0', locale=LOCALE)}{NBSP}mnkr"
+    if abs(Decimal(str(amount))) < 1_000_000:
+        return kronor(amount)
+    return f"{format_decimal(Decimal(str(amount)) / 1_000_000, format='#,##0.0', locale=LOCALE)}{NBSP}mnkr"
 
 
 def percent(value: Decimal | float | None, decimals: int = 1) -> str:

@@ -8,7 +8,7 @@ import streamlit as st
 from data_access.fidelity import FidelityFigures
 from data_access.models import LineStatus
 from ui.cached import DataState
-from ui.format import integer, kronor, millions, percent
+from ui.format import compact_kronor, integer, kronor, percent
 from ui.theme import DEFINITIONS, STATUS_LABELS
 
 
@@ -29,8 +29,8 @@ def headline_cards(figures: FidelityFigures) -> None:
         "Leverantörstrohet", percent(figures.supplier_fidelity_pct), help=DEFINITIONS["supplier_fidelity"]
     )
     columns[2].metric("Avtalstäckning", percent(figures.coverage_pct), help=DEFINITIONS["coverage"])
-    columns[3].metric("Avtalat", millions(figures.on_amount), help=DEFINITIONS["on"])
-    columns[4].metric("Avtalsotroget", millions(figures.off_amount), help=DEFINITIONS["off"])
+    columns[3].metric("Avtalat", compact_kronor(figures.on_amount), help=DEFINITIONS["on"])
+    columns[4].metric("Avtalsotroget", compact_kronor(figures.off_amount), help=DEFINITIONS["off"])
 
 
 def status_summary_caption(figures: FidelityFigures) -> str:
