@@ -10,11 +10,12 @@ from ui.bootstrap import ensure_database
 from ui.navigation import PAGES
 
 st.set_page_config(page_title="Avtalsfokus", page_icon="🤝", layout="wide")
-ensure_database()
 
 sections: dict[str, list] = {}
 for spec in PAGES:
     sections.setdefault(spec.section, []).append(
         st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=spec.url_path, default=spec.default)
     )
-st.navigation(sections).run()
+navigation = st.navigation(sections)  # before start-up, so the sidebar is right meanwhile
+ensure_database()
+navigation.run()

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date
 
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 # Order of the values in every tuple passed to insert_invoice_lines.
@@ -20,12 +21,15 @@ LINE_COLUMNS: tuple[str, ...] = (
     "unit_id",
     "supplier_id",
     "account_id",
+    "category_id",  # the account's category; the engine corrects it if not
     "amount",  # integer öre
     "status",
     "supplier_contracted",
 )
 
-LineTuple = tuple[int | None, date, str | None, int | None, int | None, int, int | None, int, str, bool]
+LineTuple = tuple[
+    int | None, date, str | None, int | None, int | None, int, int | None, int | None, int, str, bool
+]
 
 
 def insert_invoice_lines(session: Session, rows: Sequence[LineTuple] | Iterable[LineTuple]) -> int:
@@ -44,3 +48,12 @@ def insert_invoice_lines(session: Session, rows: Sequence[LineTuple] | Iterable[
     batch = [(*row[:1], row[1].isoformat(), *row[2:]) for row in rows]
     connection.exec_driver_sql(f"INSERT INTO invoice_line ({columns}) VALUES ({placeholders})", batch)
     return len(batch)
+
+
+def analyze_invoice_lines(session: Session) -> None:
+    """Refresh the planner's statistics after a bulk load.
+
+    Without them PostgreSQL plans the classification for an empty table, and a
+    freshly loaded one is anything but.
+    """
+    session.execute(text("ANALYZE invoice_line"))

@@ -12,7 +12,7 @@ Rules (DOMAIN.md, "How fidelity is measured"):
   when its supplier is on any valid contract, else unclassified: never guessed.
 
 Everything runs as set-based UPDATEs in the database, so a reclassification
-of millions of lines never passes through Python, and the monthly summary is
+of millions of lines never passes through Python, and the summaries are
 rebuilt for the months that were touched.
 """
 
@@ -23,6 +23,7 @@ from datetime import date
 
 from sqlalchemy import (
     ColumnElement,
+    FromClause,
     Table,
     and_,
     case,
@@ -34,6 +35,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    text,
     true,
     update,
 )
@@ -67,46 +69,42 @@ SUMMARY_TABLES: tuple[Table, ...] = (
 SUMMARY_KEYS = ("department_id", "unit_id", "supplier_id", "category_id", "status", "supplier_contracted")
 
 
-def _valid_on_invoice_date() -> ColumnElement[bool]:
-    return and_(contract.c.valid_from <= line.c.invoice_date, contract.c.valid_to >= line.c.invoice_date)
+def _valid_on_invoice_date(lines: FromClause) -> ColumnElement[bool]:
+    return and_(contract.c.valid_from <= lines.c.invoice_date, contract.c.valid_to >= lines.c.invoice_date)
 
 
-def _supplier_on(contract_alias=contract) -> ColumnElement[bool]:
-    return exists(
-        select(literal(1))
-        .select_from(contract_supplier)
-        .where(
-            contract_supplier.c.contract_id == contract_alias.c.id,
-            contract_supplier.c.supplier_id == line.c.supplier_id,
-        )
-        # Correlate two levels up too: the line lives in the outer UPDATE.
-        .correlate_except(contract_supplier)
-    )
+def _first_contract(lines: FromClause, *, in_category: bool, with_supplier: bool) -> ColumnElement[int]:
+    """The contract that explains a line's status, or NULL: valid on the
+    invoice date, optionally in the line's category and/or listing its
+    supplier. Of several, the one valid longest, then the oldest id, so that
+    the choice is stable between runs. Found through the supplier index
+    first when the supplier matters: a supplier is on few contracts."""
+    query = select(contract.c.id)
+    if with_supplier:
+        query = query.select_from(
+            contract_supplier.join(contract, contract.c.id == contract_supplier.c.contract_id)
+        ).where(contract_supplier.c.supplier_id == lines.c.supplier_id)
+    query = query.where(_valid_on_invoice_date(lines))
+    if in_category:
+        query = query.where(contract.c.category_id == lines.c.category_id)
+    return query.order_by(contract.c.valid_to.desc(), contract.c.id).limit(1).scalar_subquery()
 
 
-def _contracts_of_supplier(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
-    """Valid contracts listing the line's supplier, found through the supplier
-    index first: a supplier is on few contracts, a date range matches many."""
-    return exists(
-        select(literal(1))
-        .select_from(contract_supplier.join(contract, contract.c.id == contract_supplier.c.contract_id))
-        .where(contract_supplier.c.supplier_id == line.c.supplier_id, _valid_on_invoice_date(), *conditions)
-    )
-
-
-def _first_contract(*conditions: ColumnElement[bool]):
-    """The contract that explains a line's status: the one valid longest, then
-    the oldest id, so that the choice is stable between runs."""
-    return (
-        select(contract.c.id)
-        .where(_valid_on_invoice_date(), *conditions)
-        .order_by(contract.c.valid_to.desc(), contract.c.id)
-        .limit(1)
-        .scalar_subquery()
+def _not_influenceable(lines: FromClause) -> ColumnElement[bool]:
+    return or_(
+        exists(
+            select(literal(1)).where(account.c.id == lines.c.account_id, account.c.influenceable == false())
+        ),
+        exists(
+            select(literal(1)).where(
+                category.c.id == lines.c.category_id, category.c.influenceable == false()
+            )
+        ),
     )
 
 
 def _line_filter(
+    lines: FromClause,
     line_ids: Iterable[int] | None,
     batch_id: int | None,
     category_ids: Iterable[int] | None,
@@ -115,16 +113,16 @@ def _line_filter(
 ) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if line_ids is not None:
-        conditions.append(line.c.id.in_(list(line_ids)))
+        conditions.append(lines.c.id.in_(list(line_ids)))
     if batch_id is not None:
-        conditions.append(line.c.batch_id == batch_id)
+        conditions.append(lines.c.batch_id == batch_id)
     alternatives: list[ColumnElement[bool]] = []
     if category_ids is not None:
-        alternatives.append(line.c.category_id.in_(list(category_ids)))
+        alternatives.append(lines.c.category_id.in_(list(category_ids)))
     if supplier_ids is not None:
-        alternatives.append(line.c.supplier_id.in_(list(supplier_ids)))
+        alternatives.append(lines.c.supplier_id.in_(list(supplier_ids)))
     if account_ids is not None:
-        alternatives.append(line.c.account_id.in_(list(account_ids)))
+        alternatives.append(lines.c.account_id.in_(list(account_ids)))
     if alternatives:
         conditions.append(or_(*alternatives))
     return conditions
@@ -140,7 +138,7 @@ def classify_lines(
     account_ids: Iterable[int] | None = None,
     extra_months: Iterable[date] = (),
 ) -> None:
-    """(Re)classify the selected lines and refresh the summary for their months.
+    """(Re)classify the selected lines and refresh the summaries for their months.
 
     With no selection every line is reclassified. ``category_ids``,
     ``supplier_ids`` and ``account_ids`` select lines touching any of them:
@@ -148,7 +146,10 @@ def classify_lines(
     contract's old and new category and suppliers. ``extra_months`` (first
     days) are rebuilt too: the months a line was moved out of or deleted from.
     """
-    conditions = _line_filter(line_ids, batch_id, category_ids, supplier_ids, account_ids)
+    selection = (line_ids, batch_id, category_ids, supplier_ids, account_ids)
+    if session.get_bind().dialect.name == "postgresql":
+        # JIT compiling these expression-heavy statements costs more than it saves.
+        session.execute(text("SET LOCAL jit = off"))
 
     # 1. The category follows the account's mapping, so remapping an account
     #    moves its lines. Only rows whose category changes are written.
@@ -157,51 +158,52 @@ def classify_lines(
     )
     session.execute(
         update(line)
-        .where(*conditions, line.c.category_id.is_distinct_from(account_category))
+        .where(*_line_filter(line, *selection), line.c.category_id.is_distinct_from(account_category))
         .values(category_id=account_category)
     )
 
-    not_influenceable = or_(
-        exists(
-            select(literal(1)).where(account.c.id == line.c.account_id, account.c.influenceable == false())
-        ),
-        exists(
-            select(literal(1)).where(category.c.id == line.c.category_id, category.c.influenceable == false())
-        ),
+    # 2. Look each contract question up once per line (in a derived table),
+    #    then write status, contract and supplier flag in one pass.
+    decided = line.alias("decided")
+    decision = (
+        select(
+            decided.c.id.label("line_id"),
+            case((_not_influenceable(decided), true()), else_=false()).label("excluded"),
+            _first_contract(decided, in_category=True, with_supplier=True).label("on_id"),
+            _first_contract(decided, in_category=True, with_supplier=False).label("covering_id"),
+            _first_contract(decided, in_category=False, with_supplier=True).label("supplier_on_id"),
+        )
+        .where(*_line_filter(decided, *selection))
+        # Materialised, so that each lookup runs once per line and not once per
+        # CASE branch that mentions it (PostgreSQL would inline a subquery).
+        .cte("decision")
+        .prefix_with("MATERIALIZED", dialect="postgresql")
     )
-    in_category = contract.c.category_id == line.c.category_id
-    covered = exists(select(literal(1)).select_from(contract).where(_valid_on_invoice_date(), in_category))
-    on_in_category = _contracts_of_supplier(in_category)
-    supplier_contracted = _contracts_of_supplier()
     has_category = line.c.category_id.is_not(None)
-
-    # 2. Status, the contract behind it (the matched one when on contract, the
-    #    one that could have been used when off) and the supplier flag, in one
-    #    pass so that every row is written once.
-    decisions = (
-        (not_influenceable, LineStatus.EXCLUDED, None),
+    outcomes = (  # (when, status, the contract behind it)
+        (decision.c.excluded, LineStatus.EXCLUDED, None),
+        (and_(has_category, decision.c.on_id.is_not(None)), LineStatus.ON_CONTRACT, decision.c.on_id),
         (
-            and_(has_category, on_in_category),
-            LineStatus.ON_CONTRACT,
-            _first_contract(in_category, _supplier_on()),
+            and_(has_category, decision.c.covering_id.is_not(None)),
+            LineStatus.OFF_CONTRACT,
+            decision.c.covering_id,  # the contract that could have been used
         ),
-        (and_(has_category, covered), LineStatus.OFF_CONTRACT, _first_contract(in_category)),
         (has_category, LineStatus.NO_CONTRACT, None),
-        (supplier_contracted, LineStatus.ON_CONTRACT, _first_contract(_supplier_on())),
+        (decision.c.supplier_on_id.is_not(None), LineStatus.ON_CONTRACT, decision.c.supplier_on_id),
     )
     session.execute(
         update(line)
-        .where(*conditions)
+        .where(line.c.id == decision.c.line_id)
         .values(
-            supplier_contracted=case((supplier_contracted, true()), else_=false()),
             status=case(
-                *((condition, status.value) for condition, status, _ in decisions),
-                else_=LineStatus.UNCLASSIFIED.value,
+                *((when, status.value) for when, status, _ in outcomes), else_=LineStatus.UNCLASSIFIED.value
             ),
-            contract_id=case(*((condition, chosen) for condition, _, chosen in decisions), else_=None),
+            contract_id=case(*((when, chosen) for when, _, chosen in outcomes), else_=None),
+            supplier_contracted=decision.c.supplier_on_id.is_not(None),
         )
     )
 
+    conditions = _line_filter(line, *selection)
     months = None if not conditions else sorted(set(_months_of(session, conditions)) | set(extra_months))
     refresh_summaries(session, months=months)
 

@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from data_access import demo_catalog as catalog
-from data_access.bulk import LineTuple, insert_invoice_lines
+from data_access.bulk import LineTuple, analyze_invoice_lines, insert_invoice_lines
 from data_access.classification import classify_lines
 from data_access.models import (
     Account,
@@ -138,6 +138,7 @@ def load_demo(
         written += size
         report(0.1 + 0.6 * written / options.lines, f"Skapar fakturarader ({written:,} av {options.lines:,})")
 
+    analyze_invoice_lines(session)
     report(0.72, "Skapar behov, återkoppling och besök")
     _create_needs_and_visits(session, rng, world, end)
     report(0.75, "Klassificerar avtalstrohet")
@@ -229,7 +230,9 @@ class _SupplierFactory:
         self.org_numbers: set[str] = set()
         self.names: set[str] = set()
 
-    def create(self, name: str | None = None) -> int:
+    def create(self, name: str | None = None) -> Supplier:
+        """A new supplier, added to the session but not flushed (callers flush
+        once for many, then read the ids)."""
         while True:
             first_nine = f"55{self.rng.randrange(10**7):07d}"
             org_number = first_nine + luhn_check_digit(first_nine)
@@ -240,6 +243,15 @@ class _SupplierFactory:
         self.names.add(name)
         supplier = Supplier(org_number=org_number, name=name)
         self.session.add(supplier)
+        return supplier
+
+    def create_ids(self, count: int) -> list[int]:
+        suppliers = [self.create() for _ in range(count)]
+        self.session.flush()
+        return [supplier.id for supplier in suppliers]
+
+    def create_id(self, name: str) -> int:
+        supplier = self.create(name)
         self.session.flush()
         return supplier.id
 
@@ -262,19 +274,19 @@ class _SupplierFactory:
         """Suppliers seen once in a while: the long tail every ledger has."""
         while len(self.org_numbers) < total:
             self.create()
+        self.session.flush()
 
 
 def _create_supplier_pools(suppliers: _SupplierFactory, world: _World) -> None:
     for spec in catalog.CATEGORIES:
         pool_size = 14 if spec.name in catalog.FOOD_CATEGORIES else 8
-        pool = []
+        pool: list[Supplier] = []
         if spec.name in catalog.FOOD_CATEGORIES:
             # Care wards shop in the local grocery store: the article's example.
-            for place in catalog.PLACES[:6]:
-                pool.append(suppliers.create(f"Matbutiken {place} AB"))
-        while len(pool) < pool_size:
-            pool.append(suppliers.create())
-        world.off_pool[spec.name] = pool
+            pool = [suppliers.create(f"Matbutiken {place} AB") for place in catalog.PLACES[:6]]
+        pool += [suppliers.create() for _ in range(pool_size - len(pool))]
+        suppliers.session.flush()
+        world.off_pool[spec.name] = [supplier.id for supplier in pool]
 
 
 def _create_contracts(
@@ -325,7 +337,7 @@ def _create_contracts(
     for spec in catalog.CATEGORIES:
         if not spec.influenceable or spec.name in NO_CONTRACT_CATEGORIES:
             continue
-        winners = [suppliers.create() for _ in range(3 if spec.name in catalog.FOOD_CATEGORIES else 2)]
+        winners = suppliers.create_ids(3 if spec.name in catalog.FOOD_CATEGORIES else 2)
         first_from = start - timedelta(days=rng.randint(60, 700))
         first_to = start + timedelta(days=rng.randint(240, 600))
         if spec.name in EXPIRED_CATEGORIES:
@@ -349,7 +361,7 @@ def _create_contracts(
         " – specialkost",
         start - timedelta(days=100),
         end + timedelta(days=400),
-        [suppliers.create("Specialkost Norden AB")],
+        [suppliers.create_id("Specialkost Norden AB")],
     )
     # A contract nobody calls off: outdoor gym equipment, signed last year.
     add(
@@ -357,7 +369,7 @@ def _create_contracts(
         " – utegym",
         end - timedelta(days=300),
         end + timedelta(days=700),
-        [suppliers.create("Utegym Sverige AB")],
+        [suppliers.create_id("Utegym Sverige AB")],
         used=False,
     )
     # The furniture supplier also sells kitchen equipment, off contract: only
@@ -412,9 +424,9 @@ class _LineGenerator:
             day = self.start + timedelta(days=offset)
             supplier_id = self._supplier(kind, category, day, offset / 365.0)
             spec = self.specs[category]
-            account_id = world.account_ids[category]
+            account_id, category_id = world.account_ids[category], world.category_ids[category]
             if rng.random() < 0.015:
-                account_id = rng.choice(world.unmapped_account_ids)
+                account_id, category_id = rng.choice(world.unmapped_account_ids), None
             amount = spec.typical_amount * math.exp(rng.gauss(0.0, 0.75))
             if rng.random() < 0.03:
                 amount = -amount * rng.uniform(0.05, 0.5)  # a credit note
@@ -428,6 +440,7 @@ class _LineGenerator:
                     unit_id,
                     supplier_id,
                     account_id,
+                    category_id,
                     round(amount * 100),
                     LineStatus.PENDING.value,
                     False,

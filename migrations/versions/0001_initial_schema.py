@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 17:21:40.474285
+Create Date: 2026-11-28 17:47:01.102236
 """
 
 from collections.abc import Sequence
@@ -162,7 +162,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('contract_id', 'supplier_id', name=op.f('pk_contract_supplier'))
     )
     with op.batch_alter_table('contract_supplier', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_contract_supplier_supplier_id'), ['supplier_id'], unique=False)
+        batch_op.create_index('ix_contract_supplier_supplier_contract', ['supplier_id', 'contract_id'], unique=False)
 
     op.create_table('invoice_line',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -181,12 +181,11 @@ def upgrade() -> None:
     sa.CheckConstraint("status IN ('on', 'off', 'no_contract', 'excluded', 'unclassified', 'pending')", name=op.f('ck_invoice_line_status_known')),
     sa.ForeignKeyConstraint(['account_id'], ['account.id'], name=op.f('fk_invoice_line_account_id_account')),
     sa.ForeignKeyConstraint(['batch_id'], ['import_batch.id'], name=op.f('fk_invoice_line_batch_id_import_batch'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['category_id'], ['category.id'], name=op.f('fk_invoice_line_category_id_category')),
-    sa.ForeignKeyConstraint(['contract_id'], ['contract.id'], name=op.f('fk_invoice_line_contract_id_contract'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['department_id'], ['department.id'], name=op.f('fk_invoice_line_department_id_department')),
     sa.ForeignKeyConstraint(['supplier_id'], ['supplier.id'], name=op.f('fk_invoice_line_supplier_id_supplier')),
     sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_invoice_line_unit_id_unit')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_invoice_line'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_invoice_line')),
+    postgresql_with={'fillfactor': 70}
     )
     with op.batch_alter_table('invoice_line', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_invoice_line_batch_id'), ['batch_id'], unique=False)
@@ -300,7 +299,7 @@ def downgrade() -> None:
 
     op.drop_table('invoice_line')
     with op.batch_alter_table('contract_supplier', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_contract_supplier_supplier_id'))
+        batch_op.drop_index('ix_contract_supplier_supplier_contract')
 
     op.drop_table('contract_supplier')
     with op.batch_alter_table('unit', schema=None) as batch_op:
