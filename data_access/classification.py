@@ -20,10 +20,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 from sqlalchemy import (
+    CTE,
     ColumnElement,
     FromClause,
+    Select,
     Table,
     and_,
     case,
@@ -128,6 +131,83 @@ def _line_filter(
     return conditions
 
 
+def _decisions(lines: FromClause, *columns: ColumnElement[Any]) -> Select[Any]:
+    """``columns`` plus, per line, the answers its status is made of: is it
+    excluded, and which contract (if any) is valid in its category with its
+    supplier, in its category at all, and with its supplier in any category."""
+    return select(
+        *columns,
+        case((_not_influenceable(lines), true()), else_=false()).label("excluded"),
+        _first_contract(lines, in_category=True, with_supplier=True).label("on_id"),
+        _first_contract(lines, in_category=True, with_supplier=False).label("covering_id"),
+        _first_contract(lines, in_category=False, with_supplier=True).label("supplier_on_id"),
+    )
+
+
+def _materialised(query: Select[Any]) -> CTE:
+    """Each lookup then runs once per line, not once per CASE branch that
+    mentions it (PostgreSQL would otherwise inline the subquery)."""
+    return query.cte("decision").prefix_with("MATERIALIZED")
+
+
+def _outcome(decision: FromClause) -> tuple[ColumnElement[str], ColumnElement[Any], ColumnElement[bool]]:
+    """Status, the contract behind it and the supplier flag, from the answers."""
+    has_category = decision.c.category_id.is_not(None)
+    outcomes = (  # (when, status, the contract behind it)
+        (decision.c.excluded, LineStatus.EXCLUDED, None),
+        (and_(has_category, decision.c.on_id.is_not(None)), LineStatus.ON_CONTRACT, decision.c.on_id),
+        (
+            and_(has_category, decision.c.covering_id.is_not(None)),
+            LineStatus.OFF_CONTRACT,
+            decision.c.covering_id,  # the contract that could have been used
+        ),
+        (has_category, LineStatus.NO_CONTRACT, None),
+        (decision.c.supplier_on_id.is_not(None), LineStatus.ON_CONTRACT, decision.c.supplier_on_id),
+    )
+    status = case(
+        *((when, status.value) for when, status, _ in outcomes), else_=LineStatus.UNCLASSIFIED.value
+    )
+    contract_id = case(*((when, chosen) for when, _, chosen in outcomes), else_=None)
+    return status, contract_id, decision.c.supplier_on_id.is_not(None)
+
+
+def _without_jit(session: Session) -> None:
+    if session.get_bind().dialect.name == "postgresql":
+        # JIT compiling these expression-heavy statements costs more than it saves.
+        session.execute(text("SET LOCAL jit = off"))
+
+
+def insert_classified_lines(session: Session, staging: Table, *, refresh: bool = True) -> None:
+    """Move staged lines (``bulk.create_staging_table``) into ``invoice_line``,
+    each with its category, status, contract and supplier flag decided on the
+    way in: one write per line instead of an insert and an update. With
+    ``refresh`` the summaries of the months concerned are rebuilt."""
+    _without_jit(session)
+    staged = (
+        select(*staging.c, account.c.category_id)
+        .select_from(staging.outerjoin(account, account.c.id == staging.c.account_id))
+        .subquery("staged")
+    )
+    decision = _materialised(_decisions(staged, *staged.c))
+    status, contract_id, supplier_contracted = _outcome(decision)
+    copied = [column.name for column in staging.c]
+    session.execute(
+        insert(line).from_select(
+            [*copied, "category_id", "status", "contract_id", "supplier_contracted"],
+            select(
+                *(decision.c[name] for name in copied),
+                decision.c.category_id,
+                status,
+                contract_id,
+                supplier_contracted,
+            ),
+        )
+    )
+    if refresh:
+        months = list(session.scalars(select(month_of(staging.c.invoice_date)).distinct()))
+        refresh_summaries(session, months=months)
+
+
 def classify_lines(
     session: Session,
     *,
@@ -147,9 +227,7 @@ def classify_lines(
     days) are rebuilt too: the months a line was moved out of or deleted from.
     """
     selection = (line_ids, batch_id, category_ids, supplier_ids, account_ids)
-    if session.get_bind().dialect.name == "postgresql":
-        # JIT compiling these expression-heavy statements costs more than it saves.
-        session.execute(text("SET LOCAL jit = off"))
+    _without_jit(session)
 
     # 1. The category follows the account's mapping, so remapping an account
     #    moves its lines. Only rows whose category changes are written.
@@ -162,45 +240,19 @@ def classify_lines(
         .values(category_id=account_category)
     )
 
-    # 2. Look each contract question up once per line (in a derived table),
-    #    then write status, contract and supplier flag in one pass.
+    # 2. Look each contract question up once per line, then write status,
+    #    contract and supplier flag in one pass.
     decided = line.alias("decided")
-    decision = (
-        select(
-            decided.c.id.label("line_id"),
-            case((_not_influenceable(decided), true()), else_=false()).label("excluded"),
-            _first_contract(decided, in_category=True, with_supplier=True).label("on_id"),
-            _first_contract(decided, in_category=True, with_supplier=False).label("covering_id"),
-            _first_contract(decided, in_category=False, with_supplier=True).label("supplier_on_id"),
+    decision = _materialised(
+        _decisions(decided, decided.c.id.label("line_id"), decided.c.category_id).where(
+            *_line_filter(decided, *selection)
         )
-        .where(*_line_filter(decided, *selection))
-        # Materialised, so that each lookup runs once per line and not once per
-        # CASE branch that mentions it (PostgreSQL would inline a subquery).
-        .cte("decision")
-        .prefix_with("MATERIALIZED", dialect="postgresql")
     )
-    has_category = line.c.category_id.is_not(None)
-    outcomes = (  # (when, status, the contract behind it)
-        (decision.c.excluded, LineStatus.EXCLUDED, None),
-        (and_(has_category, decision.c.on_id.is_not(None)), LineStatus.ON_CONTRACT, decision.c.on_id),
-        (
-            and_(has_category, decision.c.covering_id.is_not(None)),
-            LineStatus.OFF_CONTRACT,
-            decision.c.covering_id,  # the contract that could have been used
-        ),
-        (has_category, LineStatus.NO_CONTRACT, None),
-        (decision.c.supplier_on_id.is_not(None), LineStatus.ON_CONTRACT, decision.c.supplier_on_id),
-    )
+    status, contract_id, supplier_contracted = _outcome(decision)
     session.execute(
         update(line)
         .where(line.c.id == decision.c.line_id)
-        .values(
-            status=case(
-                *((when, status.value) for when, status, _ in outcomes), else_=LineStatus.UNCLASSIFIED.value
-            ),
-            contract_id=case(*((when, chosen) for when, _, chosen in outcomes), else_=None),
-            supplier_contracted=decision.c.supplier_on_id.is_not(None),
-        )
+        .values(status=status, contract_id=contract_id, supplier_contracted=supplier_contracted)
     )
 
     conditions = _line_filter(line, *selection)

@@ -19,8 +19,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from data_access import demo_catalog as catalog
-from data_access.bulk import LineTuple, analyze_invoice_lines, insert_invoice_lines
-from data_access.classification import classify_lines
+from data_access.bulk import (
+    LineTuple,
+    analyze_for_classification,
+    create_staging_table,
+    drop_staging_table,
+    stage_lines,
+)
+from data_access.classification import insert_classified_lines, refresh_summaries
 from data_access.models import (
     Account,
     Category,
@@ -29,7 +35,6 @@ from data_access.models import (
     Department,
     Feedback,
     InvoiceLine,
-    LineStatus,
     Need,
     Person,
     Supplier,
@@ -131,18 +136,23 @@ def load_demo(
     suppliers.fill_long_tail(1600)
 
     generator = _LineGenerator(rng, world, start, end)
+    staging = create_staging_table(session)
     written = 0
     while written < options.lines:
         size = min(CHUNK_SIZE, options.lines - written)
-        insert_invoice_lines(session, generator.lines(size))
+        stage_lines(session, staging, generator.lines(size))
         written += size
-        report(0.1 + 0.6 * written / options.lines, f"Skapar fakturarader ({written:,} av {options.lines:,})")
+        report(0.1 + 0.5 * written / options.lines, f"Skapar fakturarader ({written:,} av {options.lines:,})")
 
-    analyze_invoice_lines(session)
-    report(0.72, "Skapar behov, återkoppling och besök")
+    report(0.62, "Skapar behov, återkoppling och besök")
     _create_needs_and_visits(session, rng, world, end)
-    report(0.75, "Klassificerar avtalstrohet")
-    classify_lines(session)
+    report(0.65, "Klassificerar avtalstrohet")
+    analyze_for_classification(session)
+    insert_classified_lines(session, staging, refresh=False)
+    drop_staging_table(session, staging)
+    analyze_for_classification(session)
+    report(0.9, "Summerar per månad")
+    refresh_summaries(session)
     set_setting(session, DEMO_DATA, "1")
     report(1.0, "Klart")
     return written
@@ -424,9 +434,9 @@ class _LineGenerator:
             day = self.start + timedelta(days=offset)
             supplier_id = self._supplier(kind, category, day, offset / 365.0)
             spec = self.specs[category]
-            account_id, category_id = world.account_ids[category], world.category_ids[category]
+            account_id = world.account_ids[category]
             if rng.random() < 0.015:
-                account_id, category_id = rng.choice(world.unmapped_account_ids), None
+                account_id = rng.choice(world.unmapped_account_ids)
             amount = spec.typical_amount * math.exp(rng.gauss(0.0, 0.75))
             if rng.random() < 0.03:
                 amount = -amount * rng.uniform(0.05, 0.5)  # a credit note
@@ -440,10 +450,7 @@ class _LineGenerator:
                     unit_id,
                     supplier_id,
                     account_id,
-                    category_id,
                     round(amount * 100),
-                    LineStatus.PENDING.value,
-                    False,
                 )
             )
         return rows

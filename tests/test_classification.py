@@ -6,10 +6,11 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
-from data_access.classification import classify_lines
+from data_access.bulk import create_staging_table, drop_staging_table, stage_lines
+from data_access.classification import classify_lines, insert_classified_lines
 from data_access.fidelity import SpendFilter, fidelity_total
 from data_access.models import ContractSupplier, InvoiceLine, LineStatus
 from tests.factories import World
@@ -215,3 +216,50 @@ def test_reclassifies_a_changed_line(session: Session, world: World) -> None:
     classify_lines(session, line_ids=[line.id])
     assert status_of(session, line) == (ON, contract.id)
     assert fidelity_total(session).fidelity_pct == Decimal(100)
+
+
+def test_lines_loaded_through_staging_are_classified_the_same_way(session: Session, world: World) -> None:
+    """Bulk loads classify on the way in; reclassification updates in place.
+    Both must reach the same verdict for every kind of line."""
+    food, rent = world.category("Livsmedel"), world.category("Lokalhyror", influenceable=False)
+    food_account, rent_account, unmapped = (
+        world.account("4010", food),
+        world.account("5010", rent),
+        world.account("4990"),
+    )
+    menigo, ica = world.supplier("Menigo"), world.supplier("ICA")
+    world.contract("LIV-1", food, [menigo], date(2025, 1, 1), date(2025, 6, 30))
+    cases = [
+        (date(2025, 1, 1), menigo, food_account),
+        (date(2025, 7, 1), menigo, food_account),
+        (date(2025, 3, 1), ica, food_account),
+        (date(2025, 3, 1), menigo, unmapped),
+        (date(2025, 3, 1), ica, unmapped),
+        (date(2025, 3, 1), menigo, rent_account),
+    ]
+    for day, supplier, account in cases:
+        world.line(day, "10.00", supplier, account)
+    classify_lines(session)
+    columns = (
+        InvoiceLine.status,
+        InvoiceLine.contract_id,
+        InvoiceLine.category_id,
+        InvoiceLine.supplier_contracted,
+    )
+    updated = session.execute(select(*columns).order_by(InvoiceLine.id)).all()
+    session.execute(delete(InvoiceLine))
+
+    staging = create_staging_table(session)
+    stage_lines(
+        session,
+        staging,
+        [
+            (None, day, f"S{index}", None, None, supplier.id, account.id, 1000)
+            for index, (day, supplier, account) in enumerate(cases)
+        ],
+    )
+    insert_classified_lines(session, staging)
+    drop_staging_table(session, staging)
+    inserted = session.execute(select(*columns).order_by(InvoiceLine.id)).all()
+    assert inserted == updated
+    assert [row.status for row in inserted] == [ON, NONE, OFF, ON, UNCLASSIFIED, EXCLUDED]
