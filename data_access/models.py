@@ -24,9 +24,10 @@ from sqlalchemy import (
     Text,
     func,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
 
 from data_access.money import Money
+from data_access.orgnr import normalise_org_number
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -118,6 +119,11 @@ class Supplier(Base):
     org_number: Mapped[str | None] = mapped_column(String(10), unique=True)
     name: Mapped[str] = mapped_column(String(300))
     needs_review: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+
+    @validates("org_number")
+    def _normalise_org_number(self, _key: str, value: str | None) -> str | None:
+        """Stored as ten digits with a valid check digit, whatever form it came in."""
+        return None if value is None else normalise_org_number(value)
 
 
 class Category(Base):
