@@ -183,7 +183,11 @@ class ContractSupplier(Base):
 
 
 class ImportBatch(Base):
-    """One imported file; every invoice line remembers the batch it came from."""
+    """One imported file: who, when, what it held and what came in.
+
+    Every invoice line remembers its batch, so undoing a batch removes exactly
+    its lines; the checksum recognises a file imported before.
+    """
 
     __tablename__ = "import_batch"
 
@@ -191,8 +195,28 @@ class ImportBatch(Base):
     kind: Mapped[str] = mapped_column(String(40))
     source_name: Mapped[str] = mapped_column(String(300))
     imported_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
-    row_count: Mapped[int] = mapped_column(Integer, default=0)
-    total_amount: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
+    imported_by: Mapped[str | None] = mapped_column(String(200))
+    checksum: Mapped[str | None] = mapped_column(String(64), index=True)
+    profile_name: Mapped[str | None] = mapped_column(String(100))
+    period: Mapped[str | None] = mapped_column(String(7))  # YYYY-MM, for files without dates
+    row_count: Mapped[int] = mapped_column(Integer, default=0)  # data rows read
+    imported_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    skipped_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    duplicate_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    total_amount: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))  # the file's total
+    imported_amount: Mapped[Decimal] = mapped_column(Money, default=Decimal(0), server_default="0")
+
+
+class ImportProfile(Base):
+    """A saved column mapping (field -> header text) for files from one system."""
+
+    __tablename__ = "import_profile"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    mapping: Mapped[str] = mapped_column(Text)  # JSON
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
 
 
 class InvoiceLine(Base):
@@ -206,6 +230,9 @@ class InvoiceLine(Base):
         Index("ix_invoice_line_invoice_date", "invoice_date"),
         Index("ix_invoice_line_unit_date", "unit_id", "invoice_date"),
         Index("ix_invoice_line_supplier_date", "supplier_id", "invoice_date"),
+        # A unique index rather than a constraint: SQLite adds it without
+        # rebuilding a table of millions of lines.
+        Index("uq_invoice_line_posting_key", "posting_key", unique=True),
         # Room in each page, so that PostgreSQL rewrites a reclassified line in
         # place (a HOT update) instead of touching every index.
         {"postgresql_with": {"fillfactor": 70}},
@@ -234,6 +261,10 @@ class InvoiceLine(Base):
     )
     contract_id: Mapped[int | None] = mapped_column(Integer)
     supplier_contracted: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # Identifies a posting across files: supplier, invoice, posting values and
+    # the occurrence of identical postings within the invoice. Re-importing a
+    # file, or an overlapping one, adds nothing twice. None for demo lines.
+    posting_key: Mapped[str | None] = mapped_column(String(64))
 
 
 class _SummaryColumns:
@@ -355,6 +386,7 @@ __all__ = [
     "Department",
     "Feedback",
     "ImportBatch",
+    "ImportProfile",
     "InvoiceLine",
     "LineStatus",
     "Need",
