@@ -24,9 +24,10 @@ LINE_COLUMNS: tuple[str, ...] = (
     "supplier_id",
     "account_id",
     "amount",  # integer öre
+    "posting_key",  # see InvoiceLine.posting_key; None where there is none
 )
 
-LineTuple = tuple[int | None, date, str | None, int | None, int | None, int, int | None, int]
+LineTuple = tuple[int | None, date, str | None, int | None, int | None, int, int | None, int, str | None]
 
 STAGING_TABLE = "staged_invoice_line"
 
@@ -44,6 +45,7 @@ def create_staging_table(session: Session) -> Table:
         Column("supplier_id", Integer, nullable=False),
         Column("account_id", Integer),
         Column("amount", BigInteger, nullable=False),
+        Column("posting_key", String(64)),
         prefixes=["TEMPORARY"],
     )
     staging.create(session.connection())

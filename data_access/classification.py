@@ -177,11 +177,15 @@ def _without_jit(session: Session) -> None:
         session.execute(text("SET LOCAL jit = off"))
 
 
-def insert_classified_lines(session: Session, staging: Table, *, refresh: bool = True) -> None:
+def insert_classified_lines(
+    session: Session, staging: Table, *, refresh: bool = True, skip_known_postings: bool = False
+) -> int:
     """Move staged lines (``bulk.create_staging_table``) into ``invoice_line``,
     each with its category, status, contract and supplier flag decided on the
     way in: one write per line instead of an insert and an update. With
-    ``refresh`` the summaries of the months concerned are rebuilt."""
+    ``refresh`` the summaries of the months concerned are rebuilt. With
+    ``skip_known_postings`` a staged line whose posting key is already in the
+    database is left out (a re-imported file). Returns the lines inserted."""
     _without_jit(session)
     staged = (
         select(*staging.c, account.c.category_id)
@@ -191,21 +195,25 @@ def insert_classified_lines(session: Session, staging: Table, *, refresh: bool =
     decision = _materialised(_decisions(staged, *staged.c))
     status, contract_id, supplier_contracted = _outcome(decision)
     copied = [column.name for column in staging.c]
-    session.execute(
+    rows = select(
+        *(decision.c[name] for name in copied),
+        decision.c.category_id,
+        status,
+        contract_id,
+        supplier_contracted,
+    )
+    if skip_known_postings:
+        known = line.alias("known")
+        rows = rows.where(~exists(select(literal(1)).where(known.c.posting_key == decision.c.posting_key)))
+    result = session.execute(
         insert(line).from_select(
-            [*copied, "category_id", "status", "contract_id", "supplier_contracted"],
-            select(
-                *(decision.c[name] for name in copied),
-                decision.c.category_id,
-                status,
-                contract_id,
-                supplier_contracted,
-            ),
+            [*copied, "category_id", "status", "contract_id", "supplier_contracted"], rows
         )
     )
     if refresh:
         months = list(session.scalars(select(month_of(staging.c.invoice_date)).distinct()))
         refresh_summaries(session, months=months)
+    return result.rowcount
 
 
 def classify_lines(

@@ -451,6 +451,7 @@ class _LineGenerator:
                     supplier_id,
                     account_id,
                     round(amount * 100),
+                    None,
                 )
             )
         return rows
