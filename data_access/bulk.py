@@ -70,6 +70,8 @@ def stage_lines(session: Session, staging: Table, rows: Iterable[LineTuple]) -> 
         return count
     placeholders = ", ".join("?" for _ in LINE_COLUMNS)
     batch = [(row[0], row[1].isoformat(), *row[2:]) for row in rows]
+    if not batch:
+        return 0
     connection.exec_driver_sql(f"INSERT INTO {staging.name} ({columns}) VALUES ({placeholders})", batch)
     return len(batch)
 

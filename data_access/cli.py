@@ -8,16 +8,22 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import sys
 import time
 from collections.abc import Sequence
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 from typing import TextIO
 
 from data_access.db import get_engine, session_scope
 from data_access.demo import DatabaseNotEmptyError, DemoOptions, load_demo
 from data_access.fidelity import Dimension, FidelityFigures, SpendFilter, fidelity_breakdown, fidelity_total
+from data_access.importing.columns import ImportKind
+from data_access.importing.errors import ImportRefusedError, ValueProblemError
+from data_access.importing.invoices import ImportOptions, InvalidRowsError, InvoiceImportSummary
+from data_access.importing.service import import_invoice_file, open_for_import
 from data_access.migrate import upgrade_database
 from data_access.models import LineStatus
 
@@ -50,6 +56,16 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--lines", type=int, default=DemoOptions.lines, help="invoice lines (default 200000)")
     demo.add_argument("--seed", type=int, default=DemoOptions.seed, help="random seed (default 1)")
     demo.add_argument("--end", type=_iso_date, help="last invoice date (default: end of last month)")
+
+    importer = commands.add_parser(
+        "import", help="import files; all or nothing: on any failure nothing is written (exit code 1)"
+    )
+    importer.add_argument("kind", choices=IMPORT_KINDS)
+    importer.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    importer.add_argument("--profile", help="a saved column mapping to use instead of guessing")
+    importer.add_argument("--period", help="YYYY-MM, for invoice files without a date column")
+    importer.add_argument("--skip-invalid", action="store_true", help="import the valid rows, skip the rest")
+    importer.add_argument("--user", default=os.environ.get("USER"), help="recorded on the batch")
 
     report = commands.add_parser("report", help="print a report")
     kinds = report.add_subparsers(dest="report", required=True)
@@ -130,6 +146,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
             file=out,
         )
         return 0
+    if args.command == "import":
+        return run_import(args, out)
     if args.command == "report" and args.report == "fidelity":
         if args.date_from and args.date_to and args.date_from > args.date_to:
             print("error: --from is after --to", file=sys.stderr)
@@ -138,3 +156,53 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         write_fidelity_report(out, Dimension(args.by), spend_filter, args.format)
         return 0
     return 2
+
+
+IMPORT_KINDS = ("invoices",)
+
+
+def run_import(args: argparse.Namespace, out: TextIO) -> int:
+    """Import every file in one transaction, one batch each; print a summary per file."""
+    options = ImportOptions(
+        period=args.period, skip_invalid=args.skip_invalid, profile_name=args.profile, imported_by=args.user
+    )
+    try:
+        with session_scope() as session:
+            for path in args.files:
+                if not path.is_file():
+                    raise ImportRefusedError(f"Filen finns inte: {path}")
+                opened = open_for_import(
+                    session, ImportKind(args.kind), path.name, path=path, profile_name=args.profile
+                )
+                summary = import_invoice_file(session, opened, options)
+                print(format_summary(summary), file=out)
+    except InvalidRowsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        for problem in error.summary.problems[:50]:
+            print(
+                f"  rad {problem.row_number}, {problem.column}: {problem.value!r}: {problem.problem}",
+                file=sys.stderr,
+            )
+        print("Ingenting importerades.", file=sys.stderr)
+        return 1
+    except (ImportRefusedError, ValueProblemError) as error:
+        print(f"error: {error}\nIngenting importerades.", file=sys.stderr)
+        return 1
+    return 0
+
+
+def format_summary(summary: InvoiceImportSummary) -> str:
+    """The lines a scheduled job's log needs to show what came in."""
+    lines = [
+        f"{summary.file_name}: batch {summary.batch_id}",
+        f"  rows read {summary.rows_read}, imported {summary.imported}, skipped {summary.skipped}, "
+        f"already imported {summary.duplicates}",
+        f"  file total {_amount(summary.file_total)}, imported total {_amount(summary.imported_total)}",
+        f"  new suppliers {summary.new_suppliers} (identified by name only, to review: rows "
+        f"{summary.flagged_rows}), new units {summary.new_units}, new departments "
+        f"{summary.new_departments}, new accounts {summary.new_accounts}",
+    ]
+    if summary.earlier_batches:
+        batches = ", ".join(str(batch) for batch in summary.earlier_batches)
+        lines.append(f"  the same file was imported before as batch {batches}")
+    return "\n".join(lines)

@@ -1,0 +1,654 @@
+"""The one safe way in for tabular uploads: .xlsx workbooks and CSV/text files.
+
+Uploads come from people, not from our own code, so every file is treated as
+hostile until proven to be a spreadsheet. The file's *content* decides what it
+is; the file name is only used in messages (users rename files, and a renamed
+program or an encrypted workbook must not reach a parser that would choke on
+it or, worse, be exploited by it).
+
+Everything that can make a file unimportable is checked inside
+:func:`open_table`, before the caller sees a single row: the zip is inspected
+before it is decompressed, XML is scanned for entity tricks before calamine
+parses it, and a CSV is parsed once in full to find broken quoting. Iterating
+rows afterwards therefore never fails because of the file's content, so an
+import cannot die half-way with some rows already handed over.
+
+Memory, in short: a workbook sheet is held once, in calamine's compact Rust
+representation (about 60 bytes per cell, e.g. ~25 MB for Örebro's 68,000 x 6
+sheet); rows become Python objects one at a time as the caller iterates. A CSV
+is held once as decoded text (1 byte per character for Swedish text) and parsed
+lazily. Nothing ever builds a list of all rows.
+"""
+
+from __future__ import annotations
+
+import codecs
+import copy
+import csv
+import hashlib
+import io
+import zipfile
+import zlib
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import chain
+from pathlib import Path
+from typing import Literal
+
+import python_calamine
+
+from data_access.importing.errors import ImportRefusedError
+
+_MB = 1024**2
+
+# Members smaller than this are never refused for their compression ratio:
+# small, repetitive parts (styles, an empty sheet) legitimately compress
+# extremely well, and a small member cannot hurt us however well it compresses.
+_RATIO_CHECK_FROM_BYTES = 10 * _MB
+
+# How much of each XML member is scanned for DOCTYPE/ENTITY. A DOCTYPE may only
+# stand before the root element, and real Excel parts start their root element
+# within the first few hundred bytes.
+_XML_SCAN_BYTES = 64 * 1024
+
+_CHUNK_BYTES = _MB
+
+_OLE2_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
+_ZIP_MAGIC = b"PK\x03\x04"
+_PROGRAM_MAGICS = (b"MZ", b"\x7fELF")
+
+# Preference order on a tie: Swedish exports use semicolons because the comma
+# is the decimal separator.
+_CSV_DELIMITERS = (";", ",", "\t")
+_SNIFF_CHARS = 64 * 1024
+_SNIFF_RECORDS = 50
+
+# A line appended after the real text while pre-scanning a CSV. If the parser
+# is still inside a quoted field at the end of the file, the sentinel is
+# swallowed into that field instead of coming back as a record of its own, which
+# is how an unterminated quote is told apart from a legitimate multi-line field.
+# U+FDD0 is a Unicode noncharacter, never written by a spreadsheet program.
+_EOF_SENTINEL = "\ufdd0"
+
+
+@dataclass(frozen=True)
+class ReadLimits:
+    """Upper bounds that keep one upload from exhausting the server.
+
+    ``max_file_bytes``: the raw upload. We hold the bytes (and, for CSV, the
+    decoded text) in memory and hash them, so this bounds memory and time before
+    any parsing; a year of invoice lines for a large municipality is tens of MB.
+
+    ``max_uncompressed_bytes``: the sum of the sizes an .xlsx zip *declares* for
+    its members. calamine inflates the XML and keeps the whole sheet in memory,
+    so this is the real memory bound for workbooks; it is checked before any
+    decompression, and the actual inflated sizes are then verified against the
+    declarations so a zip cannot lie its way past it.
+
+    ``max_compression_ratio``: ordinary sheet XML compresses 5-20x; a zip bomb
+    compresses hundreds to a thousand times. A member above 10 MB with a higher
+    ratio than this is refused even if the total stays under the limit above.
+    """
+
+    max_file_bytes: int = 200 * _MB
+    max_uncompressed_bytes: int = 2 * 1024**3
+    max_compression_ratio: float = 100.0
+
+
+DEFAULT_LIMITS = ReadLimits()
+
+
+@dataclass(frozen=True)
+class SheetData:
+    """A sheet's name and its rows, for code that wants both in one value.
+
+    ``rows`` is meant to be a lazy, single-pass iterator (as returned by
+    :meth:`Table.iter_rows`), so a 1,000,000-row sheet is never held as Python
+    objects all at once: each row exists only until the consumer drops it. A
+    list is accepted for small, hand-built data (tests, previews); don't turn a
+    real upload's iterator into a list, as that duplicates the whole sheet in
+    Python objects next to the copy calamine already holds. For a second pass,
+    call :meth:`Table.iter_rows` again instead of keeping the rows.
+    """
+
+    name: str
+    rows: Iterator[list[object]] | list[list[object]]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Table:
+    """An upload that passed every check, ready to be read row by row.
+
+    ``kind`` is decided by content ("xlsx" or "csv"). For a workbook,
+    ``sheet_names`` lists every sheet and ``sheet_name`` is the one that is
+    read; a CSV has no sheets (``[]`` and ``""``) but has ``encoding`` and
+    ``delimiter``. ``checksum`` is the SHA-256 of the raw bytes, so the same
+    file uploaded twice can be recognised.
+    """
+
+    file_name: str
+    kind: Literal["xlsx", "csv"]
+    checksum: str
+    sheet_names: list[str]
+    sheet_name: str
+    encoding: str | None = None
+    delimiter: str | None = None
+    _row_source: Callable[[], Iterator[list[object]]] = field(repr=False, compare=False)
+
+    def iter_rows(self) -> Iterator[list[object]]:
+        """Rows from the top of the sheet, one list of cell values per row.
+
+        Row ``i`` is spreadsheet row ``i + 1`` and cell ``j`` is column ``j``
+        (0 = A): empty rows are kept (as all-None rows for a workbook, ``[]``
+        for a blank CSV line) so row numbers and column letters in messages
+        match what the user sees. A CSV record with a quoted line break is one
+        row, as it is in Excel. Empty cells are ``None``. Workbook
+        cells are str, float (Excel stores every number, integers included, as
+        a float), bool, date, datetime, time or timedelta; CSV cells are str.
+        Each call starts a fresh pass.
+        """
+        return self._row_source()
+
+    def sheet_data(self) -> SheetData:
+        """The chosen sheet as a :class:`SheetData` with a streaming iterator."""
+        return SheetData(name=self.sheet_name, rows=self.iter_rows())
+
+
+def open_table(
+    file_name: str,
+    data: bytes | None = None,
+    path: Path | None = None,
+    *,
+    limits: ReadLimits = DEFAULT_LIMITS,
+    sheet: str | None = None,
+) -> Table:
+    """Check an upload and open it for reading; raise ImportRefusedError if it
+    cannot be imported, with a message the user can act on.
+
+    Pass the content either as ``data`` or as a ``path`` (preferable for big
+    uploads: the size is checked before reading and calamine reads the file
+    itself). ``sheet`` picks a workbook sheet by name; without it the first
+    visible worksheet with any filled cell is used. ``sheet`` is ignored for CSV.
+    """
+    source = _Source(data, path)
+    size = source.size()
+    if size == 0:
+        raise ImportRefusedError(f"Filen är tom: {file_name}. Exportera filen på nytt och försök igen.")
+    if size > limits.max_file_bytes:
+        raise ImportRefusedError(
+            f"{file_name} är för stor ({_size_text(size)}); största tillåtna storlek är "
+            f"{_size_text(limits.max_file_bytes)}. Dela upp filen, till exempel per månad."
+        )
+
+    head = source.head()
+    if head.startswith(_PROGRAM_MAGICS):
+        raise ImportRefusedError(
+            f"{file_name} är ett program, inte ett kalkylblad. Välj en .xlsx- eller .csv-fil."
+        )
+    if head.startswith(_OLE2_MAGIC):
+        # Excel stores an encrypted .xlsx inside an OLE2 container, the same
+        # container as the old binary .xls; from the outside they look alike.
+        raise ImportRefusedError(
+            f"{file_name} är lösenordsskyddad eller i gammalt .xls-format; "
+            "spara som .xlsx utan lösenord och försök igen."
+        )
+
+    checksum = source.sha256()
+    if head.startswith(_ZIP_MAGIC):
+        return _open_xlsx(file_name, source, limits, sheet, checksum)
+    return _open_csv(file_name, source.read_bytes(), checksum)
+
+
+def _size_text(size: int) -> str:
+    """A size the way a Swedish user reads it: "250,3 MB" (or bytes when small)."""
+    if size < _MB:
+        return f"{size} byte"
+    return f"{size / _MB:.1f} MB".replace(".", ",")
+
+
+class _Source:
+    """The upload as given: bytes in memory or a file on disk. A path is read
+    only as far as each step needs (size from stat, 8 bytes for the magic, a
+    streamed hash), so an oversized file is refused without being loaded."""
+
+    def __init__(self, data: bytes | None, path: Path | None) -> None:
+        if (data is None) == (path is None):
+            raise TypeError("open_table needs exactly one of data= or path=")
+        self.data = data
+        self.path = path
+
+    def size(self) -> int:
+        if self.data is not None:
+            return len(self.data)
+        return self._path().stat().st_size
+
+    def head(self) -> bytes:
+        if self.data is not None:
+            return self.data[:8]
+        with self._path().open("rb") as handle:
+            return handle.read(8)
+
+    def sha256(self) -> str:
+        if self.data is not None:
+            return hashlib.sha256(self.data).hexdigest()
+        digest = hashlib.sha256()
+        with self._path().open("rb") as handle:
+            while chunk := handle.read(_CHUNK_BYTES):
+                digest.update(chunk)
+        return digest.hexdigest()
+
+    def read_bytes(self) -> bytes:
+        return self.data if self.data is not None else self._path().read_bytes()
+
+    def zip_file(self) -> zipfile.ZipFile:
+        return zipfile.ZipFile(io.BytesIO(self.data) if self.data is not None else self._path())
+
+    def workbook(self) -> python_calamine.CalamineWorkbook:
+        # Looked up on the module at call time so tests can prove calamine is
+        # never reached for a refused file.
+        if self.data is not None:
+            return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(self.data))
+        return python_calamine.CalamineWorkbook.from_path(str(self._path()))
+
+    def _path(self) -> Path:
+        assert self.path is not None
+        return self.path
+
+
+# --------------------------------------------------------------------------- xlsx
+
+
+def _open_xlsx(
+    file_name: str, source: _Source, limits: ReadLimits, sheet: str | None, checksum: str
+) -> Table:
+    try:
+        with source.zip_file() as archive:
+            _check_archive(archive, file_name, limits)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, zlib.error, NotImplementedError) as exc:
+        raise ImportRefusedError(
+            f"{file_name} ser ut som en .xlsx-fil men är skadad och kan inte öppnas. "
+            "Öppna den i Excel och spara den på nytt."
+        ) from exc
+
+    try:
+        workbook = source.workbook()
+        try:
+            sheet_names = list(workbook.sheet_names)
+            chosen_name, chosen = _choose_sheet(workbook, sheet_names, sheet, file_name)
+        finally:
+            workbook.close()  # the loaded sheet keeps its own data; release the file
+    except ImportRefusedError:
+        raise
+    except Exception as exc:  # anything calamine fails on is a file we cannot import
+        raise ImportRefusedError(
+            f"{file_name} kunde inte läsas som Excel-arbetsbok. Öppna den i Excel och spara "
+            f"den på nytt som .xlsx. (Tekniskt fel: {exc})"
+        ) from exc
+
+    return Table(
+        file_name=file_name,
+        kind="xlsx",
+        checksum=checksum,
+        sheet_names=sheet_names,
+        sheet_name=chosen_name,
+        _row_source=lambda: _workbook_rows(chosen),
+    )
+
+
+def _check_archive(archive: zipfile.ZipFile, file_name: str, limits: ReadLimits) -> None:
+    """Refuse anything but a plain workbook zip, and zip or XML bombs.
+
+    Declared sizes are checked first, from the central directory alone; only
+    then is each member inflated once, in bounded chunks and without keeping
+    the output, to prove the declarations true and to look at the start of
+    each XML part. Declared sizes are written by whoever made the file: only
+    once a member yielding more than it declares is refused do the limits
+    hold for what calamine will really inflate.
+    """
+    infos = archive.infolist()
+    names = [info.filename for info in infos]
+    present = set(names)
+    if "[Content_Types].xml" not in present or "xl/workbook.xml" not in present:
+        raise ImportRefusedError(_not_a_workbook_message(file_name, present))
+    if len(present) != len(names):
+        # Two members with one name: which one a reader picks differs between
+        # readers, so what we check might not be what calamine reads.
+        raise ImportRefusedError(
+            f"{file_name} är skadad (samma del förekommer två gånger) och importeras inte. "
+            "Öppna den i Excel och spara den på nytt."
+        )
+
+    declared_total = sum(info.file_size for info in infos)
+    if declared_total > limits.max_uncompressed_bytes:
+        raise ImportRefusedError(_bomb_message(file_name))
+    for info in infos:
+        if info.file_size > _RATIO_CHECK_FROM_BYTES and info.file_size > limits.max_compression_ratio * max(
+            info.compress_size, 1
+        ):
+            raise ImportRefusedError(_bomb_message(file_name))
+        if info.flag_bits & 0x1:
+            raise ImportRefusedError(
+                f"{file_name} innehåller krypterade delar; spara som .xlsx utan lösenord och försök igen."
+            )
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise ImportRefusedError(
+                f"{file_name} är packad på ett sätt som Excel inte använder och importeras inte. "
+                "Öppna den i Excel och spara den på nytt som .xlsx."
+            )
+
+    for info in infos:
+        _inflate_and_inspect(archive, info, file_name)
+
+
+def _inflate_and_inspect(archive: zipfile.ZipFile, info: zipfile.ZipInfo, file_name: str) -> None:
+    """Inflate one member without keeping it: refuse it if it yields more than
+    it declares, and check the start of XML parts for DOCTYPE/ENTITY.
+
+    zipfile stops at the declared size and then checks the CRC over what it
+    produced, so a lying member would only show up as a CRC error. The probe
+    therefore declares two chunks more than the member: the first read that
+    passes the real declaration proves it false while zipfile still has room.
+    For an honest member zipfile checks the CRC at the end as usual, which also
+    catches corrupted data.
+    """
+    probe = copy.copy(info)
+    probe.file_size = info.file_size + 2 * _CHUNK_BYTES
+    is_xml = info.filename.lower().endswith((".xml", ".rels"))
+    start = bytearray()
+    produced = 0
+    with archive.open(probe) as stream:
+        while chunk := stream.read(_CHUNK_BYTES):
+            produced += len(chunk)
+            if produced > info.file_size:
+                raise ImportRefusedError(_bomb_message(file_name))
+            if is_xml and len(start) < _XML_SCAN_BYTES:
+                start += chunk[: _XML_SCAN_BYTES - len(start)]
+    if is_xml:
+        _check_xml_start(bytes(start), complete=produced <= _XML_SCAN_BYTES, file_name=file_name)
+
+
+def _check_xml_start(start: bytes, *, complete: bool, file_name: str) -> None:
+    """Refuse XML that declares a DOCTYPE or entities (the "billion laughs"
+    expansion bomb), or whose prolog is too long to have been checked.
+
+    Excel never writes a DOCTYPE. Because one may legally follow any amount of
+    comments, also require the root element to start within the scanned part;
+    otherwise padding could push a DOCTYPE past the 64 KB we look at.
+    """
+    # Dropping NULs turns UTF-16 (either byte order) into ASCII for our purpose.
+    text = start.replace(b"\x00", b"")
+    lowered = text.lower()
+    if b"<!doctype" in lowered or b"<!entity" in lowered or (not complete and not _root_starts(text)):
+        raise ImportRefusedError(
+            f"{file_name} innehåller XML-konstruktioner (DOCTYPE/ENTITY) som en vanlig Excel-fil aldrig "
+            "har och importeras inte av säkerhetsskäl. Öppna den i Excel och spara den på nytt."
+        )
+
+
+def _root_starts(text: bytes) -> bool:
+    """Whether the root element's start tag is in ``text``, skipping the XML
+    declaration, processing instructions and comments before it."""
+    pos = 0
+    while True:
+        lt = text.find(b"<", pos)
+        if lt < 0:
+            return False
+        if text.startswith(b"<?", lt):
+            end = text.find(b"?>", lt + 2)
+            if end < 0:
+                return False
+            pos = end + 2
+        elif text.startswith(b"<!--", lt):
+            end = text.find(b"-->", lt + 4)
+            if end < 0:
+                return False
+            pos = end + 3
+        else:
+            return not text.startswith(b"<!", lt)  # a DOCTYPE (or other declaration) comes first
+
+
+def _not_a_workbook_message(file_name: str, members: set[str]) -> str:
+    if "content.xml" in members and "mimetype" in members:
+        return (
+            f"{file_name} är ett OpenDocument-kalkylblad (.ods), inte en Excel-arbetsbok. "
+            "Öppna den och spara som .xlsx."
+        )
+    if "xl/workbook.bin" in members:
+        return f"{file_name} är i Excels binära format (.xlsb). Öppna den i Excel och spara som .xlsx."
+    if "word/document.xml" in members:
+        return f"{file_name} är ett Word-dokument, inte ett kalkylblad. Välj en .xlsx- eller .csv-fil."
+    return f"{file_name} är en zip-fil men inte en Excel-arbetsbok (.xlsx). Välj en .xlsx- eller .csv-fil."
+
+
+def _bomb_message(file_name: str) -> str:
+    return (
+        f"{file_name} packas upp till orimligt mycket data (misstänkt zip-bomb) och importeras inte. "
+        "Om filen är äkta: dela upp den i mindre filer."
+    )
+
+
+def _choose_sheet(
+    workbook: python_calamine.CalamineWorkbook,
+    sheet_names: list[str],
+    wanted: str | None,
+    file_name: str,
+) -> tuple[str, python_calamine.CalamineSheet]:
+    """The named sheet, else the first worksheet with a filled cell.
+
+    Visible sheets come before hidden ones: what the user sees in Excel is
+    what they mean to import, and hidden sheets often hold lookup lists.
+    Chart and macro sheets carry no rows and are skipped.
+    """
+    if wanted is not None:
+        if wanted not in sheet_names:
+            raise ImportRefusedError(
+                f"Bladet {wanted} finns inte i {file_name}. Bladen i filen är: {', '.join(sheet_names)}."
+            )
+        loaded = workbook.get_sheet_by_name(wanted)
+        if not _has_data(loaded):
+            raise ImportRefusedError(f"Bladet {wanted} i {file_name} är tomt.")
+        return wanted, loaded
+
+    worksheets = [m for m in workbook.sheets_metadata if m.typ == python_calamine.SheetTypeEnum.WorkSheet]
+    visible = [m for m in worksheets if m.visible == python_calamine.SheetVisibleEnum.Visible]
+    hidden = [m for m in worksheets if m.visible != python_calamine.SheetVisibleEnum.Visible]
+    for meta in visible + hidden:
+        loaded = workbook.get_sheet_by_name(meta.name)
+        if _has_data(loaded):
+            return meta.name, loaded
+    raise ImportRefusedError(f"{file_name} innehåller inga ifyllda celler i något blad.")
+
+
+def _has_data(sheet: python_calamine.CalamineSheet) -> bool:
+    # Stops at the first filled cell, so it is cheap for the sheet we keep.
+    return sheet.height > 0 and any(cell != "" for row in sheet.iter_rows() for cell in row)
+
+
+def _workbook_rows(sheet: python_calamine.CalamineSheet) -> Iterator[list[object]]:
+    # calamine reports empty cells (and errors such as #N/A) as ""; None says
+    # "nothing here" unambiguously to the code that maps columns. calamine
+    # starts rows at row 1 but columns at the first used column; padding on
+    # the left makes index 0 column A, so messages can name the column the
+    # user sees.
+    start = sheet.start
+    lead: list[object] = [None] * start[1] if start else []
+    for row in sheet.iter_rows():
+        cells = [None if cell == "" else cell for cell in row]
+        yield lead + cells if lead else cells
+
+
+# --------------------------------------------------------------------------- csv
+
+
+def _open_csv(file_name: str, raw: bytes, checksum: str) -> Table:
+    text, encoding = _decode(raw, file_name)
+    if text.isspace():
+        raise ImportRefusedError(f"Filen är tom: {file_name}. Exportera filen på nytt och försök igen.")
+    _refuse_non_tabular_text(text, file_name)
+
+    delimiter = _sniff_delimiter(text)
+    if delimiter is None:
+        raise ImportRefusedError(
+            f"{file_name} saknar avgränsare mellan kolumnerna (semikolon, komma eller tabb), "
+            "så kolumnerna går inte att hitta. Spara filen som CSV eller .xlsx från källsystemet."
+        )
+    drop_last_column = _prescan(text, delimiter, file_name)
+    return Table(
+        file_name=file_name,
+        kind="csv",
+        checksum=checksum,
+        sheet_names=[],
+        sheet_name="",
+        encoding=encoding,
+        delimiter=delimiter,
+        _row_source=lambda: _csv_rows(text, delimiter, drop_last_column),
+    )
+
+
+def _decode(raw: bytes, file_name: str) -> tuple[str, str]:
+    """Text and the encoding it was read with: UTF-8 (with or without BOM),
+    UTF-16 with BOM (Excel's "Unicode text"), else Windows-1252, which is what
+    older Swedish systems and Excel's plain "CSV" export write."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        candidates: tuple[str, ...] = ("utf-16",)
+    elif raw.startswith(codecs.BOM_UTF8):
+        candidates = ("utf-8-sig",)
+    else:
+        if b"\x00" in raw:
+            raise ImportRefusedError(_binary_message(file_name))
+        candidates = ("utf-8", "cp1252")
+    for encoding in candidates:
+        try:
+            return raw.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    raise ImportRefusedError(
+        f"{file_name} är inte en läsbar textfil (okänd teckenkodning eller binära data). "
+        "Spara den som CSV UTF-8 eller .xlsx och försök igen."
+    )
+
+
+def _refuse_non_tabular_text(text: str, file_name: str) -> None:
+    """Refuse text that decodes but is not a table: binary junk that happened
+    to decode, HTML or XML passed off as spreadsheets (common for ".xls"
+    exports from web systems), PDFs."""
+    sample = text[:_SNIFF_CHARS]
+    controls = sum(1 for ch in sample if ch < " " and ch not in "\t\r\n\f")
+    if "\x00" in sample or controls > len(sample) // 100:
+        raise ImportRefusedError(_binary_message(file_name))
+    opening = sample.lstrip("\ufeff \t\r\n")[:5].lower()
+    if opening.startswith("<"):
+        raise ImportRefusedError(
+            f"{file_name} är en HTML- eller XML-fil, inte ett kalkylblad. "
+            "Öppna den i Excel och spara som .xlsx."
+        )
+    if opening.startswith("%pdf"):
+        raise ImportRefusedError(
+            f"{file_name} är en PDF, inte ett kalkylblad. Välj en .xlsx- eller .csv-fil."
+        )
+
+
+def _binary_message(file_name: str) -> str:
+    return (
+        f"{file_name} är varken ett kalkylblad eller en textfil (innehåller binära data). "
+        "Välj en .xlsx- eller .csv-fil."
+    )
+
+
+def _sniff_delimiter(text: str) -> str | None:
+    """The candidate that splits the first records most consistently.
+
+    Each candidate parses the sample with the csv module (so delimiters inside
+    quotes don't count); the score is the share of records with the most
+    common field count, then that count. csv.Sniffer is avoided: it guesses
+    from character frequencies and trips on decimal commas and quoted text.
+    """
+    sample = text[:_SNIFF_CHARS]
+    truncated = len(text) > len(sample)
+    if truncated:
+        last_newline = max(sample.rfind("\n"), sample.rfind("\r"))
+        if last_newline > 0:
+            sample = sample[: last_newline + 1]
+
+    best: str | None = None
+    best_score = (0.0, 0)
+    for delimiter in _CSV_DELIMITERS:
+        counts: list[int] = []
+        try:
+            for record in csv.reader(_iter_lines(sample), delimiter=delimiter):
+                if record:
+                    counts.append(len(record))
+                if len(counts) > _SNIFF_RECORDS:
+                    break
+        except csv.Error:
+            continue
+        if truncated and len(counts) > 1:
+            counts.pop()  # may be a record cut off in the middle of a quoted field
+        if not counts:
+            continue
+        fields, frequency = Counter(counts).most_common(1)[0]
+        if fields < 2:
+            continue
+        score = (frequency / len(counts), fields)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _prescan(text: str, delimiter: str, file_name: str) -> bool:
+    """Parse the whole file once, keeping nothing, so that broken quoting is
+    refused now rather than half-way through an import. Returns whether every
+    non-blank row ends with an empty field (a trailing delimiter on every
+    line, as some exports write), in which case that column is dropped."""
+    reader = csv.reader(chain(_iter_lines(text), [_EOF_SENTINEL + "\n"]), delimiter=delimiter)
+    all_end_empty = True
+    last: list[str] = []
+    seen = 0
+    try:
+        for record in reader:
+            if not record:
+                continue
+            if last:
+                seen += 1
+                if len(last) < 2 or last[-1] != "":
+                    all_end_empty = False
+            last = record
+    except csv.Error as exc:
+        raise ImportRefusedError(_quote_message(file_name, reader.line_num)) from exc
+    if last != [_EOF_SENTINEL]:
+        raise ImportRefusedError(_quote_message(file_name, reader.line_num))
+    return all_end_empty and seen > 0
+
+
+def _quote_message(file_name: str, line: int) -> str:
+    return (
+        f'{file_name} kunde inte tolkas som CSV vid rad {line}: troligen ett citattecken (") '
+        "som aldrig avslutas. Rätta raden eller exportera filen på nytt."
+    )
+
+
+def _csv_rows(text: str, delimiter: str, drop_last_column: bool) -> Iterator[list[object]]:
+    for record in csv.reader(_iter_lines(text), delimiter=delimiter):
+        if drop_last_column and record:
+            del record[-1]
+        yield [None if value == "" else value for value in record]
+
+
+def _iter_lines(text: str) -> Iterable[str]:
+    """Lines of ``text`` with their endings, one slice at a time.
+
+    io.StringIO would copy the text into a 4-bytes-per-character buffer and
+    splitlines() would build a list of every line; both double (or worse) the
+    memory of a large file. Old Mac files end lines with a lone CR.
+    """
+    separator = "\n" if "\n" in text else "\r"
+    start = 0
+    length = len(text)
+    while start < length:
+        end = text.find(separator, start)
+        if end < 0:
+            yield text[start:]
+            return
+        yield text[start : end + 1]
+        start = end + 1

@@ -1,0 +1,81 @@
+"""Whole-file imports: open and check the file, find or apply the column
+mapping, run the import in one transaction. The CLI and the import page both
+come through here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from data_access.importing.columns import ColumnMapping, ImportKind, apply_profile, guess_mapping
+from data_access.importing.errors import ImportRefusedError
+from data_access.importing.files import Table, open_table
+from data_access.importing.invoices import ImportOptions, InvoiceImportSummary, Progress, import_invoices
+from data_access.importing.profiles import load_profile
+
+HEADER_ROWS_TO_SCAN = 40
+
+
+@dataclass(frozen=True)
+class OpenedFile:
+    """A checked file and the mapping guessed (or taken from a profile) for it."""
+
+    table: Table
+    mapping: ColumnMapping
+    head: list[list[object]]  # the first rows as read, for the preview
+
+
+def open_for_import(
+    session: Session,
+    kind: ImportKind,
+    file_name: str,
+    *,
+    data: bytes | None = None,
+    path: Path | None = None,
+    profile_name: str | None = None,
+) -> OpenedFile:
+    """Check the file and map its columns; ImportRefusedError says what is wrong."""
+    table = open_table(file_name, data=data, path=path)
+    head = []
+    for row in table.iter_rows():
+        head.append(row)
+        if len(head) >= HEADER_ROWS_TO_SCAN:
+            break
+    if profile_name:
+        mapping = apply_profile(kind, head, load_profile(session, profile_name, kind))
+        if mapping is None:
+            raise ImportRefusedError(
+                f"{file_name} har inte de rubriker som mappningen {profile_name!r} väntar sig"
+            )
+    else:
+        mapping = guess_mapping(kind, head)
+        if mapping is None:
+            raise ImportRefusedError(
+                f"Hittar ingen rubrikrad i {file_name}: ingen rad ser ut som rubriker för "
+                "leverantörsfakturor (till exempel Leverantör, Org.nr, Konto, Belopp)."
+            )
+    missing = mapping.missing_required()
+    if missing:
+        names = ", ".join(spec.label for spec in missing)
+        raise ImportRefusedError(f"{file_name} saknar kolumner som behövs: {names}")
+    return OpenedFile(table=table, mapping=mapping, head=head)
+
+
+def import_invoice_file(
+    session: Session,
+    opened: OpenedFile,
+    options: ImportOptions,
+    progress: Progress | None = None,
+) -> InvoiceImportSummary:
+    """Import an opened file in the caller's transaction (see import_invoices)."""
+    return import_invoices(
+        session,
+        opened.table.iter_rows(),
+        opened.mapping,
+        file_name=opened.table.file_name,
+        checksum=opened.table.checksum,
+        options=options,
+        progress=progress,
+    )
