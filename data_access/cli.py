@@ -23,7 +23,8 @@ from data_access.fidelity import Dimension, FidelityFigures, SpendFilter, fideli
 from data_access.importing.columns import ImportKind
 from data_access.importing.errors import ImportRefusedError, ValueProblemError
 from data_access.importing.invoices import ImportOptions, InvalidRowsError, InvoiceImportSummary
-from data_access.importing.service import import_invoice_file, open_for_import
+from data_access.importing.registers import InvalidRegisterRowsError, RegisterImportSummary
+from data_access.importing.service import import_file, open_for_import
 from data_access.migrate import upgrade_database
 from data_access.models import LineStatus
 
@@ -158,7 +159,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     return 2
 
 
-IMPORT_KINDS = ("invoices",)
+IMPORT_KINDS = ("invoices", "contracts", "organisation", "accounts")
 
 
 def run_import(args: argparse.Namespace, out: TextIO) -> int:
@@ -174,9 +175,9 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
                 opened = open_for_import(
                     session, ImportKind(args.kind), path.name, path=path, profile_name=args.profile
                 )
-                summary = import_invoice_file(session, opened, options)
+                summary = import_file(session, opened, options)
                 print(format_summary(summary), file=out)
-    except InvalidRowsError as error:
+    except (InvalidRowsError, InvalidRegisterRowsError) as error:
         print(f"error: {error}", file=sys.stderr)
         for problem in error.summary.problems[:50]:
             print(
@@ -191,8 +192,13 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def format_summary(summary: InvoiceImportSummary) -> str:
+def format_summary(summary: InvoiceImportSummary | RegisterImportSummary) -> str:
     """The lines a scheduled job's log needs to show what came in."""
+    if isinstance(summary, RegisterImportSummary):
+        return (
+            f"{summary.file_name}: batch {summary.batch_id}\n  rows read {summary.rows_read}, "
+            f"created {summary.created}, updated {summary.updated}, skipped {summary.skipped}"
+        )
     lines = [
         f"{summary.file_name}: batch {summary.batch_id}",
         f"  rows read {summary.rows_read}, imported {summary.imported}, skipped {summary.skipped}, "

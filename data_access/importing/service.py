@@ -9,13 +9,25 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from data_access.importing.columns import ColumnMapping, ImportKind, apply_profile, guess_mapping
+from data_access.importing.columns import ColumnMapping, ImportKind, apply_profile, field_specs, guess_mapping
 from data_access.importing.errors import ImportRefusedError
 from data_access.importing.files import Table, open_table
 from data_access.importing.invoices import ImportOptions, InvoiceImportSummary, Progress, import_invoices
 from data_access.importing.profiles import load_profile
+from data_access.importing.registers import (
+    RegisterImportSummary,
+    import_accounts,
+    import_contracts,
+    import_organisation,
+)
 
 HEADER_ROWS_TO_SCAN = 40
+KIND_NAMES = {
+    ImportKind.INVOICES: "leverantörsfakturor",
+    ImportKind.CONTRACTS: "ett avtalsregister",
+    ImportKind.ORGANISATION: "organisation och kontaktpersoner",
+    ImportKind.ACCOUNTS: "en kontoplan",
+}
 
 
 @dataclass(frozen=True)
@@ -54,7 +66,7 @@ def open_for_import(
         if mapping is None:
             raise ImportRefusedError(
                 f"Hittar ingen rubrikrad i {file_name}: ingen rad ser ut som rubriker för "
-                "leverantörsfakturor (till exempel Leverantör, Org.nr, Konto, Belopp)."
+                f"{KIND_NAMES[kind]} (till exempel {_example_headers(kind)})."
             )
     missing = mapping.missing_required()
     if missing:
@@ -79,3 +91,31 @@ def import_invoice_file(
         options=options,
         progress=progress,
     )
+
+
+REGISTER_IMPORTERS = {
+    ImportKind.ACCOUNTS: import_accounts,
+    ImportKind.ORGANISATION: import_organisation,
+    ImportKind.CONTRACTS: import_contracts,
+}
+
+
+def import_file(
+    session: Session, opened: OpenedFile, options: ImportOptions, progress: Progress | None = None
+) -> InvoiceImportSummary | RegisterImportSummary:
+    """Import an opened file of any tabular kind in the caller's transaction."""
+    if opened.mapping.kind is ImportKind.INVOICES:
+        return import_invoice_file(session, opened, options, progress)
+    return REGISTER_IMPORTERS[opened.mapping.kind](
+        session,
+        opened.table.iter_rows(),
+        opened.mapping,
+        file_name=opened.table.file_name,
+        checksum=opened.table.checksum,
+        skip_invalid=options.skip_invalid,
+        user=options.imported_by,
+    )
+
+
+def _example_headers(kind: ImportKind) -> str:
+    return ", ".join(spec.label for spec in field_specs(kind)[:4])
