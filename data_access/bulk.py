@@ -25,9 +25,12 @@ LINE_COLUMNS: tuple[str, ...] = (
     "account_id",
     "amount",  # integer öre
     "posting_key",  # see InvoiceLine.posting_key; None where there is none
+    "referenced_contract_id",  # the contract the invoice names, if any
 )
 
-LineTuple = tuple[int | None, date, str | None, int | None, int | None, int, int | None, int, str | None]
+LineTuple = tuple[
+    int | None, date, str | None, int | None, int | None, int, int | None, int, str | None, int | None
+]
 
 STAGING_TABLE = "staged_invoice_line"
 
@@ -46,6 +49,7 @@ def create_staging_table(session: Session) -> Table:
         Column("account_id", Integer),
         Column("amount", BigInteger, nullable=False),
         Column("posting_key", String(64)),
+        Column("referenced_contract_id", Integer),
         prefixes=["TEMPORARY"],
     )
     staging.create(session.connection())

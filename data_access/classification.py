@@ -93,6 +93,16 @@ def _first_contract(lines: FromClause, *, in_category: bool, with_supplier: bool
     return query.order_by(contract.c.valid_to.desc(), contract.c.id).limit(1).scalar_subquery()
 
 
+def _line_category(lines: FromClause) -> ColumnElement[int]:
+    """A line's category: its account's, else that of the contract the invoice names."""
+    return func.coalesce(
+        select(account.c.category_id).where(account.c.id == lines.c.account_id).scalar_subquery(),
+        select(contract.c.category_id)
+        .where(contract.c.id == lines.c.referenced_contract_id)
+        .scalar_subquery(),
+    )
+
+
 def _not_influenceable(lines: FromClause) -> ColumnElement[bool]:
     return or_(
         exists(
@@ -187,11 +197,7 @@ def insert_classified_lines(
     ``skip_known_postings`` a staged line whose posting key is already in the
     database is left out (a re-imported file). Returns the lines inserted."""
     _without_jit(session)
-    staged = (
-        select(*staging.c, account.c.category_id)
-        .select_from(staging.outerjoin(account, account.c.id == staging.c.account_id))
-        .subquery("staged")
-    )
+    staged = select(*staging.c, _line_category(staging).label("category_id")).subquery("staged")
     decision = _materialised(_decisions(staged, *staged.c))
     status, contract_id, supplier_contracted = _outcome(decision)
     copied = [column.name for column in staging.c]
@@ -237,15 +243,14 @@ def classify_lines(
     selection = (line_ids, batch_id, category_ids, supplier_ids, account_ids)
     _without_jit(session)
 
-    # 1. The category follows the account's mapping, so remapping an account
-    #    moves its lines. Only rows whose category changes are written.
-    account_category = (
-        select(account.c.category_id).where(account.c.id == line.c.account_id).scalar_subquery()
-    )
+    # 1. The category follows the account's mapping (or the contract the
+    #    invoice names), so remapping an account moves its lines. Only rows
+    #    whose category changes are written.
+    category_now = _line_category(line)
     session.execute(
         update(line)
-        .where(*_line_filter(line, *selection), line.c.category_id.is_distinct_from(account_category))
-        .values(category_id=account_category)
+        .where(*_line_filter(line, *selection), line.c.category_id.is_distinct_from(category_now))
+        .values(category_id=category_now)
     )
 
     # 2. Look each contract question up once per line, then write status,

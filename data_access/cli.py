@@ -24,7 +24,7 @@ from data_access.importing.columns import ImportKind
 from data_access.importing.errors import ImportRefusedError, ValueProblemError
 from data_access.importing.invoices import ImportOptions, InvalidRowsError, InvoiceImportSummary
 from data_access.importing.registers import InvalidRegisterRowsError, RegisterImportSummary
-from data_access.importing.service import import_file, open_for_import
+from data_access.importing.service import import_file, import_peppol_file, open_for_import
 from data_access.migrate import upgrade_database
 from data_access.models import LineStatus
 
@@ -159,7 +159,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     return 2
 
 
-IMPORT_KINDS = ("invoices", "contracts", "organisation", "accounts")
+IMPORT_KINDS = ("invoices", "contracts", "organisation", "accounts", "peppol")
 
 
 def run_import(args: argparse.Namespace, out: TextIO) -> int:
@@ -172,6 +172,12 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
             for path in args.files:
                 if not path.is_file():
                     raise ImportRefusedError(f"Filen finns inte: {path}")
+                if args.kind == "peppol":
+                    print(
+                        format_summary(import_peppol_file(session, path.name, path.read_bytes(), args.user)),
+                        file=out,
+                    )
+                    continue
                 opened = open_for_import(
                     session, ImportKind(args.kind), path.name, path=path, profile_name=args.profile
                 )

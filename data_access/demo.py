@@ -452,6 +452,7 @@ class _LineGenerator:
                     account_id,
                     round(amount * 100),
                     None,
+                    None,
                 )
             )
         return rows

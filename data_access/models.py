@@ -265,6 +265,9 @@ class InvoiceLine(Base):
     # the occurrence of identical postings within the invoice. Re-importing a
     # file, or an overlapping one, adds nothing twice. None for demo lines.
     posting_key: Mapped[str | None] = mapped_column(String(64))
+    # The contract the invoice itself names (PEPPOL ContractDocumentReference).
+    # It gives the line a category when its account gives none.
+    referenced_contract_id: Mapped[int | None] = mapped_column(Integer)
 
 
 class _SummaryColumns:

@@ -254,7 +254,7 @@ def test_lines_loaded_through_staging_are_classified_the_same_way(session: Sessi
         session,
         staging,
         [
-            (None, day, f"S{index}", None, None, supplier.id, account.id, 1000, None)
+            (None, day, f"S{index}", None, None, supplier.id, account.id, 1000, None, None)
             for index, (day, supplier, account) in enumerate(cases)
         ],
     )

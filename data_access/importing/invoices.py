@@ -8,7 +8,6 @@ and the user did not choose to skip them.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -31,15 +30,14 @@ from data_access.importing.invoice_rows import (
     RowProblem,
     Severity,
     read_invoice_rows,
-    split_code_and_name,
 )
-from data_access.models import Account, Department, ImportBatch, InvoiceLine, Supplier, Unit
+from data_access.importing.resolve import PostingKeys, Resolver, natural_key
+from data_access.models import ImportBatch, InvoiceLine
 from data_access.money import to_ore
 
 Progress = Callable[[int, str], None]  # rows read so far, message
 CHUNK_SIZE = 20_000
 MAX_REPORTED_PROBLEMS = 50_000  # the report stays downloadable for any file
-UNKNOWN_DEPARTMENT = ("OKAND", "Okänd förvaltning")
 
 
 @dataclass(frozen=True)
@@ -153,8 +151,8 @@ def import_invoices(
     session.flush()
     summary.batch_id = batch.id
 
-    resolver = _Resolver(session)
-    keys = _PostingKeys()
+    resolver = Resolver(session)
+    keys = PostingKeys()
     staging = create_staging_table(session)
     chunk: list[LineTuple] = []
     for row in read_invoice_rows(rows, mapping, period=options.period):
@@ -199,7 +197,7 @@ def import_invoices(
     return summary
 
 
-def _line_tuple(row: InvoiceRow, batch_id: int, resolver: _Resolver, keys: _PostingKeys) -> LineTuple:
+def _line_tuple(row: InvoiceRow, batch_id: int, resolver: Resolver, keys: PostingKeys) -> LineTuple:
     assert row.invoice_date is not None and row.amount is not None  # guaranteed for valid rows
     supplier_id = resolver.supplier(row.org_number, row.supplier_name)
     department_id, unit_id = resolver.organisation(row.department, row.unit)
@@ -222,106 +220,5 @@ def _line_tuple(row: InvoiceRow, batch_id: int, resolver: _Resolver, keys: _Post
         account_id,
         to_ore(row.amount),
         keys.key(posting),
+        None,
     )
-
-
-def natural_key(text: object) -> str:
-    """How codes and names are compared: case and spacing ignored, but å, ä
-    and ö kept (``STÄ`` and ``STA`` are different departments)."""
-    return " ".join(str(text or "").split()).casefold()
-
-
-class _PostingKeys:
-    """Posting keys that tell identical postings in one invoice apart by their
-    occurrence: the second identical posting is real spend, and so is its copy
-    in a re-imported file the same posting."""
-
-    def __init__(self) -> None:
-        self.seen: dict[bytes, int] = {}
-
-    def key(self, posting: tuple[str, ...]) -> str:
-        base = hashlib.sha256("\x1f".join(posting).encode()).digest()
-        occurrence = self.seen.get(base, 0) + 1
-        self.seen[base] = occurrence
-        return hashlib.sha256(base + occurrence.to_bytes(4, "big")).hexdigest()
-
-
-class _Resolver:
-    """Finds or creates suppliers, departments, units and accounts by their
-    natural keys, caching them for the whole file."""
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
-        self.by_org = dict(
-            session.execute(select(Supplier.org_number, Supplier.id).where(Supplier.org_number.is_not(None)))
-            .tuples()
-            .all()
-        )
-        self.by_name = {
-            natural_key(name): supplier_id
-            for name, supplier_id in session.execute(
-                select(Supplier.name, Supplier.id).where(Supplier.org_number.is_(None))
-            )
-            .tuples()
-            .all()
-        }
-        self.departments: dict[str, int] = {}
-        for department_id, code, name in session.execute(
-            select(Department.id, Department.code, Department.name)
-        ):
-            self.departments.setdefault(natural_key(code), department_id)
-            self.departments.setdefault(natural_key(name), department_id)
-        self.units = {
-            natural_key(code): (department_id, unit_id)
-            for unit_id, code, department_id in session.execute(
-                select(Unit.id, Unit.code, Unit.department_id)
-            )
-        }
-        self.accounts = dict(session.execute(select(Account.number, Account.id)).all())
-        self.new_suppliers = self.new_units = self.new_departments = self.new_accounts = 0
-
-    def supplier(self, org_number: str | None, name: str | None) -> int:
-        if org_number:
-            if org_number not in self.by_org:
-                self.by_org[org_number] = self._add(Supplier(org_number=org_number, name=name or org_number))
-                self.new_suppliers += 1
-            return self.by_org[org_number]
-        key = natural_key(name)
-        if key not in self.by_name:
-            # Known by name only: a procurer confirms it later.
-            self.by_name[key] = self._add(Supplier(org_number=None, name=name, needs_review=True))
-            self.new_suppliers += 1
-        return self.by_name[key]
-
-    def organisation(self, department: str | None, unit: str | None) -> tuple[int | None, int | None]:
-        department_id = self.department(department) if department else None
-        if not unit:
-            return department_id, None
-        key = natural_key(unit)
-        if key not in self.units:
-            owner = department_id or self.department(None)
-            self.units[key] = (owner, self._add(Unit(code=unit[:32], name=unit, department_id=owner)))
-            self.new_units += 1
-        unit_department, unit_id = self.units[key]
-        return department_id or unit_department, unit_id
-
-    def department(self, value: str | None) -> int:
-        code, name = split_code_and_name(value) if value else UNKNOWN_DEPARTMENT
-        for key in (natural_key(value), natural_key(code)) if value else (natural_key(code),):
-            if key in self.departments:
-                return self.departments[key]
-        department_id = self._add(Department(code=code, name=name))
-        self.departments[natural_key(code)] = self.departments[natural_key(value or code)] = department_id
-        self.new_departments += 1
-        return department_id
-
-    def account(self, number: str, text: str | None) -> int:
-        if number not in self.accounts:
-            self.accounts[number] = self._add(Account(number=number, name=text, category_id=None))
-            self.new_accounts += 1
-        return self.accounts[number]
-
-    def _add(self, row: Supplier | Unit | Department | Account) -> int:
-        self.session.add(row)
-        self.session.flush()
-        return row.id

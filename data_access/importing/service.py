@@ -4,6 +4,7 @@ come through here."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +14,8 @@ from data_access.importing.columns import ColumnMapping, ImportKind, apply_profi
 from data_access.importing.errors import ImportRefusedError
 from data_access.importing.files import Table, open_table
 from data_access.importing.invoices import ImportOptions, InvoiceImportSummary, Progress, import_invoices
+from data_access.importing.peppol import read_peppol_files
+from data_access.importing.peppol_import import import_peppol
 from data_access.importing.profiles import load_profile
 from data_access.importing.registers import (
     RegisterImportSummary,
@@ -119,3 +122,12 @@ def import_file(
 
 def _example_headers(kind: ImportKind) -> str:
     return ", ".join(spec.label for spec in field_specs(kind)[:4])
+
+
+def import_peppol_file(
+    session: Session, file_name: str, data: bytes, imported_by: str | None = None
+) -> InvoiceImportSummary:
+    """One e-invoice (.xml) or a .zip of many, as one batch, in the caller's transaction."""
+    documents = read_peppol_files(file_name, data)
+    checksum = hashlib.sha256(data).hexdigest()
+    return import_peppol(session, documents, file_name=file_name, checksum=checksum, imported_by=imported_by)

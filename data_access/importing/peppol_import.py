@@ -1,0 +1,169 @@
+"""Importing PEPPOL BIS Billing 3.0 e-invoices as invoice lines.
+
+The seller's org number identifies the supplier, the buyer reference the
+unit (when a unit has that code), the accounting cost the account, and the
+contract reference the contract the invoice names, which gives a line its
+category when its account gives none. Credit notes come in negative.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from data_access.bulk import (
+    LineTuple,
+    analyze_for_classification,
+    create_staging_table,
+    drop_staging_table,
+    stage_lines,
+)
+from data_access.classification import insert_classified_lines
+from data_access.importing.errors import ValueProblemError
+from data_access.importing.invoice_rows import RowProblem, Severity
+from data_access.importing.invoices import InvoiceImportSummary
+from data_access.importing.peppol import PeppolDocument
+from data_access.importing.resolve import PostingKeys, Resolver, natural_key
+from data_access.importing.values import parse_account
+from data_access.models import Contract, ImportBatch, InvoiceLine, Unit
+from data_access.money import to_ore
+
+
+def import_peppol(
+    session: Session,
+    documents: list[PeppolDocument],
+    *,
+    file_name: str,
+    checksum: str,
+    imported_by: str | None = None,
+) -> InvoiceImportSummary:
+    """Import the lines of every document as one batch, in the caller's transaction."""
+    summary = InvoiceImportSummary(file_name=file_name)
+    summary.earlier_batches = list(
+        session.scalars(
+            select(ImportBatch.id).where(ImportBatch.checksum == checksum).order_by(ImportBatch.id)
+        )
+    )
+    batch = ImportBatch(kind="peppol", source_name=file_name, checksum=checksum, imported_by=imported_by)
+    session.add(batch)
+    session.flush()
+    summary.batch_id = batch.id
+
+    contracts = {
+        natural_key(reference): contract_id
+        for contract_id, reference in session.execute(select(Contract.id, Contract.reference))
+    }
+    units = {natural_key(code): unit_id for unit_id, code in session.execute(select(Unit.id, Unit.code))}
+    resolver, keys = Resolver(session), PostingKeys()
+    staged: list[LineTuple] = []
+    for number, document in enumerate(documents, start=1):
+        problems = _document_problems(document, number, units, contracts)
+        summary.add_problems(problems)
+        if document.seller_org_number is None:
+            summary.flagged_rows += len(document.lines)
+        supplier_id = resolver.supplier(
+            document.seller_org_number, document.seller_name or document.source_name
+        )
+        # Only an existing unit: a buyer reference can be anything (a person,
+        # an order number), and inventing units from it would mislead.
+        department_id = unit_id = None
+        if natural_key(document.buyer_reference) in units:
+            department_id, unit_id = resolver.organisation(None, document.buyer_reference)
+        contract_id = (
+            contracts.get(natural_key(document.contract_reference)) if document.contract_reference else None
+        )
+        for line in document.lines:
+            summary.rows_read += 1
+            summary.file_total += line.amount
+            account_id = _account(resolver, line.accounting_cost or document.accounting_cost)
+            posting = (
+                document.seller_org_number or f"name:{natural_key(document.seller_name)}",
+                document.invoice_number,
+                document.kind,
+                line.line_id,
+                str(line.amount),
+            )
+            staged.append(
+                (
+                    batch.id,
+                    document.issue_date,
+                    document.invoice_number[:64],
+                    department_id,
+                    unit_id,
+                    supplier_id,
+                    account_id,
+                    to_ore(line.amount),
+                    keys.key(posting),
+                    contract_id,
+                )
+            )
+    staging = create_staging_table(session)
+    stage_lines(session, staging, staged)
+    analyze_for_classification(session)
+    insert_classified_lines(session, staging, skip_known_postings=True)
+    drop_staging_table(session, staging)
+    count, total = session.execute(
+        select(func.count(), func.sum(InvoiceLine.amount)).where(InvoiceLine.batch_id == batch.id)
+    ).one()
+    summary.imported, summary.imported_total = count, total or Decimal("0.00")
+    summary.duplicates = summary.rows_read - summary.imported
+    summary.new_suppliers, summary.new_accounts = resolver.new_suppliers, resolver.new_accounts
+    batch.row_count, batch.imported_count, batch.duplicate_count = (
+        summary.rows_read,
+        count,
+        summary.duplicates,
+    )
+    batch.total_amount, batch.imported_amount = summary.file_total, summary.imported_total
+    session.flush()
+    return summary
+
+
+def _account(resolver: Resolver, accounting_cost: str | None) -> int | None:
+    """The account at the start of an accounting string such as ``4025:123:4343``."""
+    if not accounting_cost:
+        return None
+    try:
+        number = parse_account(accounting_cost)
+    except ValueProblemError:
+        return None
+    return resolver.account(number, None) if number else None
+
+
+def _document_problems(
+    document: PeppolDocument, number: int, units: dict[str, int], contracts: dict[str, int]
+) -> list[RowProblem]:
+    """Warnings shown in the report: the lines are imported all the same."""
+    problems = []
+    if document.seller_org_number is None:
+        problems.append(
+            RowProblem(
+                number,
+                "Säljarens organisationsnummer",
+                document.invoice_number,
+                f"{document.seller_org_problem}; leverantören identifieras med namn (granskas)",
+                Severity.WARNING,
+            )
+        )
+    if document.buyer_reference and natural_key(document.buyer_reference) not in units:
+        problems.append(
+            RowProblem(
+                number,
+                "Köparens referens",
+                document.buyer_reference,
+                "ingen enhet har den koden",
+                Severity.WARNING,
+            )
+        )
+    if document.contract_reference and natural_key(document.contract_reference) not in contracts:
+        problems.append(
+            RowProblem(
+                number,
+                "Avtalsreferens",
+                document.contract_reference,
+                "inget avtal har den referensen",
+                Severity.WARNING,
+            )
+        )
+    return problems

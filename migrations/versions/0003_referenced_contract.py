@@ -1,0 +1,28 @@
+"""referenced contract on invoice lines
+
+Revision ID: 0003
+Revises: 0002
+Create Date: 2026-11-28 18:13:38.123649
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = '0003'
+down_revision: str | None = '0002'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('invoice_line', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('referenced_contract_id', sa.Integer(), nullable=True))
+
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('invoice_line', schema=None) as batch_op:
+        batch_op.drop_column('referenced_contract_id')
+
