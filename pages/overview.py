@@ -25,18 +25,16 @@ else:
     st.caption(status_summary_caption(figures))
 
 st.divider()
-columns = st.columns(3)
-for column, spec, text in zip(
-    columns,
-    PAGES[1:],
-    (
-        "Ledningen: hur hög är avtalstroheten, var är den låg och blir den bättre?",
-        "Upphandlare: vilka enheter köper i en kategori, på avtal och utanför?",
-        "Beställare: vilka avtal finns och vem är avtalsansvarig?",
-    ),
-    strict=True,
-):
+WHO_COMES_FOR_WHAT = {
+    "Ledning": "Hur hög är avtalstroheten, var är den låg och blir den bättre?",
+    "Upphandlare": "Vilka enheter köper i en kategori, på avtal och utanför? Importera data.",
+    "Beställare": "Vilka avtal finns och vem är avtalsansvarig?",
+}
+columns = st.columns(len(WHO_COMES_FOR_WHAT))
+for column, (section, text) in zip(columns, WHO_COMES_FOR_WHAT.items(), strict=True):
     with column.container(border=True):
-        st.markdown(f"**{spec.section}**")
+        st.markdown(f"**{section}**")
         st.write(text)
-        st.page_link(spec.path, label=spec.title, icon=spec.icon)
+        for spec in PAGES:
+            if spec.section == section:
+                st.page_link(spec.path, label=spec.title, icon=spec.icon)

@@ -19,6 +19,9 @@ from data_access.config import database_url
 from data_access.db import engine_for, session_scope
 from data_access.fidelity import Dimension, FidelityFigures, SpendFilter, breakdown_frame, fidelity_breakdown
 from data_access.fidelity import fidelity_total as _fidelity_total
+from data_access.importing.batches import BatchInfo, list_batches
+from data_access.importing.columns import ImportKind
+from data_access.importing.profiles import profile_names
 from data_access.settings import data_version, is_demo_data
 
 
@@ -81,3 +84,15 @@ def contract_listings(
         return contract_queries.search_contracts(
             session, text=text, category_ids=category_ids, states=states, today=today
         )
+
+
+@st.cache_data(show_spinner=False)
+def import_batches(url: str, version: str) -> list[BatchInfo]:
+    with session_scope(engine_for(url)) as session:
+        return list_batches(session)
+
+
+@st.cache_data(show_spinner=False)
+def import_profiles(url: str, version: str, kind: ImportKind) -> list[str]:
+    with session_scope(engine_for(url)) as session:
+        return profile_names(session, kind)

@@ -40,6 +40,7 @@ from data_access.models import (
     Unit,
     UnitContact,
 )
+from data_access.settings import bump_data_version
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 T = TypeVar("T")
@@ -129,6 +130,7 @@ def _finish(
     if summary.rows_with_errors and not skip_invalid:
         raise InvalidRegisterRowsError(summary)
     summary.batch_id = batch.id
+    bump_data_version(session)  # names and contacts show on cached pages too
     batch.row_count = summary.rows_read
     batch.imported_count = summary.created + summary.updated
     batch.skipped_count = summary.skipped

@@ -5,24 +5,35 @@ come through here."""
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from data_access.excel import table_workbook
 from data_access.importing.columns import ColumnMapping, ImportKind, apply_profile, field_specs, guess_mapping
 from data_access.importing.errors import ImportRefusedError
 from data_access.importing.files import Table, open_table
-from data_access.importing.invoices import ImportOptions, InvoiceImportSummary, Progress, import_invoices
+from data_access.importing.invoices import (
+    ImportOptions,
+    InvalidRowsError,
+    InvoiceImportSummary,
+    Progress,
+    analyse_invoice_rows,
+    import_invoices,
+)
 from data_access.importing.peppol import read_peppol_files
 from data_access.importing.peppol_import import import_peppol
 from data_access.importing.profiles import load_profile
 from data_access.importing.registers import (
+    InvalidRegisterRowsError,
     RegisterImportSummary,
     import_accounts,
     import_contracts,
     import_organisation,
 )
+from data_access.models import ImportBatch
 
 HEADER_ROWS_TO_SCAN = 40
 KIND_NAMES = {
@@ -131,3 +142,95 @@ def import_peppol_file(
     documents = read_peppol_files(file_name, data)
     checksum = hashlib.sha256(data).hexdigest()
     return import_peppol(session, documents, file_name=file_name, checksum=checksum, imported_by=imported_by)
+
+
+@dataclass
+class FilePreview:
+    """What the user sees before anything is written: the mapping, the first
+    rows as parsed, and the validation report of the whole file."""
+
+    opened: OpenedFile
+    summary: InvoiceImportSummary | RegisterImportSummary
+    sample: list[dict[str, object]]
+
+    @property
+    def needs_period(self) -> bool:
+        mapping = self.opened.mapping
+        return mapping.kind is ImportKind.INVOICES and mapping.columns.get("date") is None
+
+
+def with_columns(opened: OpenedFile, columns: dict[str, int | None]) -> OpenedFile:
+    """The same file with the user's corrections to the mapping."""
+    mapping = ColumnMapping(
+        kind=opened.mapping.kind,
+        header_row=opened.mapping.header_row,
+        headers=opened.mapping.headers,
+        columns={**opened.mapping.columns, **columns},
+    )
+    missing = mapping.missing_required()
+    if missing:
+        raise ImportRefusedError("Välj en kolumn för: " + ", ".join(spec.label for spec in missing))
+    return OpenedFile(table=opened.table, mapping=mapping, head=opened.head)
+
+
+def preview_import(session: Session, opened: OpenedFile, options: ImportOptions) -> FilePreview:
+    """Validate the whole file without keeping anything.
+
+    Invoices are parsed without touching the database; a register import is
+    run for real and rolled back, so its report is exactly what importing would
+    say. The session is rolled back either way: give it a session of its own.
+    """
+    mapping = opened.mapping
+    try:
+        if mapping.kind is ImportKind.INVOICES:
+            period = options.period if mapping.columns.get("date") is None else None
+            summary, rows = analyse_invoice_rows(
+                opened.table.iter_rows(), mapping, period=period, file_name=opened.table.file_name
+            )
+            sample = [
+                {
+                    "Rad": row.row_number,
+                    "Datum": row.invoice_date,
+                    "Fakturanummer": row.invoice_number,
+                    "Leverantör": row.supplier_name,
+                    "Organisationsnummer": row.org_number,
+                    "Förvaltning": row.department,
+                    "Enhet": row.unit,
+                    "Konto": row.account,
+                    "Belopp": row.amount,
+                }
+                for row in rows
+            ]
+            earlier = select(ImportBatch.id).where(ImportBatch.checksum == opened.table.checksum)
+            summary.earlier_batches = list(session.scalars(earlier))
+            return FilePreview(opened, summary, sample)
+        try:
+            summary = import_file(session, opened, replace(options, skip_invalid=True))
+        except (InvalidRegisterRowsError, InvalidRowsError) as error:
+            summary = error.summary
+        sample = [
+            {
+                spec.label: _cell_text(row, mapping.columns.get(spec.name))
+                for spec in field_specs(mapping.kind)
+            }
+            for row in opened.head[mapping.header_row + 1 : mapping.header_row + 21]
+        ]
+        return FilePreview(opened, summary, sample)
+    finally:
+        session.rollback()
+
+
+def _cell_text(row: list[object], index: int | None) -> object:
+    return row[index] if index is not None and index < len(row) else None
+
+
+def problems_workbook(preview: FilePreview) -> bytes:
+    """The validation report as a formatted Excel file."""
+    problems = preview.summary.problems
+    return table_workbook(
+        ["Rad", "Kolumn", "Värde", "Problem", "Allvar"],
+        ([p.row_number, p.column, p.value, p.problem, p.severity.value] for p in problems),
+        sheet_title="Valideringsrapport",
+        notes=[f"Fil: {preview.opened.table.file_name}", f"{len(problems)} anmärkningar"],
+        widths=[8, 24, 30, 70, 10],
+    )

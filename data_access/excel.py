@@ -1,0 +1,80 @@
+"""Excel files for people to open: bold frozen header, auto filter, Swedish
+number formats, the filters written above the table, and no formulas.
+
+Any text that Excel would evaluate (starting with ``=``, ``+``, ``-``, ``@``,
+a tab or a carriage return) is stored as a plain string cell, so a supplier
+name or a unit's free text can never run as a formula in someone's Excel.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+AMOUNT_FORMAT = "# ##0.00"
+INTEGER_FORMAT = "# ##0"
+DATE_FORMAT = "yyyy-mm-dd"
+
+
+def _cell(sheet, value: object, bold: bool = False) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=None)
+    if isinstance(value, str):
+        cell.value = value
+        cell.data_type = "s"  # never a formula, whatever the text starts with
+    elif isinstance(value, Decimal | float):
+        cell.value = float(value)
+        cell.number_format = AMOUNT_FORMAT
+    elif isinstance(value, bool) or value is None:
+        cell.value = value
+    elif isinstance(value, int):
+        cell.value = value
+        cell.number_format = INTEGER_FORMAT
+    elif isinstance(value, datetime | date):
+        cell.value = value
+        cell.number_format = DATE_FORMAT
+    else:
+        cell.value = str(value)
+        cell.data_type = "s"
+    if bold:
+        cell.font = Font(bold=True)
+    return cell
+
+
+def table_workbook(
+    headers: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    *,
+    sheet_title: str = "Data",
+    notes: Sequence[str] = (),
+    widths: Sequence[int] | None = None,
+) -> bytes:
+    """One sheet: ``notes`` (for example the filters) above a header row and the rows."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(sheet_title[:31])
+    for index, header in enumerate(headers, start=1):
+        width = widths[index - 1] if widths else max(12, min(60, len(header) + 4))
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    header_row = len(notes) + (2 if notes else 1)
+    sheet.freeze_panes = f"A{header_row + 1}"  # before the first row: write-only sheets need it so
+    for note in notes:
+        sheet.append([_cell(sheet, note)])
+    if notes:
+        sheet.append([])
+    sheet.append([_cell(sheet, header, bold=True) for header in headers])
+    count = 0
+    for row in rows:
+        sheet.append([_cell(sheet, value) for value in row])
+        count += 1
+    last_column = get_column_letter(max(len(headers), 1))
+    sheet.auto_filter.ref = f"A{header_row}:{last_column}{header_row + max(count, 1)}"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

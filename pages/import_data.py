@@ -1,0 +1,198 @@
+"""Importera (procurers): finance-system exports, the contract register, the
+organisation, the account plan and PEPPOL e-invoices. Nothing is written
+until the user has seen the preview and the validation report."""
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy.orm import Session
+
+from data_access.db import engine_for, session_scope
+from data_access.importing.batches import BatchNotFoundError, undo_batch
+from data_access.importing.columns import ImportKind
+from data_access.importing.errors import ImportRefusedError, ValueProblemError
+from data_access.importing.invoices import ImportOptions, InvalidRowsError
+from data_access.importing.peppol import read_peppol_files
+from data_access.importing.profiles import save_profile
+from data_access.importing.registers import InvalidRegisterRowsError
+from data_access.importing.service import (
+    import_file,
+    import_peppol_file,
+    open_for_import,
+    preview_import,
+    problems_workbook,
+    with_columns,
+)
+from ui import cached
+from ui.importing import KIND_LABELS, batch_table, import_result, mapping_editor, preview_report
+from ui.widgets import demo_notice
+
+state = cached.data_state()
+engine = engine_for(state.url)
+st.title("Importera data")
+st.write(
+    "Läs in leverantörsfakturor från ekonomisystemet, avtalsregistret, organisationen med "
+    "kontaktpersoner, kontoplanen eller e-fakturor. Du ser en förhandsgranskning och en "
+    "valideringsrapport innan något sparas, och varje import kan ångras."
+)
+demo_notice(state)
+
+kind = st.radio(
+    "Vad vill du importera?",
+    list(KIND_LABELS),
+    format_func=KIND_LABELS.__getitem__,
+    key="kind",
+    horizontal=True,
+)
+upload = st.file_uploader(
+    "Fil",
+    type=["xml", "zip"] if kind == "peppol" else ["xlsx", "csv", "txt"],
+    key=f"upload_{kind}",
+    help="Excel (.xlsx) eller CSV (semikolon eller komma, UTF-8 eller Windows-1252).",
+)
+
+if upload is not None and kind == "peppol":
+    try:
+        documents = read_peppol_files(upload.name, upload.getvalue())
+    except ImportRefusedError as error:
+        st.error(str(error))
+    else:
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        "Fil": document.source_name,
+                        "Typ": "Kreditnota" if document.kind == "credit_note" else "Faktura",
+                        "Fakturanummer": document.invoice_number,
+                        "Datum": document.issue_date,
+                        "Säljare": document.seller_name,
+                        "Organisationsnummer": document.seller_org_number or document.seller_org_problem,
+                        "Köparens referens": document.buyer_reference,
+                        "Avtalsreferens": document.contract_reference,
+                        "Rader": len(document.lines),
+                        "Belopp": float(document.total),
+                    }
+                    for document in documents
+                ]
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+        if st.button("Importera e-fakturorna", type="primary", key="import_peppol"):
+            with session_scope(engine) as session:
+                summary = import_peppol_file(session, upload.name, upload.getvalue())
+            import_result(summary)
+
+elif upload is not None:
+    import_kind = ImportKind(kind)
+    profiles = cached.import_profiles(state.url, state.version, import_kind)
+    profile = st.selectbox(
+        "Sparad kolumnmappning",
+        [None, *profiles],
+        format_func=lambda name: name or "(gissa från rubrikerna)",
+        key="profile",
+    )
+    try:
+        with Session(engine) as session:
+            opened = open_for_import(
+                session, import_kind, upload.name, data=upload.getvalue(), profile_name=profile
+            )
+    except ImportRefusedError as error:
+        st.error(str(error))
+        st.stop()
+    columns = mapping_editor(opened.mapping, key_prefix=f"map_{kind}")
+    period = None
+    if import_kind is ImportKind.INVOICES and columns.get("date") is None:
+        period = (
+            st.text_input(
+                "Period (ÅÅÅÅ-MM)",
+                key="period",
+                placeholder="2016-03",
+                help="Filen saknar datum: vilken månad gäller den?",
+            ).strip()
+            or None
+        )
+    try:
+        opened = with_columns(opened, columns)
+        options = ImportOptions(period=period)
+        with Session(engine) as session:
+            preview = preview_import(session, opened, options)
+    except (ImportRefusedError, ValueProblemError) as error:
+        st.error(str(error))
+        st.stop()
+    preview_report(preview)
+    if preview.summary.problems:
+        st.download_button(
+            "Ladda ner valideringsrapporten (Excel)",
+            problems_workbook(preview),
+            file_name=f"valideringsrapport-{upload.name.rsplit('.', 1)[0]}.xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            key="report",
+        )
+    has_errors = any(problem.severity.value == "fel" for problem in preview.summary.problems)
+    skip_invalid = False
+    if has_errors:
+        skip_invalid = st.checkbox(
+            "Importera de giltiga raderna och hoppa över raderna med fel", key="skip_invalid"
+        )
+    with st.expander("Spara kolumnmappningen till nästa gång"):
+        profile_name = st.text_input("Namn", key="profile_name", placeholder="Raindance, leverantörsfakturor")
+        if st.button("Spara mappningen", key="save_profile"):
+            try:
+                with session_scope(engine) as session:
+                    save_profile(session, profile_name, import_kind, opened.mapping.as_profile())
+                st.success(f"Mappningen {profile_name!r} är sparad.")
+            except ValueError as error:
+                st.error(str(error))
+    blocked = has_errors and not skip_invalid
+    if st.button(
+        "Importera",
+        type="primary",
+        disabled=blocked or (preview.needs_period and not period),
+        key="run_import",
+    ):
+        bar = st.progress(0.0, text="Importerar …")
+        total = max(preview.summary.rows_read, 1)
+        try:
+            with session_scope(engine) as session:
+                summary = import_file(
+                    session,
+                    opened,
+                    ImportOptions(period=period, skip_invalid=skip_invalid, profile_name=profile),
+                    progress=lambda done, text: bar.progress(min(done / total, 0.99), text=text),
+                )
+        except (InvalidRowsError, InvalidRegisterRowsError, ImportRefusedError) as error:
+            bar.empty()
+            st.error(f"{error} Ingenting importerades.")
+        else:
+            bar.progress(1.0, text="Klart")
+            import_result(summary)
+            state = cached.data_state()
+
+st.divider()
+st.subheader("Importer")
+batches = cached.import_batches(state.url, state.version)
+batch_table(batches)
+if batches:
+    with st.form("undo"):
+        chosen = st.selectbox(
+            "Ångra en import",
+            [batch.id for batch in batches],
+            format_func=lambda batch_id: next(
+                f"{b.id}: {b.source_name} ({b.imported_at:%Y-%m-%d %H:%M})"
+                for b in batches
+                if b.id == batch_id
+            ),
+            key="undo_batch",
+        )
+        sure = st.checkbox("Ja, ta bort exakt de rader som importen lade till", key="undo_sure")
+        if st.form_submit_button("Ångra importen"):
+            if not sure:
+                st.warning("Bekräfta först att importen ska ångras.")
+            else:
+                try:
+                    with session_scope(engine) as session:
+                        removed = undo_batch(session, chosen)
+                    st.success(f"Import {chosen} är ångrad: {removed} fakturarader borttagna.")
+                    st.rerun()
+                except BatchNotFoundError as error:
+                    st.error(str(error))
