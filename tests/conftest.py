@@ -12,12 +12,18 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import Engine, create_engine, delete, text
 from sqlalchemy.engine import make_url
 
 from data_access.db import engine_for
 from data_access.migrate import upgrade_database
 from data_access.models import Base
+
+# Property tests judge correctness, not speed: on a busy 2-core CI machine a
+# single example can take longer than Hypothesis's default 200 ms deadline.
+settings.register_profile("avtalsfokus", deadline=None)
+settings.load_profile("avtalsfokus")
 
 # Never let a test touch the developer's demo database.
 os.environ.setdefault("DATABASE_URL", "sqlite:///:memory:")
