@@ -15,6 +15,8 @@ from data_access.importing.peppol import read_peppol_files
 from data_access.importing.profiles import save_profile
 from data_access.importing.registers import InvalidRegisterRowsError
 from data_access.importing.service import (
+    FilePreview,
+    OpenedFile,
     import_file,
     import_peppol_file,
     open_for_import,
@@ -23,7 +25,7 @@ from data_access.importing.service import (
     with_columns,
 )
 from ui import cached
-from ui.importing import KIND_LABELS, batch_table, import_result, mapping_editor, preview_report
+from ui.importing import KIND_LABELS, batch_table, import_result, mapping_editor, preview_report, remembered
 from ui.widgets import demo_notice
 
 state = cached.data_state()
@@ -91,15 +93,20 @@ elif upload is not None:
         format_func=lambda name: name or "(gissa från rubrikerna)",
         key="profile",
     )
-    try:
+    file_key = (upload.file_id, kind, profile)
+
+    def open_upload() -> OpenedFile:
         with Session(engine) as session:
-            opened = open_for_import(
+            return open_for_import(
                 session, import_kind, upload.name, data=upload.getvalue(), profile_name=profile
             )
+
+    try:
+        opened = remembered("opened", file_key, open_upload)
     except ImportRefusedError as error:
         st.error(str(error))
         st.stop()
-    columns = mapping_editor(opened.mapping, key_prefix=f"map_{kind}")
+    columns = mapping_editor(opened.mapping, key_prefix=f"map_{kind}_{upload.file_id}")
     period = None
     if import_kind is ImportKind.INVOICES and columns.get("date") is None:
         period = (
@@ -111,11 +118,16 @@ elif upload is not None:
             ).strip()
             or None
         )
+
+    def validate() -> FilePreview:
+        with Session(engine) as session:
+            return preview_import(session, opened, ImportOptions(period=period))
+
     try:
         opened = with_columns(opened, columns)
-        options = ImportOptions(period=period)
-        with Session(engine) as session:
-            preview = preview_import(session, opened, options)
+        # A million-row file takes seconds to validate: only again when the file,
+        # the mapping or the period changed, not on every click.
+        preview = remembered("preview", (*file_key, tuple(sorted(columns.items())), period), validate)
     except (ImportRefusedError, ValueProblemError) as error:
         st.error(str(error))
         st.stop()

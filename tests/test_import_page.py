@@ -36,7 +36,8 @@ def test_upload_preview_import_and_undo(engine: Engine) -> None:
     assert metrics["Rader i filen"] == "7"
     assert metrics["Filens summa"] == "4\u00a0419\u00a0kr"  # 4 418,90 rounded
     assert metrics["Fel"] == "0" and metrics["Varningar"] == "2"
-    assert app.selectbox(key="map_invoices_org_number").value == 3  # "Org.nr" is the fourth column
+    org_number = next(box for box in app.selectbox if box.label == "Organisationsnummer")
+    assert org_number.value == 3  # "Org.nr" is the fourth column
     assert lines(engine) == (0, None)  # nothing written by the preview
 
     app.button(key="run_import").click().run()

@@ -3,6 +3,9 @@ validation report, the summary after an import, and the batch list."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 import pandas as pd
 import streamlit as st
 
@@ -21,6 +24,18 @@ KIND_LABELS = {
     "peppol": "E-fakturor (PEPPOL)",
 }
 NOT_IN_FILE = -1
+T = TypeVar("T")
+
+
+def remembered(slot: str, key: tuple[object, ...], compute: Callable[[], T]) -> T:
+    """The value computed for ``key`` in this browser session, computed again
+    only when the key changes. One entry per slot keeps memory bounded."""
+    stored = st.session_state.get(f"_remembered_{slot}")
+    if stored is not None and stored[0] == key:
+        return stored[1]
+    value = compute()
+    st.session_state[f"_remembered_{slot}"] = (key, value)
+    return value
 
 
 def mapping_editor(mapping: ColumnMapping, key_prefix: str) -> dict[str, int | None]:
