@@ -70,6 +70,7 @@ def _org_number(first_nine: str) -> str:
 KONTOR = _org_number("559998001")
 BLOMMOR = _org_number("559998002")
 LOKAL = _org_number("559998003")
+LOKAL_VAT = f"SE{LOKAL.replace('-', '')}01"  # the VAT number form of an org number
 
 
 @dataclass(frozen=True)
@@ -94,36 +95,20 @@ class Line:
         return STATUS_OF_ACCOUNT[str(self.account)]
 
 
+OFFICE, FLOWERS, FIRM, PREMISES = "Testkontor AB", "Testblommor HB", "Exempelfirman AB", "Fiktiva Lokaler AB"
 LINES = (
-    Line(date(2026, 10, 2), "F-1001", "Testbolaget Kontorsvaror AB", KONTOR, "1001", 6410, "212 500,00", 212_500),
-    Line(date(2026, 10, 5), "F-1002", "Testbolaget Kontorsvaror AB", KONTOR, "2001", "6410", 37500, 37_500),
-    Line(
-        date(2026, 10, 9), "K-1003", "Testbolaget Kontorsvaror AB", KONTOR, "1001", 6410, f"-1{NBSP}250,00", -1_250
-    ),  # a credit note
-    Line(date(2026, 10, 12), "F-1004", "Påhittade Blomsterhandeln HB", BLOMMOR, "2001", 4650, "8 400,00", 8_400),
-    Line(date(2026, 10, 15), "F-1005", "Exempelfirman Inventarier AB", "NULL", "1001", 4990, "12 500,00", 12_500),
-    Line(
-        date(2026, 10, 20),
-        "F-1006",
-        "Fiktiva Fastigheter AB",
-        f"SE{LOKAL.replace('-', '')}01",  # the VAT number form
-        "1001",
-        5010,
-        45000.0,
-        45_000,
-    ),
-    Line(
-        "2026-10-26",  # a date typed as text
-        "F-1007",
-        "Påhittade Blomsterhandeln HB",
-        int(BLOMMOR.replace("-", "")),  # a number cell
-        "1001",
-        "4650",
-        "1 600,00",
-        1_600,
-    ),
-    Line(date(2026, 10, 30), "F-1008", "Exempelfirman Inventarier AB", "saknas", "2001", 4990, "3 300,00", 3_300),
+    Line(date(2026, 10, 2), "F-1001", OFFICE, KONTOR, "1001", 6410, "212 500,00", 212_500),
+    Line(date(2026, 10, 5), "F-1002", OFFICE, KONTOR, "2001", "6410", 37500, 37_500),
+    Line(date(2026, 10, 9), "K-1003", OFFICE, KONTOR, "1001", 6410, f"-1{NBSP}250,00", -1_250),  # credit note
+    Line(date(2026, 10, 12), "F-1004", FLOWERS, BLOMMOR, "2001", 4650, "8 400,00", 8_400),
+    Line(date(2026, 10, 15), "F-1005", FIRM, "NULL", "1001", 4990, "12 500,00", 12_500),
+    Line(date(2026, 10, 20), "F-1006", PREMISES, LOKAL_VAT, "1001", 5010, 45000.0, 45_000),
+    Line("2026-10-26", "F-1007", FLOWERS, int(BLOMMOR.replace("-", "")), "1001", "4650", "1 600,00", 1_600),
+    Line(date(2026, 10, 30), "F-1008", FIRM, "saknas", "2001", 4990, "3 300,00", 3_300),
 )
+# Odd cells on purpose: a VAT-number form (F-1006), an org number as a number
+# cell (F-1007), a date as text (F-1007), a no-break space in an amount (K-1003),
+# placeholders instead of an org number ("NULL", "saknas").
 FILE_TOTAL = sum(line.amount for line in LINES)  # 319 550 kr
 ROWS_WITHOUT_ORG_NUMBER = 2  # "NULL" and "saknas": warnings, imported and flagged
 NEW_SUPPLIERS = 4  # three by org number, one by name only
@@ -138,7 +123,9 @@ def _write_fixture(path: Path) -> Path:
     sheet.append(["Leverantörsfakturor per kostnadsställe (påhittade testdata)"])
     sheet.append(["Utdrag 2026-11-03, period 2026-10-01 – 2026-10-31"])
     sheet.append([])
-    sheet.append(["Fakturadatum", "Fakturanr", "Leverantörsnamn", "Org.nr", UNIT_HEADER, "Konto", "Belopp exkl. moms"])
+    sheet.append(
+        ["Fakturadatum", "Fakturanr", "Leverantörsnamn", "Org.nr", UNIT_HEADER, "Konto", "Belopp exkl. moms"]
+    )
     for line in LINES:
         sheet.append(
             [
@@ -180,7 +167,9 @@ def _grid_records(dataframe: Locator) -> list[dict[str, str]]:
     for row in dataframe.locator("[role=row]").all():
         cells = row.locator("[role=gridcell]").all()
         if cells:
-            records.append({headers[cell.get_attribute("aria-colindex")]: cell.inner_text() for cell in cells})
+            records.append(
+                {headers[cell.get_attribute("aria-colindex")]: cell.inner_text() for cell in cells}
+            )
     return records
 
 
@@ -387,7 +376,9 @@ def test_import_correct_mapping_see_figures_change_and_undo(
     _open_import_page(page)
     undo_select = page.locator('[data-testid="stSelectbox"]').filter(has_text="Ångra en import")
     expect(undo_select).to_contain_text(f"{batch_id}: {FILE_NAME} (")
-    page.locator('[data-testid="stCheckbox"]', has_text="Ja, ta bort exakt de rader som importen lade till").click()
+    page.locator(
+        '[data-testid="stCheckbox"]', has_text="Ja, ta bort exakt de rader som importen lade till"
+    ).click()
     page.get_by_role("button", name="Ångra importen").click()
     expect(page.get_by_text("är ångrad")).to_be_visible(timeout=TIMEOUT_MS)
     _wait_idle(page)

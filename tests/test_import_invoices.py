@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from collections import Counter
 from datetime import date, datetime
 from decimal import Decimal
@@ -250,3 +251,59 @@ def test_cli_import_exit_codes(engine: Engine, tmp_path: Path, capsys: pytest.Ca
     out = io.StringIO()
     assert main(["import", "invoices", str(good)], out=out) == 0
     assert "imported 7" in out.getvalue()
+
+
+def _zip_bytes(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def _headerless_workbook() -> bytes:
+    book = openpyxl.Workbook()
+    for row in ([1, 2, 3], [4, 5, 6]):
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+BILLION_LAUGHS = (
+    b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>'
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+    b"<row><c t='inlineStr'><is><t>&lol2;</t></is></c></row></sheetData></worksheet>"
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("tom.xlsx", b"", "tom"),
+        ("virus.xlsx", b"MZ\x90\x00" + b"\x00" * 200, "program"),
+        ("krypterad.xlsx", bytes.fromhex("D0CF11E0A1B11AE1") + b"\x00" * 504, "lösenordsskyddad"),
+        ("brus.csv", bytes(range(256)) * 8, "binära"),
+        ("arkiv.xlsx", _zip_bytes({"readme.txt": b"hej"}), "zip"),
+        ("utan-rubriker.xlsx", _headerless_workbook(), "rubrikrad"),
+        (
+            "bomb.xlsx",
+            _zip_bytes(
+                {
+                    "[Content_Types].xml": b"<Types/>",
+                    "xl/workbook.xml": b"<workbook/>",
+                    "xl/worksheets/sheet1.xml": BILLION_LAUGHS,
+                }
+            ),
+            "DOCTYPE",
+        ),
+    ],
+)
+def test_bad_files_are_refused_and_change_nothing(
+    engine: Engine, name: str, data: bytes, message: str
+) -> None:
+    with pytest.raises(ImportRefusedError, match=message):
+        run_import(engine, name, data)
+    with Session(engine) as session:
+        for model in (InvoiceLine, ImportBatch, Supplier, Department):
+            assert count(session, model) == 0, model
