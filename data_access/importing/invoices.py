@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, func, select
 from sqlalchemy.orm import Session
 
 from data_access.bulk import (
@@ -175,6 +175,16 @@ def import_invoices(
 
     if progress:
         progress(summary.rows_read, "Klassificerar avtalstrohet")
+    land_staged_lines(session, staging, batch, summary, resolver)
+    return summary
+
+
+def land_staged_lines(
+    session: Session, staging: Table, batch: ImportBatch, summary: InvoiceImportSummary, resolver: Resolver
+) -> None:
+    """Move the staged lines of a batch into ``invoice_line`` classified,
+    leaving out postings already there, and record on the summary and the
+    batch what landed."""
     analyze_for_classification(session)
     insert_classified_lines(session, staging, skip_known_postings=True)
     drop_staging_table(session, staging)
@@ -186,15 +196,10 @@ def import_invoices(
     summary.duplicates = summary.rows_read - summary.skipped - summary.imported
     summary.new_suppliers, summary.new_units = resolver.new_suppliers, resolver.new_units
     summary.new_departments, summary.new_accounts = resolver.new_departments, resolver.new_accounts
-
-    batch.row_count = summary.rows_read
-    batch.imported_count = summary.imported
-    batch.skipped_count = summary.skipped
-    batch.duplicate_count = summary.duplicates
-    batch.total_amount = summary.file_total
-    batch.imported_amount = summary.imported_total
+    batch.row_count, batch.imported_count = summary.rows_read, summary.imported
+    batch.skipped_count, batch.duplicate_count = summary.skipped, summary.duplicates
+    batch.total_amount, batch.imported_amount = summary.file_total, summary.imported_total
     session.flush()
-    return summary
 
 
 def _line_tuple(row: InvoiceRow, batch_id: int, resolver: Resolver, keys: PostingKeys) -> LineTuple:

@@ -8,26 +8,21 @@ category when its account gives none. Credit notes come in negative.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from data_access.bulk import (
     LineTuple,
-    analyze_for_classification,
     create_staging_table,
-    drop_staging_table,
     stage_lines,
 )
-from data_access.classification import insert_classified_lines
 from data_access.importing.errors import ValueProblemError
 from data_access.importing.invoice_rows import RowProblem, Severity
-from data_access.importing.invoices import InvoiceImportSummary
+from data_access.importing.invoices import InvoiceImportSummary, land_staged_lines
 from data_access.importing.peppol import PeppolDocument
 from data_access.importing.resolve import PostingKeys, Resolver, natural_key
 from data_access.importing.values import parse_account
-from data_access.models import Contract, ImportBatch, InvoiceLine, Unit
+from data_access.models import Contract, ImportBatch, Unit
 from data_access.money import to_ore
 
 
@@ -101,22 +96,7 @@ def import_peppol(
             )
     staging = create_staging_table(session)
     stage_lines(session, staging, staged)
-    analyze_for_classification(session)
-    insert_classified_lines(session, staging, skip_known_postings=True)
-    drop_staging_table(session, staging)
-    count, total = session.execute(
-        select(func.count(), func.sum(InvoiceLine.amount)).where(InvoiceLine.batch_id == batch.id)
-    ).one()
-    summary.imported, summary.imported_total = count, total or Decimal("0.00")
-    summary.duplicates = summary.rows_read - summary.imported
-    summary.new_suppliers, summary.new_accounts = resolver.new_suppliers, resolver.new_accounts
-    batch.row_count, batch.imported_count, batch.duplicate_count = (
-        summary.rows_read,
-        count,
-        summary.duplicates,
-    )
-    batch.total_amount, batch.imported_amount = summary.file_total, summary.imported_total
-    session.flush()
+    land_staged_lines(session, staging, batch, summary, resolver)
     return summary
 
 
