@@ -107,14 +107,12 @@ def _is_total_word(text: str) -> bool:
 
 def _is_total_row(row: Sequence[object], mapping: ColumnMapping) -> bool:
     """A "Summa"/"Totalt" row: a total word somewhere and no supplier on the row."""
-    if not any(isinstance(cell, str) and _is_total_word(cell) for cell in row):
-        return False
-    for name in ("supplier_name", "org_number"):
+    for name in ("supplier_name", "org_number"):  # the cheap test first: nearly every row has a supplier
         index = mapping.columns.get(name)
         text = parse_text(row[index]) if index is not None and index < len(row) else None
         if text and not _is_total_word(text):
             return False
-    return True
+    return any(isinstance(cell, str) and _is_total_word(cell) for cell in row)
 
 
 def read_invoice_rows(

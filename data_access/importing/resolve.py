@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from data_access.importing.invoice_rows import split_code_and_name
@@ -43,17 +43,15 @@ class Resolver:
     def __init__(self, session: Session) -> None:
         self.session = session
         self.by_org = dict(
-            session.execute(select(Supplier.org_number, Supplier.id).where(Supplier.org_number.is_not(None)))
-            .tuples()
-            .all()
+            session.execute(
+                select(Supplier.org_number, Supplier.id).where(Supplier.org_number.is_not(None))
+            ).all()
         )
         self.by_name = {
             natural_key(name): supplier_id
             for name, supplier_id in session.execute(
                 select(Supplier.name, Supplier.id).where(Supplier.org_number.is_(None))
-            )
-            .tuples()
-            .all()
+            ).all()
         }
         self.departments: dict[str, int] = {}
         for department_id, code, name in session.execute(
@@ -73,13 +71,13 @@ class Resolver:
     def supplier(self, org_number: str | None, name: str | None) -> int:
         if org_number:
             if org_number not in self.by_org:
-                self.by_org[org_number] = self._add(Supplier(org_number=org_number, name=name or org_number))
+                self.by_org[org_number] = self._add(Supplier, org_number=org_number, name=name or org_number)
                 self.new_suppliers += 1
             return self.by_org[org_number]
         key = natural_key(name)
         if key not in self.by_name:
             # Known by name only: a procurer confirms it later.
-            self.by_name[key] = self._add(Supplier(org_number=None, name=name, needs_review=True))
+            self.by_name[key] = self._add(Supplier, org_number=None, name=name, needs_review=True)
             self.new_suppliers += 1
         return self.by_name[key]
 
@@ -90,7 +88,7 @@ class Resolver:
         key = natural_key(unit)
         if key not in self.units:
             owner = department_id or self.department(None)
-            self.units[key] = (owner, self._add(Unit(code=unit[:32], name=unit, department_id=owner)))
+            self.units[key] = (owner, self._add(Unit, code=unit[:32], name=unit, department_id=owner))
             self.new_units += 1
         unit_department, unit_id = self.units[key]
         return department_id or unit_department, unit_id
@@ -100,18 +98,20 @@ class Resolver:
         for key in (natural_key(value), natural_key(code)) if value else (natural_key(code),):
             if key in self.departments:
                 return self.departments[key]
-        department_id = self._add(Department(code=code, name=name))
+        department_id = self._add(Department, code=code, name=name)
         self.departments[natural_key(code)] = self.departments[natural_key(value or code)] = department_id
         self.new_departments += 1
         return department_id
 
     def account(self, number: str, text: str | None) -> int:
         if number not in self.accounts:
-            self.accounts[number] = self._add(Account(number=number, name=text, category_id=None))
+            self.accounts[number] = self._add(Account, number=number, name=text, category_id=None)
             self.new_accounts += 1
         return self.accounts[number]
 
-    def _add(self, row: Supplier | Unit | Department | Account) -> int:
-        self.session.add(row)
-        self.session.flush()
-        return row.id
+    def _add(self, model: type[Supplier | Unit | Department | Account], **values: object) -> int:
+        """Insert one row with Core and return its id: thousands of new
+        suppliers in a first import must not cost an ORM flush each.
+        Values are already normalised (org numbers validated by the parser)."""
+        table = model.__table__
+        return self.session.execute(insert(table).values(**values).returning(table.c.id)).scalar_one()
