@@ -25,7 +25,17 @@ from data_access.importing.service import (
     with_columns,
 )
 from ui import cached
-from ui.importing import KIND_LABELS, batch_table, import_result, mapping_editor, preview_report, remembered
+from ui.importing import (
+    KIND_LABELS,
+    batch_table,
+    count_text,
+    import_result,
+    mapping_editor,
+    preview_report,
+    remember_flash,
+    remembered,
+    show_flash,
+)
 from ui.widgets import demo_notice
 
 state = cached.data_state()
@@ -155,6 +165,12 @@ elif upload is not None:
                 st.success(f"Mappningen {profile_name!r} är sparad.")
             except ValueError as error:
                 st.error(str(error))
+    importer = st.text_input(
+        "Importeras av",
+        key="imported_by",
+        placeholder="Ditt namn",
+        help="Sparas med importen, så att alla ser vem som läste in vad.",
+    ).strip()
     blocked = has_errors and not skip_invalid
     if st.button(
         "Importera",
@@ -169,7 +185,12 @@ elif upload is not None:
                 summary = import_file(
                     session,
                     opened,
-                    ImportOptions(period=period, skip_invalid=skip_invalid, profile_name=profile),
+                    ImportOptions(
+                        period=period,
+                        skip_invalid=skip_invalid,
+                        profile_name=profile,
+                        imported_by=importer or None,
+                    ),
                     progress=lambda done, text: bar.progress(min(done / total, 0.99), text=text),
                 )
         except (InvalidRowsError, InvalidRegisterRowsError, ImportRefusedError) as error:
@@ -182,6 +203,7 @@ elif upload is not None:
 
 st.divider()
 st.subheader("Importer")
+show_flash()
 batches = cached.import_batches(state.url, state.version)
 batch_table(batches)
 if batches:
@@ -204,7 +226,9 @@ if batches:
                 try:
                     with session_scope(engine) as session:
                         removed = undo_batch(session, chosen)
-                    st.success(f"Import {chosen} är ångrad: {removed} fakturarader borttagna.")
+                    # Shown after the rerun that refreshes the list.
+                    removed_text = count_text(removed, "fakturarad", "fakturarader")
+                    remember_flash(f"Import {chosen} är ångrad: {removed_text} borttagna.")
                     st.rerun()
                 except BatchNotFoundError as error:
                     st.error(str(error))

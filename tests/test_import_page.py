@@ -48,6 +48,7 @@ def test_upload_preview_import_and_undo(engine: Engine) -> None:
     app.checkbox(key="undo_sure").check()
     app.form_submit_button[0].click().run()
     assert lines(engine) == (0, None)
+    assert any("är ångrad: 7 fakturarader borttagna" in success.value for success in app.success)
     with Session(engine) as session:
         assert session.scalar(select(func.count()).select_from(ImportBatch)) == 0
 

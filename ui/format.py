@@ -25,6 +25,13 @@ def kronor(amount: Decimal | float | int | None) -> str:
     return f"{format_decimal(whole, format='#,##0', locale=LOCALE)}{NBSP}kr"
 
 
+def swedish_amount(amount: Decimal | float | int | None) -> str:
+    """An exact amount with öre: ``1 234,50``."""
+    if amount is None:
+        return MISSING
+    return format_decimal(Decimal(str(amount)), format="#,##0.00", locale=LOCALE)
+
+
 def compact_kronor(amount: Decimal | float | int | None) -> str:
     """Kronor for cards: ``12,3 mnkr`` from a million up, else ``654 420 kr``."""
     if amount is None:

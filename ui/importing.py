@@ -14,7 +14,7 @@ from data_access.importing.columns import ColumnMapping, field_specs
 from data_access.importing.invoices import InvoiceImportSummary
 from data_access.importing.registers import RegisterImportSummary
 from data_access.importing.service import FilePreview
-from ui.format import integer, kronor
+from ui.format import integer, kronor, swedish_amount
 
 KIND_LABELS = {
     "invoices": "Leverantörsfakturor",
@@ -36,6 +36,22 @@ def remembered(slot: str, key: tuple[object, ...], compute: Callable[[], T]) -> 
     value = compute()
     st.session_state[f"_remembered_{slot}"] = (key, value)
     return value
+
+
+def count_text(count: int, one: str, many: str) -> str:
+    """``1 rad``, ``2 rader``: Swedish needs the noun to agree."""
+    return f"{integer(count)} {one if count == 1 else many}"
+
+
+def remember_flash(message: str) -> None:
+    """A success message to show after the next rerun (a rerun clears the page)."""
+    st.session_state["_flash"] = message
+
+
+def show_flash() -> None:
+    message = st.session_state.pop("_flash", None)
+    if message:
+        st.success(message)
 
 
 def mapping_editor(mapping: ColumnMapping, key_prefix: str) -> dict[str, int | None]:
@@ -80,7 +96,10 @@ def preview_report(preview: FilePreview) -> None:
             f"Samma fil har importerats förut (import {batches}). Rader som redan finns läggs inte till igen."
         )
     st.markdown("**Förhandsgranskning** (de första raderna som de tolkats)")
-    st.dataframe(pd.DataFrame(preview.sample), hide_index=True, width="stretch")
+    sample = pd.DataFrame(preview.sample)
+    formats = {"Belopp": lambda amount: "" if amount is None else swedish_amount(amount)}
+    styled = sample.style.format({k: v for k, v in formats.items() if k in sample.columns}, na_rep="")
+    st.dataframe(styled, hide_index=True, width="stretch")
     if summary.problems:
         st.markdown("**Valideringsrapport**")
         report = pd.DataFrame(
@@ -101,13 +120,13 @@ def preview_report(preview: FilePreview) -> None:
 def import_result(summary: InvoiceImportSummary | RegisterImportSummary) -> None:
     if isinstance(summary, RegisterImportSummary):
         st.success(
-            f"Import {summary.batch_id} klar: {integer(summary.rows_read)} rader lästa, "
+            f"Import {summary.batch_id} klar: {count_text(summary.rows_read, 'rad', 'rader')} lästa, "
             f"{integer(summary.created)} nya, {integer(summary.updated)} uppdaterade, "
             f"{integer(summary.skipped)} överhoppade."
         )
         return
     st.success(
-        f"Import {summary.batch_id} klar: {integer(summary.imported)} rader importerade av "
+        f"Import {summary.batch_id} klar: {count_text(summary.imported, 'rad', 'rader')} importerade av "
         f"{integer(summary.rows_read)}. Filens summa {kronor(summary.file_total)}, importerat "
         f"{kronor(summary.imported_total)}."
     )
