@@ -56,9 +56,10 @@ class RowProblem:
     severity: Severity
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class InvoiceRow:
-    """A data row as parsed; ``problems`` with an ERROR make it invalid."""
+    """A data row as parsed; ``problems`` with an ERROR make it invalid.
+    (Slots, not frozen: a million of these are made per big file.)"""
 
     row_number: int
     invoice_date: date | None
@@ -71,10 +72,7 @@ class InvoiceRow:
     account_text: str | None
     amount: Decimal | None
     problems: tuple[RowProblem, ...]
-
-    @property
-    def is_valid(self) -> bool:
-        return not any(problem.severity is Severity.ERROR for problem in self.problems)
+    is_valid: bool = True
 
 
 def period_start(period: str) -> date:
@@ -131,79 +129,91 @@ def read_invoice_rows(
         yield parser.parse(row, index + 1)
 
 
+_FIELDS = ("amount", "date", "supplier_name", "org_number", "account", "invoice_number", "department", "unit")
+
+
 class _RowParser:
     """Parses rows of one mapping, collecting every problem of a row instead
-    of stopping at the first. Set up once per file: it runs a million times."""
+    of stopping at the first. Set up once per file: it runs a million times,
+    so column positions are looked up here and not per cell."""
 
     def __init__(self, mapping: ColumnMapping, fixed_date: date | None) -> None:
-        self.columns = mapping.columns
+        self.positions = [mapping.columns.get(name) for name in _FIELDS]
         self.labels = {spec.name: spec.label for spec in field_specs(mapping.kind)}
         self.fixed_date = fixed_date
+        self.has_date = mapping.columns.get("date") is not None
+        self.has_org_number = mapping.columns.get("org_number") is not None
 
     def parse(self, row: Sequence[object], row_number: int) -> InvoiceRow:
-        columns, width = self.columns, len(row)
+        width = len(row)
+        (
+            amount_cell,
+            date_cell,
+            supplier_cell,
+            org_cell,
+            account_cell,
+            number_cell,
+            department_cell,
+            unit_cell,
+        ) = (row[index] if index is not None and index < width else None for index in self.positions)
         problems: list[RowProblem] = []
 
-        def cell(name: str) -> object:
-            index = columns.get(name)
-            return row[index] if index is not None and index < width else None
-
-        def report(name: str, message: str, severity: Severity = Severity.ERROR) -> None:
-            value = cell(name)
+        def report(name: str, value: object, message: str, severity: Severity = Severity.ERROR) -> None:
             shown = "" if value is None else str(value)
             problems.append(RowProblem(row_number, self.labels[name], shown, message, severity))
 
         amount = None
         try:
-            amount = parse_amount(cell("amount"))
+            amount = parse_amount(amount_cell)
         except ValueProblemError as error:
-            report("amount", str(error))
+            report("amount", amount_cell, str(error))
 
         invoice_date = self.fixed_date
-        if columns.get("date") is not None:
+        if self.has_date:
             try:
-                invoice_date = parse_date(cell("date"))
+                invoice_date = parse_date(date_cell)
             except ValueProblemError as error:
-                report("date", str(error))
+                report("date", date_cell, str(error))
         elif invoice_date is None:
-            report("date", "Filen saknar datum: ange vilken period (ÅÅÅÅ-MM) den gäller")
+            report("date", None, "Filen saknar datum: ange vilken period (ÅÅÅÅ-MM) den gäller")
 
-        supplier_name = parse_text(cell("supplier_name"))
+        supplier_name = parse_text(supplier_cell)
         org_number: str | None = None
-        if columns.get("org_number") is not None:
-            org_number, org_problem = parse_org_number(cell("org_number"))
+        if self.has_org_number:
+            org_number, org_problem = parse_org_number(org_cell)
             if org_problem and supplier_name:
                 message = f"{org_problem}; leverantören identifieras med namn och markeras för granskning"
-                report("org_number", message, Severity.WARNING)
+                report("org_number", org_cell, message, Severity.WARNING)
             elif org_problem:
-                report("org_number", f"{org_problem} och leverantörsnamn saknas")
+                report("org_number", org_cell, f"{org_problem} och leverantörsnamn saknas")
         elif not supplier_name:
-            report("supplier_name", "Leverantör saknas")
+            report("supplier_name", supplier_cell, "Leverantör saknas")
 
         account = account_text = None
-        raw_account = cell("account")
-        if raw_account is not None:
+        if account_cell is not None:
             try:
-                account = parse_account(raw_account)
-                account_text = _account_text(raw_account, account)
+                account = parse_account(account_cell)
+                account_text = _account_text(account_cell, account)
             except ValueProblemError as error:
-                report("account", f"{error}; raden importeras utan konto", Severity.WARNING)
+                report("account", account_cell, f"{error}; raden importeras utan konto", Severity.WARNING)
 
         return InvoiceRow(
-            row_number=row_number,
-            invoice_date=invoice_date,
-            invoice_number=parse_text(cell("invoice_number")),
-            supplier_name=supplier_name,
-            org_number=org_number,
-            department=parse_text(cell("department")),
-            unit=parse_text(cell("unit")),
-            account=account,
-            account_text=account_text,
-            amount=amount,
-            problems=tuple(problems),
+            row_number,
+            invoice_date,
+            parse_text(number_cell),
+            supplier_name,
+            org_number,
+            parse_text(department_cell),
+            parse_text(unit_cell),
+            account,
+            account_text,
+            amount,
+            tuple(problems),
+            not any(problem.severity is Severity.ERROR for problem in problems),
         )
 
 
+@lru_cache(maxsize=65_536, typed=True)
 def _account_text(raw: object, account: str | None) -> str | None:
     """The name part of ``46362 Köp medicinskt färdigbeh``."""
     if not isinstance(raw, str):
