@@ -197,6 +197,15 @@ def insert_classified_lines(
     ``skip_known_postings`` a staged line whose posting key is already in the
     database is left out (a re-imported file). Returns the lines inserted."""
     _without_jit(session)
+    if skip_known_postings:
+        # Drop the known postings from the staging table first, in a statement
+        # of its own: checked inside the INSERT, PostgreSQL would look them up
+        # in a table that grows with every row inserted (quadratic at 1M rows).
+        session.execute(
+            delete(staging).where(
+                exists(select(literal(1)).where(line.c.posting_key == staging.c.posting_key))
+            )
+        )
     staged = select(*staging.c, _line_category(staging).label("category_id")).subquery("staged")
     decision = _materialised(_decisions(staged, *staged.c))
     status, contract_id, supplier_contracted = _outcome(decision)
@@ -208,9 +217,6 @@ def insert_classified_lines(
         contract_id,
         supplier_contracted,
     )
-    if skip_known_postings:
-        known = line.alias("known")
-        rows = rows.where(~exists(select(literal(1)).where(known.c.posting_key == decision.c.posting_key)))
     result = session.execute(
         insert(line).from_select(
             [*copied, "category_id", "status", "contract_id", "supplier_contracted"], rows
