@@ -1,20 +1,33 @@
-"""Fast bulk loading of invoice lines through a staging table.
+"""Landing new invoice lines in bulk: classified in memory, written once,
+added to the summaries.
 
-Rows are copied into a temporary table (COPY on PostgreSQL, executemany on
-SQLite: the ORM path costs 10x more at a million rows, RECIPES.md §9), then
-the engine moves them into ``invoice_line`` classified on the way in
-(``classification.insert_classified_lines``), so each line is written once.
+Every bulk writer (the spreadsheet and PEPPOL imports, the demo generator)
+hands its lines to ``land_lines`` as tuples in ``LINE_COLUMNS`` order. Each
+line gets its verdict from ``verdicts.Catalogue`` on the way through, is
+streamed into ``invoice_line`` (COPY on PostgreSQL, one ``executemany`` on
+SQLite: the ORM path costs 10x more at a million rows, RECIPES.md §9), and
+is counted into month totals that are appended to the summaries. Summaries
+are additive, and their readers always sum, so a batch's totals can be added
+without rebuilding the months it touches; a reclassification
+(``classification.refresh_summaries``) rebuilds and compacts them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
-from sqlalchemy import BigInteger, Column, Date, Integer, MetaData, String, Table, text
+from sqlalchemy import Table, insert, select, text
 from sqlalchemy.orm import Session
 
-# Order of the values in every staged row.
+from data_access.classification import SUMMARY_TABLES
+from data_access.models import InvoiceLine
+from data_access.settings import bump_data_version
+from data_access.verdicts import Catalogue, Verdict
+
+# Order of the values in every line handed to ``land_lines``.
 LINE_COLUMNS: tuple[str, ...] = (
     "batch_id",
     "invoice_date",
@@ -27,67 +40,180 @@ LINE_COLUMNS: tuple[str, ...] = (
     "posting_key",  # see InvoiceLine.posting_key; None where there is none
     "referenced_contract_id",  # the contract the invoice names, if any
 )
+WRITTEN_COLUMNS = (*LINE_COLUMNS, "category_id", "status", "contract_id", "supplier_contracted")
 
 LineTuple = tuple[
     int | None, date, str | None, int | None, int | None, int, int | None, int, str | None, int | None
 ]
+Progress = Callable[[int], None]  # lines landed so far
+PROGRESS_EVERY = 50_000
 
-STAGING_TABLE = "staged_invoice_line"
+# Summary keys: month, department, unit or supplier, category, status, supplier flag.
+_SummaryKey = tuple[date, int | None, int | None, int | None, str, bool]
 
 
-def create_staging_table(session: Session) -> Table:
-    """A temporary table for lines on their way in; lives in this transaction."""
-    staging = Table(
-        STAGING_TABLE,
-        MetaData(),
-        Column("batch_id", Integer),
-        Column("invoice_date", Date, nullable=False),
-        Column("invoice_number", String(64)),
-        Column("department_id", Integer),
-        Column("unit_id", Integer),
-        Column("supplier_id", Integer, nullable=False),
-        Column("account_id", Integer),
-        Column("amount", BigInteger, nullable=False),
-        Column("posting_key", String(64)),
-        Column("referenced_contract_id", Integer),
-        prefixes=["TEMPORARY"],
+@dataclass
+class Landed:
+    """What ``land_lines`` wrote."""
+
+    count: int = 0
+    total_ore: int = 0
+    known: int = 0  # lines left out because their posting key was already in the database
+    months: set[date] = field(default_factory=set)
+
+    @property
+    def total(self) -> Decimal:
+        return Decimal(self.total_ore).scaleb(-2)
+
+
+class _MonthTotals:
+    """Amount and line count per summary key, for each summary grain."""
+
+    def __init__(self) -> None:
+        self.by_unit: dict[_SummaryKey, list[int]] = {}
+        self.by_supplier: dict[_SummaryKey, list[int]] = {}
+        self._months: dict[date, date] = {}
+
+    @property
+    def months(self) -> set[date]:
+        return set(self._months.values())
+
+    def add(
+        self,
+        day: date,
+        department: int | None,
+        unit: int | None,
+        supplier: int,
+        verdict: Verdict,
+        amount: int,
+    ) -> None:
+        month = self._months.get(day)
+        if month is None:
+            month = self._months[day] = day.replace(day=1)
+        category_id, status, _contract, contracted = verdict
+        for totals, key in (
+            (self.by_unit, (month, department, unit, category_id, status, contracted)),
+            (self.by_supplier, (month, department, supplier, category_id, status, contracted)),
+        ):
+            found = totals.get(key)
+            if found is None:
+                totals[key] = [amount, 1]
+            else:
+                found[0] += amount
+                found[1] += 1
+
+    def rows(self, table: Table) -> list[dict[str, object]]:
+        """The rows to append to one summary table."""
+        if "supplier_id" in table.c:
+            return [_summary_row(key, "supplier_id", totals) for key, totals in self.by_supplier.items()]
+        if "unit_id" in table.c:
+            return [_summary_row(key, "unit_id", totals) for key, totals in self.by_unit.items()]
+        by_department: dict[tuple, list[int]] = {}
+        for (month, department, _unit, *rest), (amount, count) in self.by_unit.items():
+            found = by_department.setdefault((month, department, None, *rest), [0, 0])
+            found[0] += amount
+            found[1] += count
+        return [_summary_row(key, None, totals) for key, totals in by_department.items()]
+
+
+def _summary_row(key: tuple, grain: str | None, totals: list[int]) -> dict[str, object]:
+    month, department, member, category_id, status, contracted = key
+    row: dict[str, object] = {
+        "month": month,
+        "department_id": department,
+        "category_id": category_id,
+        "status": status,
+        "supplier_contracted": contracted,
+        "amount": Decimal(totals[0]).scaleb(-2),
+        "line_count": totals[1],
+    }
+    if grain:
+        row[grain] = member
+    return row
+
+
+def known_posting_keys(session: Session, first_day: date, last_day: date) -> set[str]:
+    """Posting keys already in the database on these days: a key includes its
+    posting's date, so a file can only repeat postings of its own days."""
+    line = InvoiceLine.__table__
+    return set(
+        session.scalars(
+            select(line.c.posting_key).where(
+                line.c.invoice_date.between(first_day, last_day), line.c.posting_key.is_not(None)
+            )
+        )
     )
-    staging.create(session.connection())
-    return staging
 
 
-def drop_staging_table(session: Session, staging: Table) -> None:
-    staging.drop(session.connection())
+def land_lines(
+    session: Session,
+    lines: Iterable[LineTuple],
+    *,
+    known_keys: set[str] | frozenset[str] = frozenset(),
+    progress: Progress | None = None,
+) -> Landed:
+    """Classify, write and summarise new lines in the caller's transaction.
 
-
-def stage_lines(session: Session, staging: Table, rows: Iterable[LineTuple]) -> int:
-    """Copy rows (in ``LINE_COLUMNS`` order) into the staging table."""
-    connection = session.connection()
-    columns = ", ".join(LINE_COLUMNS)
-    if connection.dialect.name == "postgresql":
-        count = 0
-        cursor = connection.connection.driver_connection.cursor()
-        with cursor.copy(f"COPY {staging.name} ({columns}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-                count += 1
-        return count
-    placeholders = ", ".join("?" for _ in LINE_COLUMNS)
-    batch = [(row[0], row[1].isoformat(), *row[2:]) for row in rows]
-    if not batch:
-        return 0
-    connection.exec_driver_sql(f"INSERT INTO {staging.name} ({columns}) VALUES ({placeholders})", batch)
-    return len(batch)
-
-
-PLANNER_TABLES = ("invoice_line", "contract", "contract_supplier", "account", "category")
-
-
-def analyze_for_classification(session: Session) -> None:
-    """Refresh the planner's statistics around a bulk load.
-
-    Without them PostgreSQL plans the classification for empty tables (a hash
-    join per invoice line where an index lookup would do).
+    Lines whose posting key is in ``known_keys`` (``known_posting_keys``) are
+    left out: a re-imported file adds nothing twice. Bumps the data version,
+    so cached figures are read anew.
     """
+    landed = Landed()
+    totals = _MonthTotals()
+    catalogue = Catalogue(session)
+    connection = session.connection()
+    is_postgresql = connection.dialect.name == "postgresql"
+
+    def classified() -> Iterator[tuple]:
+        for line in lines:
+            if line[8] is not None and line[8] in known_keys:
+                landed.known += 1
+                continue
+            verdict = catalogue.verdict(line[6], line[9], line[5], line[1])
+            amount = line[7]
+            landed.count += 1
+            landed.total_ore += amount
+            totals.add(line[1], line[3], line[4], line[5], verdict, amount)
+            if progress and landed.count % PROGRESS_EVERY == 0:
+                progress(landed.count)
+            if is_postgresql:
+                yield (*line, *verdict)
+            else:
+                yield (
+                    line[0],
+                    line[1].isoformat(),
+                    *line[2:],
+                    verdict[0],
+                    verdict[1],
+                    verdict[2],
+                    int(verdict[3]),
+                )
+
+    columns = ", ".join(WRITTEN_COLUMNS)
+    cursor = connection.connection.driver_connection.cursor()
+    if is_postgresql:
+        with cursor.copy(f"COPY invoice_line ({columns}) FROM STDIN") as copy:
+            for row in classified():
+                copy.write_row(row)
+    else:
+        placeholders = ", ".join("?" for _ in WRITTEN_COLUMNS)
+        cursor.executemany(f"INSERT INTO invoice_line ({columns}) VALUES ({placeholders})", classified())
+    landed.months = totals.months
+
+    for table in SUMMARY_TABLES:
+        rows = totals.rows(table)
+        if rows:
+            session.execute(insert(table), rows)
+    if landed.count:
+        bump_data_version(session)
+    return landed
+
+
+PLANNER_TABLES = ("invoice_line", *(table.name for table in SUMMARY_TABLES))
+
+
+def analyze_after_bulk_load(session: Session) -> None:
+    """Refresh the planner's statistics after a bulk load, so that the first
+    reports do not plan for the empty tables they saw before."""
     for table in PLANNER_TABLES:
         session.execute(text(f"ANALYZE {table}"))

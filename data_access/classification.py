@@ -187,47 +187,6 @@ def _without_jit(session: Session) -> None:
         session.execute(text("SET LOCAL jit = off"))
 
 
-def insert_classified_lines(
-    session: Session, staging: Table, *, refresh: bool = True, skip_known_postings: bool = False
-) -> int:
-    """Move staged lines (``bulk.create_staging_table``) into ``invoice_line``,
-    each with its category, status, contract and supplier flag decided on the
-    way in: one write per line instead of an insert and an update. With
-    ``refresh`` the summaries of the months concerned are rebuilt. With
-    ``skip_known_postings`` a staged line whose posting key is already in the
-    database is left out (a re-imported file). Returns the lines inserted."""
-    _without_jit(session)
-    if skip_known_postings:
-        # Drop the known postings from the staging table first, in a statement
-        # of its own: checked inside the INSERT, PostgreSQL would look them up
-        # in a table that grows with every row inserted (quadratic at 1M rows).
-        session.execute(
-            delete(staging).where(
-                exists(select(literal(1)).where(line.c.posting_key == staging.c.posting_key))
-            )
-        )
-    staged = select(*staging.c, _line_category(staging).label("category_id")).subquery("staged")
-    decision = _materialised(_decisions(staged, *staged.c))
-    status, contract_id, supplier_contracted = _outcome(decision)
-    copied = [column.name for column in staging.c]
-    rows = select(
-        *(decision.c[name] for name in copied),
-        decision.c.category_id,
-        status,
-        contract_id,
-        supplier_contracted,
-    )
-    result = session.execute(
-        insert(line).from_select(
-            [*copied, "category_id", "status", "contract_id", "supplier_contracted"], rows
-        )
-    )
-    if refresh:
-        months = list(session.scalars(select(month_of(staging.c.invoice_date)).distinct()))
-        refresh_summaries(session, months=months)
-    return result.rowcount
-
-
 def classify_lines(
     session: Session,
     *,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import random
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import accumulate
@@ -19,14 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from data_access import demo_catalog as catalog
-from data_access.bulk import (
-    LineTuple,
-    analyze_for_classification,
-    create_staging_table,
-    drop_staging_table,
-    stage_lines,
-)
-from data_access.classification import insert_classified_lines, refresh_summaries
+from data_access.bulk import LineTuple, analyze_after_bulk_load, land_lines
 from data_access.models import (
     Account,
     Category,
@@ -136,26 +129,21 @@ def load_demo(
     suppliers.fill_long_tail(1600)
 
     generator = _LineGenerator(rng, world, start, end)
-    staging = create_staging_table(session)
-    written = 0
-    while written < options.lines:
-        size = min(CHUNK_SIZE, options.lines - written)
-        stage_lines(session, staging, generator.lines(size))
-        written += size
-        report(0.1 + 0.5 * written / options.lines, f"Skapar fakturarader ({written:,} av {options.lines:,})")
+    report(0.1, "Skapar och klassificerar fakturarader")
+    landed = land_lines(
+        session,
+        generator.all_lines(options.lines),
+        progress=lambda count: report(
+            0.1 + 0.8 * count / options.lines, f"Skapar fakturarader ({count:,} av {options.lines:,})"
+        ),
+    )
+    analyze_after_bulk_load(session)
 
-    report(0.62, "Skapar behov, återkoppling och besök")
+    report(0.92, "Skapar behov, återkoppling och besök")
     _create_needs_and_visits(session, rng, world, end)
-    report(0.65, "Klassificerar avtalstrohet")
-    analyze_for_classification(session)
-    insert_classified_lines(session, staging, refresh=False)
-    drop_staging_table(session, staging)
-    analyze_for_classification(session)
-    report(0.9, "Summerar per månad")
-    refresh_summaries(session)
     set_setting(session, DEMO_DATA, "1")
     report(1.0, "Klart")
-    return written
+    return landed.count
 
 
 class _NameGenerator:
@@ -422,6 +410,11 @@ class _LineGenerator:
                 weights.append(6.0 if spec.name in catalog.FOOD_CATEGORIES else 1.0)
             self.buyable[kind] = (names, list(accumulate(weights)))
         self.invoice_number = 100_000
+
+    def all_lines(self, count: int) -> Iterator[LineTuple]:
+        """``count`` lines, made in chunks so that memory stays flat."""
+        for start in range(0, count, CHUNK_SIZE):
+            yield from self.lines(min(CHUNK_SIZE, count - start))
 
     def lines(self, count: int) -> list[LineTuple]:
         rng, world = self.rng, self.world

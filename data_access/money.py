@@ -25,6 +25,13 @@ def from_ore(ore: int | None) -> Decimal:
     return (Decimal(int(ore or 0)) / 100).quantize(CENT)
 
 
+def ore_text(ore: int) -> str:
+    """Öre as ``str()`` of the kronor amount (``-0.05``, ``1234.50``), without
+    a ``Decimal``: posting keys spell a million amounts this way."""
+    whole, cents = divmod(abs(ore), 100)
+    return f"{'-' if ore < 0 else ''}{whole}.{cents:02d}"
+
+
 class Money(TypeDecorator[Decimal]):
     """A ``Decimal`` kronor amount persisted as integer öre."""
 

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
-from data_access.bulk import create_staging_table, drop_staging_table, stage_lines
-from data_access.classification import classify_lines, insert_classified_lines
+from data_access.bulk import land_lines
+from data_access.classification import classify_lines
 from data_access.fidelity import SpendFilter, fidelity_total
 from data_access.models import ContractSupplier, InvoiceLine, LineStatus
 from tests.factories import World
@@ -218,8 +218,8 @@ def test_reclassifies_a_changed_line(session: Session, world: World) -> None:
     assert fidelity_total(session).fidelity_pct == Decimal(100)
 
 
-def test_lines_loaded_through_staging_are_classified_the_same_way(session: Session, world: World) -> None:
-    """Bulk loads classify on the way in; reclassification updates in place.
+def test_lines_landed_in_bulk_are_classified_the_same_way(session: Session, world: World) -> None:
+    """Bulk loads classify in memory on the way in; reclassification updates in place in SQL.
     Both must reach the same verdict for every kind of line."""
     food, rent = world.category("Livsmedel"), world.category("Lokalhyror", influenceable=False)
     food_account, rent_account, unmapped = (
@@ -249,17 +249,13 @@ def test_lines_loaded_through_staging_are_classified_the_same_way(session: Sessi
     updated = session.execute(select(*columns).order_by(InvoiceLine.id)).all()
     session.execute(delete(InvoiceLine))
 
-    staging = create_staging_table(session)
-    stage_lines(
+    land_lines(
         session,
-        staging,
         [
             (None, day, f"S{index}", None, None, supplier.id, account.id, 1000, None, None)
             for index, (day, supplier, account) in enumerate(cases)
         ],
     )
-    insert_classified_lines(session, staging)
-    drop_staging_table(session, staging)
     inserted = session.execute(select(*columns).order_by(InvoiceLine.id)).all()
     assert inserted == updated
     assert [row.status for row in inserted] == [ON, NONE, OFF, ON, UNCLASSIFIED, EXCLUDED]

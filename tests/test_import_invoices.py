@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session
 from data_access.cli import main
 from data_access.db import session_scope
 from data_access.fidelity import fidelity_total
-from data_access.importing import invoices as invoice_import
 from data_access.importing.batches import list_batches, undo_batch
 from data_access.importing.columns import ImportKind
 from data_access.importing.errors import ImportRefusedError
@@ -27,6 +26,7 @@ from data_access.importing.invoices import ImportOptions, InvalidRowsError
 from data_access.importing.profiles import save_profile
 from data_access.importing.service import import_invoice_file, open_for_import
 from data_access.models import Department, ImportBatch, InvoiceLine, Supplier
+from data_access.verdicts import Catalogue
 
 REAL_DATA = Path(__file__).resolve().parents[2] / "shared" / "real-data"
 OREBRO = REAL_DATA / "orebro-kommun" / "Orebro.2016-03.xlsx"
@@ -163,10 +163,17 @@ def test_invalid_rows_stop_the_import_unless_skipped(engine: Engine) -> None:
 
 
 def test_a_failure_midway_leaves_nothing(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken(*_args: object, **_kwargs: object) -> int:
-        raise RuntimeError("disk full")
+    """The failure strikes while lines are being written: some are already in
+    the table, the suppliers and the batch too; the rollback takes them all."""
+    verdict = Catalogue.verdict
+    calls = iter(range(1_000_000))
 
-    monkeypatch.setattr(invoice_import, "insert_classified_lines", broken)
+    def broken(self: Catalogue, *args: object) -> object:
+        if next(calls) == 3:
+            raise RuntimeError("disk full")
+        return verdict(self, *args)
+
+    monkeypatch.setattr(Catalogue, "verdict", broken)
     with pytest.raises(RuntimeError):
         run_import(engine, "messy.xlsx", messy_workbook())
     with Session(engine) as session:

@@ -1,8 +1,8 @@
 """Importing invoice lines: one file, one transaction, one batch.
 
-Rows are parsed (``invoice_rows``), their supplier, unit, department and
-account resolved or created, staged in bulk, and moved into ``invoice_line``
-classified on the way in. Nothing is written if the file has invalid rows
+Rows are parsed a chunk at a time (``invoice_rows``), their supplier, unit,
+department and account resolved or created, and the lines landed in bulk,
+classified on the way in (``bulk.land_lines``). Nothing is written if the file has invalid rows
 and the user did not choose to skip them.
 """
 
@@ -10,33 +10,22 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Table, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from data_access.bulk import (
-    LineTuple,
-    analyze_for_classification,
-    create_staging_table,
-    drop_staging_table,
-    stage_lines,
-)
-from data_access.classification import insert_classified_lines
+from data_access.bulk import LineTuple, analyze_after_bulk_load, known_posting_keys, land_lines
 from data_access.importing.columns import ColumnMapping
 from data_access.importing.errors import ImportRefusedError
-from data_access.importing.invoice_rows import (
-    InvoiceRow,
-    RowProblem,
-    Severity,
-    read_invoice_rows,
-)
+from data_access.importing.invoice_rows import InvoiceChunk, InvoiceRow, RowProblem, read_invoice_chunks
 from data_access.importing.resolve import PostingKeys, Resolver, natural_key
-from data_access.models import ImportBatch, InvoiceLine
-from data_access.money import to_ore
+from data_access.models import ImportBatch
+from data_access.money import from_ore, ore_text
 
 Progress = Callable[[int, str], None]  # rows read so far, message
-CHUNK_SIZE = 20_000
+PREVIEW_ROWS = 20
 MAX_REPORTED_PROBLEMS = 50_000  # the report stays downloadable for any file
 
 
@@ -94,23 +83,24 @@ def analyse_invoice_rows(
     first rows for the preview. Used before the user decides."""
     summary = InvoiceImportSummary(file_name=file_name)
     preview: list[InvoiceRow] = []
-    for row in read_invoice_rows(rows, mapping, period=period):
-        _count(summary, row)
-        if len(preview) < 20:
-            preview.append(row)
+    for chunk in read_invoice_chunks(rows, mapping, period=period):
+        _count(summary, chunk)
+        preview.extend(
+            chunk.row(position) for position in range(min(PREVIEW_ROWS - len(preview), len(chunk)))
+        )
     return summary, preview
 
 
-def _count(summary: InvoiceImportSummary, row: InvoiceRow) -> None:
-    summary.rows_read += 1
-    if row.amount is not None:
-        summary.file_total += row.amount
-    if row.problems:
-        summary.add_problems(row.problems)
-    if not row.is_valid:
-        summary.rows_with_problems += 1
-    elif any(problem.severity is Severity.WARNING for problem in row.problems) and row.org_number is None:
-        summary.flagged_rows += 1
+def _count(summary: InvoiceImportSummary, chunk: InvoiceChunk) -> None:
+    summary.rows_read += len(chunk)
+    summary.file_total += from_ore(sum(amount for amount in chunk.amounts if amount is not None))
+    summary.add_problems(chunk.problems)
+    summary.rows_with_problems += len(chunk.invalid)
+    summary.flagged_rows += sum(
+        1
+        for position in chunk.warned
+        if position not in chunk.invalid and chunk.org_numbers[position] is None
+    )
 
 
 def import_invoices(
@@ -125,7 +115,10 @@ def import_invoices(
 ) -> InvoiceImportSummary:
     """Import every valid row of one file as one batch, in the caller's transaction.
 
-    Raises InvalidRowsError (after reading the whole file, so the report is
+    Two passes: the rows are parsed, their suppliers, units and accounts found
+    or created and their posting keys made; then the lines are landed
+    (``bulk.land_lines``: classified, written, summarised). Raises
+    InvalidRowsError (after reading the whole file, so the report is
     complete) when rows are invalid and ``options.skip_invalid`` is off; the
     caller rolls back and nothing remains.
     """
@@ -134,14 +127,41 @@ def import_invoices(
             f"{file_name} har ingen datumkolumn: ange vilken månad filen gäller (period ÅÅÅÅ-MM)."
         )
     summary = InvoiceImportSummary(file_name=file_name)
+    batch = start_batch(session, summary, kind="invoices", checksum=checksum, options=options)
+    lines = _LineBuilder(session, batch.id)
+    for chunk in read_invoice_chunks(rows, mapping, period=options.period):
+        _count(summary, chunk)
+        if chunk.invalid:
+            summary.skipped += len(chunk.invalid)
+            summary.skipped_total += from_ore(sum(chunk.amounts[position] or 0 for position in chunk.invalid))
+        lines.add(chunk)
+        if progress:
+            progress(summary.rows_read, f"{_spaced(summary.rows_read)} rader lästa")
+    if summary.rows_read == 0:
+        raise ImportRefusedError("Filen innehåller inga datarader under rubrikraden")
+    if summary.rows_with_problems and not options.skip_invalid:
+        raise InvalidRowsError(summary)
+
+    def landing(count: int) -> None:
+        if progress:
+            progress(summary.rows_read, f"Klassificerar och sparar: {_spaced(count)} rader")
+
+    land_batch(session, lines.lines, batch, summary, lines.resolver, progress=landing)
+    return summary
+
+
+def start_batch(
+    session: Session, summary: InvoiceImportSummary, *, kind: str, checksum: str, options: ImportOptions
+) -> ImportBatch:
+    """The batch an import writes into, and the earlier batches of the same file."""
     summary.earlier_batches = list(
         session.scalars(
             select(ImportBatch.id).where(ImportBatch.checksum == checksum).order_by(ImportBatch.id)
         )
     )
     batch = ImportBatch(
-        kind="invoices",
-        source_name=file_name,
+        kind=kind,
+        source_name=summary.file_name,
         checksum=checksum,
         imported_by=options.imported_by,
         profile_name=options.profile_name,
@@ -150,50 +170,27 @@ def import_invoices(
     session.add(batch)
     session.flush()
     summary.batch_id = batch.id
-
-    resolver = Resolver(session)
-    keys = PostingKeys()
-    staging = create_staging_table(session)
-    chunk: list[LineTuple] = []
-    for row in read_invoice_rows(rows, mapping, period=options.period):
-        _count(summary, row)
-        if not row.is_valid:
-            summary.skipped += 1
-            summary.skipped_total += row.amount or Decimal(0)
-            continue
-        chunk.append(_line_tuple(row, batch.id, resolver, keys))
-        if len(chunk) >= CHUNK_SIZE:
-            stage_lines(session, staging, chunk)
-            chunk.clear()
-            if progress:
-                progress(summary.rows_read, f"{summary.rows_read:,} rader lästa".replace(",", " "))
-    stage_lines(session, staging, chunk)
-    if summary.rows_read == 0:
-        raise ImportRefusedError("Filen innehåller inga datarader under rubrikraden")
-    if summary.rows_with_problems and not options.skip_invalid:
-        raise InvalidRowsError(summary)
-
-    if progress:
-        progress(summary.rows_read, "Klassificerar avtalstrohet")
-    land_staged_lines(session, staging, batch, summary, resolver)
-    return summary
+    return batch
 
 
-def land_staged_lines(
-    session: Session, staging: Table, batch: ImportBatch, summary: InvoiceImportSummary, resolver: Resolver
+def land_batch(
+    session: Session,
+    lines: list[LineTuple],
+    batch: ImportBatch,
+    summary: InvoiceImportSummary,
+    resolver: Resolver,
+    progress: Callable[[int], None] | None = None,
 ) -> None:
-    """Move the staged lines of a batch into ``invoice_line`` classified,
-    leaving out postings already there, and record on the summary and the
-    batch what landed."""
-    analyze_for_classification(session)
-    insert_classified_lines(session, staging, skip_known_postings=True)
-    drop_staging_table(session, staging)
-    # Counted, not taken from the driver's rowcount, which SQLite leaves at -1 here.
-    count, total = session.execute(
-        select(func.count(), func.sum(InvoiceLine.amount)).where(InvoiceLine.batch_id == batch.id)
-    ).one()
-    summary.imported, summary.imported_total = count, total or Decimal("0.00")
-    summary.duplicates = summary.rows_read - summary.skipped - summary.imported
+    """Land a batch's lines, leaving out postings already in the database,
+    and record on the summary and the batch what landed."""
+    known: set[str] = set()
+    if lines:
+        days = [line[1] for line in lines]
+        known = known_posting_keys(session, min(days), max(days))
+    landed = land_lines(session, lines, known_keys=known, progress=progress)
+    analyze_after_bulk_load(session)
+    summary.imported, summary.imported_total = landed.count, landed.total
+    summary.duplicates = landed.known
     summary.new_suppliers, summary.new_units = resolver.new_suppliers, resolver.new_units
     summary.new_departments, summary.new_accounts = resolver.new_departments, resolver.new_accounts
     batch.row_count, batch.imported_count = summary.rows_read, summary.imported
@@ -202,28 +199,68 @@ def land_staged_lines(
     session.flush()
 
 
-def _line_tuple(row: InvoiceRow, batch_id: int, resolver: Resolver, keys: PostingKeys) -> LineTuple:
-    assert row.invoice_date is not None and row.amount is not None  # guaranteed for valid rows
-    supplier_id = resolver.supplier(row.org_number, row.supplier_name)
-    department_id, unit_id = resolver.organisation(row.department, row.unit)
-    account_id = resolver.account(row.account, row.account_text) if row.account else None
-    posting = (
-        row.org_number or f"name:{natural_key(row.supplier_name)}",
-        row.invoice_number or "",
-        row.invoice_date.isoformat(),
-        row.account or "",
-        row.unit or row.department or "",
-        str(row.amount),
-    )
-    return (
-        batch_id,
-        row.invoice_date,
-        row.invoice_number[:64] if row.invoice_number else None,
-        department_id,
-        unit_id,
-        supplier_id,
-        account_id,
-        to_ore(row.amount),
-        keys.key(posting),
-        None,
-    )
+def _spaced(count: int) -> str:
+    return f"{count:,}".replace(",", "\u00a0")
+
+
+class _LineBuilder:
+    """Turns parsed chunks into lines of one batch: suppliers, units and
+    accounts found or created once per distinct value, a posting key per row."""
+
+    def __init__(self, session: Session, batch_id: int) -> None:
+        self.resolver = Resolver(session)
+        self.keys = PostingKeys()
+        self.batch_id = batch_id
+        self.lines: list[LineTuple] = []
+        self._supplier: dict[tuple[str | None, str | None], tuple[int, str]] = {}
+        self._organisation: dict[tuple[str | None, str | None], tuple[int | None, int | None]] = {}
+        self._account: dict[tuple[str | None, str | None], int | None] = {}
+        self._day: dict[date, str] = {}
+
+    def add(self, chunk: InvoiceChunk) -> None:
+        resolver, keys, batch_id = self.resolver, self.keys, self.batch_id
+        for position in chunk.valid_positions():
+            org_number, name = chunk.org_numbers[position], chunk.supplier_names[position]
+            supplier = self._supplier.get((org_number, name))
+            if supplier is None:
+                supplier = self._supplier[(org_number, name)] = (
+                    resolver.supplier(org_number, name),
+                    org_number or f"name:{natural_key(name)}",
+                )
+            department, unit = chunk.departments[position], chunk.units[position]
+            organisation = self._organisation.get((department, unit))
+            if organisation is None:
+                organisation = self._organisation[(department, unit)] = resolver.organisation(
+                    department, unit
+                )
+            account, account_text = chunk.accounts[position], chunk.account_texts[position]
+            if account is None:
+                account_id = None
+            elif (account_id := self._account.get((account, account_text))) is None:
+                account_id = self._account[(account, account_text)] = resolver.account(account, account_text)
+            day = chunk.dates[position]
+            day_text = self._day.get(day) or self._day.setdefault(day, day.isoformat())
+            number = chunk.invoice_numbers[position]
+            amount = chunk.amounts[position]
+            posting = (
+                supplier[1],
+                number or "",
+                day_text,
+                account or "",
+                unit or department or "",
+                ore_text(amount),
+            )
+            self.lines.append(
+                (
+                    batch_id,
+                    day,
+                    number[:64] if number else None,
+                    organisation[0],
+                    organisation[1],
+                    supplier[0],
+                    account_id,
+                    amount,
+                    keys.key(posting),
+                    None,
+                )
+            )

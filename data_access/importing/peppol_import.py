@@ -11,18 +11,14 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from data_access.bulk import (
-    LineTuple,
-    create_staging_table,
-    stage_lines,
-)
+from data_access.bulk import LineTuple
 from data_access.importing.errors import ValueProblemError
 from data_access.importing.invoice_rows import RowProblem, Severity
-from data_access.importing.invoices import InvoiceImportSummary, land_staged_lines
+from data_access.importing.invoices import ImportOptions, InvoiceImportSummary, land_batch, start_batch
 from data_access.importing.peppol import PeppolDocument
 from data_access.importing.resolve import PostingKeys, Resolver, natural_key
 from data_access.importing.values import parse_account
-from data_access.models import Contract, ImportBatch, Unit
+from data_access.models import Contract, Unit
 from data_access.money import to_ore
 
 
@@ -36,15 +32,8 @@ def import_peppol(
 ) -> InvoiceImportSummary:
     """Import the lines of every document as one batch, in the caller's transaction."""
     summary = InvoiceImportSummary(file_name=file_name)
-    summary.earlier_batches = list(
-        session.scalars(
-            select(ImportBatch.id).where(ImportBatch.checksum == checksum).order_by(ImportBatch.id)
-        )
-    )
-    batch = ImportBatch(kind="peppol", source_name=file_name, checksum=checksum, imported_by=imported_by)
-    session.add(batch)
-    session.flush()
-    summary.batch_id = batch.id
+    options = ImportOptions(imported_by=imported_by)
+    batch = start_batch(session, summary, kind="peppol", checksum=checksum, options=options)
 
     contracts = {
         natural_key(reference): contract_id
@@ -94,9 +83,7 @@ def import_peppol(
                     contract_id,
                 )
             )
-    staging = create_staging_table(session)
-    stage_lines(session, staging, staged)
-    land_staged_lines(session, staging, batch, summary, resolver)
+    land_batch(session, staged, batch, summary, resolver)
     return summary
 
 
