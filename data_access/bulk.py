@@ -43,7 +43,7 @@ LINE_COLUMNS: tuple[str, ...] = (
 WRITTEN_COLUMNS = (*LINE_COLUMNS, "category_id", "status", "contract_id", "supplier_contracted")
 
 LineTuple = tuple[
-    int | None, date, str | None, int | None, int | None, int, int | None, int, str | None, int | None
+    int | None, date, str | None, int | None, int | None, int, int | None, int, bytes | None, int | None
 ]
 Progress = Callable[[int], None]  # lines landed so far
 PROGRESS_EVERY = 50_000
@@ -132,7 +132,15 @@ def _summary_row(key: tuple, grain: str | None, totals: list[int]) -> dict[str, 
     return row
 
 
-def known_posting_keys(session: Session, first_day: date, last_day: date) -> set[str]:
+class _IsoDays(dict[date, str]):
+    """``date.isoformat()`` once per distinct day."""
+
+    def __missing__(self, day: date) -> str:
+        text = self[day] = day.isoformat()
+        return text
+
+
+def known_posting_keys(session: Session, first_day: date, last_day: date) -> set[bytes]:
     """Posting keys already in the database on these days: a key includes its
     posting's date, so a file can only repeat postings of its own days."""
     line = InvoiceLine.__table__
@@ -149,7 +157,7 @@ def land_lines(
     session: Session,
     lines: Iterable[LineTuple],
     *,
-    known_keys: set[str] | frozenset[str] = frozenset(),
+    known_keys: set[bytes] | frozenset[bytes] = frozenset(),
     progress: Progress | None = None,
 ) -> Landed:
     """Classify, write and summarise new lines in the caller's transaction.
@@ -160,34 +168,33 @@ def land_lines(
     """
     landed = Landed()
     totals = _MonthTotals()
-    catalogue = Catalogue(session)
+    verdict_of = Catalogue(session).verdict
     connection = session.connection()
     is_postgresql = connection.dialect.name == "postgresql"
 
-    def classified() -> Iterator[tuple]:
+    def fresh() -> Iterator[LineTuple]:
         for line in lines:
             if line[8] is not None and line[8] in known_keys:
                 landed.known += 1
-                continue
-            verdict = catalogue.verdict(line[6], line[9], line[5], line[1])
-            amount = line[7]
-            landed.count += 1
-            landed.total_ore += amount
-            totals.add(line[1], line[3], line[4], line[5], verdict, amount)
-            if progress and landed.count % PROGRESS_EVERY == 0:
-                progress(landed.count)
+            else:
+                yield line
+
+    def classified() -> Iterator[tuple]:
+        count = total = 0
+        add, iso_days = totals.add, _IsoDays()
+        for line in fresh() if known_keys else lines:
+            _batch, day, _number, department, unit, supplier, account, amount, _key, referenced = line
+            verdict = verdict_of(account, referenced, supplier, day)
+            add(day, department, unit, supplier, verdict, amount)
+            count += 1
+            total += amount
+            if progress and count % PROGRESS_EVERY == 0:
+                progress(count)
             if is_postgresql:
                 yield (*line, *verdict)
-            else:
-                yield (
-                    line[0],
-                    line[1].isoformat(),
-                    *line[2:],
-                    verdict[0],
-                    verdict[1],
-                    verdict[2],
-                    int(verdict[3]),
-                )
+            else:  # SQLite stores dates as ISO text
+                yield (line[0], iso_days[day], *line[2:], *verdict)
+        landed.count, landed.total_ore = count, total
 
     columns = ", ".join(WRITTEN_COLUMNS)
     cursor = connection.connection.driver_connection.cursor()

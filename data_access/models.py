@@ -18,6 +18,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     SmallInteger,
     String,
@@ -264,7 +265,8 @@ class InvoiceLine(Base):
     # Identifies a posting across files: supplier, invoice, posting values and
     # the occurrence of identical postings within the invoice. Re-importing a
     # file, or an overlapping one, adds nothing twice. None for demo lines.
-    posting_key: Mapped[str | None] = mapped_column(String(64))
+    # 16 bytes: the first half of a SHA-256 (``importing.resolve.PostingKeys``).
+    posting_key: Mapped[bytes | None] = mapped_column(LargeBinary(16))
     # The contract the invoice itself names (PEPPOL ContractDocumentReference).
     # It gives the line a category when its account gives none.
     referenced_contract_id: Mapped[int | None] = mapped_column(Integer)

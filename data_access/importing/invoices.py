@@ -183,7 +183,7 @@ def land_batch(
 ) -> None:
     """Land a batch's lines, leaving out postings already in the database,
     and record on the summary and the batch what landed."""
-    known: set[str] = set()
+    known: set[bytes] = set()
     if lines:
         days = [line[1] for line in lines]
         known = known_posting_keys(session, min(days), max(days))
@@ -214,53 +214,76 @@ class _LineBuilder:
         self.lines: list[LineTuple] = []
         self._supplier: dict[tuple[str | None, str | None], tuple[int, str]] = {}
         self._organisation: dict[tuple[str | None, str | None], tuple[int | None, int | None]] = {}
-        self._account: dict[tuple[str | None, str | None], int | None] = {}
+        self._account: dict[str, int] = {}
         self._day: dict[date, str] = {}
 
     def add(self, chunk: InvoiceChunk) -> None:
-        resolver, keys, batch_id = self.resolver, self.keys, self.batch_id
-        for position in chunk.valid_positions():
-            org_number, name = chunk.org_numbers[position], chunk.supplier_names[position]
-            supplier = self._supplier.get((org_number, name))
-            if supplier is None:
-                supplier = self._supplier[(org_number, name)] = (
-                    resolver.supplier(org_number, name),
-                    org_number or f"name:{natural_key(name)}",
-                )
-            department, unit = chunk.departments[position], chunk.units[position]
-            organisation = self._organisation.get((department, unit))
-            if organisation is None:
-                organisation = self._organisation[(department, unit)] = resolver.organisation(
-                    department, unit
-                )
-            account, account_text = chunk.accounts[position], chunk.account_texts[position]
-            if account is None:
-                account_id = None
-            elif (account_id := self._account.get((account, account_text))) is None:
-                account_id = self._account[(account, account_text)] = resolver.account(account, account_text)
-            day = chunk.dates[position]
-            day_text = self._day.get(day) or self._day.setdefault(day, day.isoformat())
-            number = chunk.invoice_numbers[position]
-            amount = chunk.amounts[position]
+        rows = zip(
+            chunk.org_numbers,
+            chunk.supplier_names,
+            chunk.departments,
+            chunk.units,
+            chunk.accounts,
+            chunk.account_texts,
+            chunk.dates,
+            chunk.invoice_numbers,
+            chunk.amounts,
+            strict=True,
+        )
+        if chunk.invalid:
+            rows = (row for position, row in enumerate(rows) if position not in chunk.invalid)
+        suppliers, organisations, accounts, days = (
+            self._supplier,
+            self._organisation,
+            self._account,
+            self._day,
+        )
+        key, append, batch_id = self.keys.key, self.lines.append, self.batch_id
+        for org_number, name, department, unit, account, account_text, day, number, amount in rows:
+            supplier_id, supplier_key = suppliers.get((org_number, name)) or self._new_supplier(
+                org_number, name
+            )
+            department_id, unit_id = organisations.get((department, unit)) or self._new_organisation(
+                department, unit
+            )
+            account_id = None
+            if account is not None:
+                account_id = accounts.get(account) or self._new_account(account, account_text)
+            day_text = days.get(day) or days.setdefault(day, day.isoformat())
             posting = (
-                supplier[1],
+                supplier_key,
                 number or "",
                 day_text,
                 account or "",
                 unit or department or "",
                 ore_text(amount),
             )
-            self.lines.append(
+            append(
                 (
                     batch_id,
                     day,
                     number[:64] if number else None,
-                    organisation[0],
-                    organisation[1],
-                    supplier[0],
+                    department_id,
+                    unit_id,
+                    supplier_id,
                     account_id,
                     amount,
-                    keys.key(posting),
+                    key(posting),
                     None,
                 )
             )
+
+    def _new_supplier(self, org_number: str | None, name: str | None) -> tuple[int, str]:
+        found = self._supplier[(org_number, name)] = (
+            self.resolver.supplier(org_number, name),
+            org_number or f"name:{natural_key(name)}",
+        )
+        return found
+
+    def _new_organisation(self, department: str | None, unit: str | None) -> tuple[int | None, int | None]:
+        found = self._organisation[(department, unit)] = self.resolver.organisation(department, unit)
+        return found
+
+    def _new_account(self, account: str, account_text: str | None) -> int:
+        found = self._account[account] = self.resolver.account(account, account_text)
+        return found

@@ -4,7 +4,7 @@ Shared by the spreadsheet and the PEPPOL imports."""
 
 from __future__ import annotations
 
-import hashlib
+from hashlib import sha256
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
@@ -29,11 +29,11 @@ class PostingKeys:
     def __init__(self) -> None:
         self.seen: dict[bytes, int] = {}
 
-    def key(self, posting: tuple[str, ...]) -> str:
-        base = hashlib.sha256("\x1f".join(posting).encode()).digest()
+    def key(self, posting: tuple[str, ...]) -> bytes:
+        base = sha256("\x1f".join(posting).encode()).digest()
         occurrence = self.seen.get(base, 0) + 1
         self.seen[base] = occurrence
-        return hashlib.sha256(base + occurrence.to_bytes(4, "big")).hexdigest()
+        return sha256(base + occurrence.to_bytes(4, "big")).digest()[:16]
 
 
 class Resolver:
