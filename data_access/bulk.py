@@ -14,7 +14,9 @@ without rebuilding the months it touches; a reclassification
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -130,6 +132,21 @@ def _summary_row(key: tuple, grain: str | None, totals: list[int]) -> dict[str, 
     if grain:
         row[grain] = member
     return row
+
+
+@contextmanager
+def paused_garbage_collector() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a bulk load builds
+    millions of small objects it keeps: each collection walks every one of
+    them again, which tripled the time of reading a million rows. Nothing a
+    bulk load makes forms a reference cycle; collection resumes afterwards."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 class _IsoDays(dict[date, str]):

@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from data_access import demo_catalog as catalog
-from data_access.bulk import LineTuple, analyze_after_bulk_load, land_lines
+from data_access.bulk import LineTuple, analyze_after_bulk_load, land_lines, paused_garbage_collector
 from data_access.models import (
     Account,
     Category,
@@ -130,13 +130,14 @@ def load_demo(
 
     generator = _LineGenerator(rng, world, start, end)
     report(0.1, "Skapar och klassificerar fakturarader")
-    landed = land_lines(
-        session,
-        generator.all_lines(options.lines),
-        progress=lambda count: report(
-            0.1 + 0.8 * count / options.lines, f"Skapar fakturarader ({count:,} av {options.lines:,})"
-        ),
-    )
+    with paused_garbage_collector():
+        landed = land_lines(
+            session,
+            generator.all_lines(options.lines),
+            progress=lambda count: report(
+                0.1 + 0.8 * count / options.lines, f"Skapar fakturarader ({count:,} av {options.lines:,})"
+            ),
+        )
     analyze_after_bulk_load(session)
 
     report(0.92, "Skapar behov, återkoppling och besök")

@@ -474,8 +474,9 @@ def _workbook_rows(sheet: python_calamine.CalamineSheet) -> Iterator[list[object
     start = sheet.start
     lead: list[object] = [None] * start[1] if start else []
     for row in sheet.iter_rows():
-        cells = [None if cell == "" else cell for cell in row]
-        yield lead + cells if lead else cells
+        if "" in row:  # one C-level scan; most rows of an export have every cell filled
+            row = [None if cell == "" else cell for cell in row]
+        yield lead + row if lead else row
 
 
 # --------------------------------------------------------------------------- csv

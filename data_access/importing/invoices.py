@@ -16,7 +16,13 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from data_access.bulk import LineTuple, analyze_after_bulk_load, known_posting_keys, land_lines
+from data_access.bulk import (
+    LineTuple,
+    analyze_after_bulk_load,
+    known_posting_keys,
+    land_lines,
+    paused_garbage_collector,
+)
 from data_access.importing.columns import ColumnMapping
 from data_access.importing.errors import ImportRefusedError
 from data_access.importing.invoice_rows import InvoiceChunk, InvoiceRow, RowProblem, read_invoice_chunks
@@ -128,6 +134,20 @@ def import_invoices(
         )
     summary = InvoiceImportSummary(file_name=file_name)
     batch = start_batch(session, summary, kind="invoices", checksum=checksum, options=options)
+    with paused_garbage_collector():
+        _read_and_land(session, rows, mapping, batch, summary, options, progress)
+    return summary
+
+
+def _read_and_land(
+    session: Session,
+    rows: Iterable[Sequence[object]],
+    mapping: ColumnMapping,
+    batch: ImportBatch,
+    summary: InvoiceImportSummary,
+    options: ImportOptions,
+    progress: Progress | None,
+) -> None:
     lines = _LineBuilder(session, batch.id)
     for chunk in read_invoice_chunks(rows, mapping, period=options.period):
         _count(summary, chunk)
@@ -147,7 +167,6 @@ def import_invoices(
             progress(summary.rows_read, f"Klassificerar och sparar: {_spaced(count)} rader")
 
     land_batch(session, lines.lines, batch, summary, lines.resolver, progress=landing)
-    return summary
 
 
 def start_batch(

@@ -21,6 +21,9 @@ def natural_key(text: object) -> str:
     return " ".join(str(text or "").split()).casefold()
 
 
+_FIRST = (1).to_bytes(4, "big")  # the occurrence of nearly every posting
+
+
 class PostingKeys:
     """Posting keys that tell identical postings in one invoice apart by their
     occurrence: the second identical posting is real spend, and so is its copy
@@ -33,7 +36,7 @@ class PostingKeys:
         base = sha256("\x1f".join(posting).encode()).digest()
         occurrence = self.seen.get(base, 0) + 1
         self.seen[base] = occurrence
-        return sha256(base + occurrence.to_bytes(4, "big")).digest()[:16]
+        return sha256(base + (_FIRST if occurrence == 1 else occurrence.to_bytes(4, "big"))).digest()[:16]
 
 
 class Resolver:
