@@ -371,13 +371,11 @@ def _python(*args: str) -> list[str]:
     return [sys.executable, *args]
 
 
-def _child_env(database_url: str | None = None, pgoptions: str | None = None) -> dict[str, str]:
+def _child_env(database_url: str | None = None) -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = str(REPO) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     if database_url:
         env["DATABASE_URL"] = database_url
-    if pgoptions:
-        env["PGOPTIONS"] = pgoptions  # libpq sends these settings when psycopg connects
     return env
 
 
@@ -440,7 +438,6 @@ def measure_import(
     url: str,
     *,
     timeout: float | None = None,
-    pgoptions: str | None = None,
     breakdown: bool = False,
 ) -> Step:
     runs = []
@@ -449,7 +446,7 @@ def measure_import(
         init = run_measured(_python("-m", "data_access", "init-db"), env=_child_env(url))
         _check(init, f"{name}: init-db")
         print(f"    {name}: importing …", flush=True)
-        run = run_measured(_import_command(path), env=_child_env(url, pgoptions), timeout=timeout)
+        run = run_measured(_import_command(path), env=_child_env(url), timeout=timeout)
         if run.timed_out:
             print(f"    run: killed after {run.wall:.0f} s (--timeout), {run.peak_mb:.0f} MB", flush=True)
             fresh_database()  # also ends the server-side statement the killed client left running
@@ -638,15 +635,6 @@ def code_version() -> str:
     )
 
 
-# A plan check. Until 5bfefdc the first import into an empty database ran the
-# "posting key already imported?" anti-join inside the INSERT; PostgreSQL
-# (invoice_line ANALYZEd while empty) planned it as a nested loop whose inner
-# seq scan was rescanned per staged line and grew with every line inserted:
-# quadratic (100,000 rows: 395 s; 1,000,000: not done after 30 min). The same
-# import with nested loops off shows whether a plan choice still costs time.
-PG_DIAGNOSIS_OPTIONS = "-c enable_nestloop=off"
-
-
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     version = code_version()
@@ -688,19 +676,6 @@ def main(argv: list[str] | None = None) -> int:
                     "import → PostgreSQL", path, args.repeat, fresh, args.postgres_url, timeout=args.timeout
                 )
             )
-            if not args.no_breakdown:
-                imports.append(
-                    measure_import(
-                        f"import → PostgreSQL, PGOPTIONS='{PG_DIAGNOSIS_OPTIONS}'",
-                        path,
-                        args.repeat,
-                        fresh,
-                        args.postgres_url,
-                        timeout=args.timeout,
-                        pgoptions=PG_DIAGNOSIS_OPTIONS,
-                        breakdown=True,
-                    )
-                )
     if skipped_pg:
         print(f"  PostgreSQL skipped: {skipped_pg}", flush=True)
     steps.extend(imports)

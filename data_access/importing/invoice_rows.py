@@ -63,8 +63,8 @@ class RowProblem:
 
 @dataclass(slots=True)
 class InvoiceRow:
-    """A data row as parsed; ``problems`` with an ERROR make it invalid.
-    (Slots, not frozen: a million of these are made per big file.)"""
+    """One parsed row as a record, for the preview; ``problems`` with an
+    ERROR make it invalid. Imports read ``InvoiceChunk`` columns instead."""
 
     row_number: int
     invoice_date: date | None
@@ -235,9 +235,9 @@ def _parse_cells(
     failed) and the positions that failed, by problem.
 
     ``True`` equals ``1`` as a dict key yet parses differently, so a column
-    holding booleans is parsed cell by cell."""
+    holding booleans (seen only when a key equals one) is parsed cell by cell."""
     distinct = dict.fromkeys(cells)
-    if any(type(value) is bool for value in distinct):
+    if (True in distinct or False in distinct) and any(type(value) is bool for value in cells):
         results: list = [_attempt(parse, value) for value in cells]
     else:
         parsed = {value: _attempt(parse, value) for value in distinct}

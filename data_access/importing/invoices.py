@@ -89,11 +89,11 @@ def analyse_invoice_rows(
     first rows for the preview. Used before the user decides."""
     summary = InvoiceImportSummary(file_name=file_name)
     preview: list[InvoiceRow] = []
-    for chunk in read_invoice_chunks(rows, mapping, period=period):
-        _count(summary, chunk)
-        preview.extend(
-            chunk.row(position) for position in range(min(PREVIEW_ROWS - len(preview), len(chunk)))
-        )
+    with paused_garbage_collector():
+        for chunk in read_invoice_chunks(rows, mapping, period=period):
+            _count(summary, chunk)
+            shown = min(PREVIEW_ROWS - len(preview), len(chunk))
+            preview.extend(chunk.row(position) for position in range(shown))
     return summary, preview
 
 

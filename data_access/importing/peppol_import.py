@@ -41,7 +41,7 @@ def import_peppol(
     }
     units = {natural_key(code): unit_id for unit_id, code in session.execute(select(Unit.id, Unit.code))}
     resolver, keys = Resolver(session), PostingKeys()
-    staged: list[LineTuple] = []
+    lines: list[LineTuple] = []
     for number, document in enumerate(documents, start=1):
         problems = _document_problems(document, number, units, contracts)
         summary.add_problems(problems)
@@ -69,7 +69,7 @@ def import_peppol(
                 line.line_id,
                 str(line.amount),
             )
-            staged.append(
+            lines.append(
                 (
                     batch.id,
                     document.issue_date,
@@ -83,7 +83,7 @@ def import_peppol(
                     contract_id,
                 )
             )
-    land_batch(session, staged, batch, summary, resolver)
+    land_batch(session, lines, batch, summary, resolver)
     return summary
 
 
