@@ -141,6 +141,7 @@ class FidelityRow:
     key: str
     label: str
     figures: FidelityFigures
+    id: int | None = None  # the department, unit, category or supplier id, to filter on
 
 
 _FILTER_COLUMNS = {
@@ -243,15 +244,16 @@ def _month_after_last_whole(end: date | None) -> date | None:
 
 def _key_columns(
     dimension: Dimension | None, facts: Any
-) -> tuple[list[Any], ColumnElement[Any], ColumnElement[Any], list[Any]]:
-    """SQL for the key, the label, the group-by list and the outer joins."""
+) -> tuple[list[Any], ColumnElement[Any], ColumnElement[Any], list[Any], ColumnElement[Any]]:
+    """SQL for the group-by list, the key, the label, the outer joins and the id."""
+    no_id = null().label("no_id")
     if dimension is None:
-        return [], literal("ALL"), literal("ALL"), []
+        return [], literal("ALL"), literal("ALL"), [], no_id
     if dimension is Dimension.YEAR:
         year = cast(extract("year", facts.c.month), String)
-        return [year], year, year, []
+        return [year], year, year, [], no_id
     if dimension is Dimension.MONTH:
-        return [facts.c.month], facts.c.month, facts.c.month, []
+        return [facts.c.month], facts.c.month, facts.c.month, [], no_id
     table, fact_column, key, label = {
         Dimension.DEPARTMENT: (
             department_table,
@@ -269,22 +271,50 @@ def _key_columns(
         ),
     }[dimension]
     join = (table, table.c.id == facts.c[fact_column])
-    return [facts.c[fact_column], key, label], key, label, [join]
+    return [facts.c[fact_column], key, label], key, label, [join], facts.c[fact_column]
 
 
 def fidelity_breakdown(
     session: Session, dimension: Dimension | None, spend_filter: SpendFilter = SpendFilter()
 ) -> list[FidelityRow]:
     """Fidelity figures per key of ``dimension`` (one ``ALL`` row when None), sorted by key."""
-    facts = _facts(spend_filter, _needed_columns(dimension, spend_filter)).subquery("facts")
-    group_by, key, label, joins = _key_columns(dimension, facts)
+    cells = fidelity_matrix(session, (dimension,) if dimension else (), spend_filter)
+    return sorted((cell.rows[0] if cell.rows else cell.total for cell in cells), key=lambda row: row.key)
+
+
+@dataclass(frozen=True)
+class MatrixCell:
+    """One combination of keys of several dimensions (one row per dimension)."""
+
+    rows: tuple[FidelityRow, ...]  # key, label and id per dimension; each with the cell's figures
+    total: FidelityRow  # the cell's figures under the combined key
+
+    @property
+    def figures(self) -> FidelityFigures:
+        return self.total.figures
+
+
+def fidelity_matrix(
+    session: Session, dimensions: tuple[Dimension, ...], spend_filter: SpendFilter = SpendFilter()
+) -> list[MatrixCell]:
+    """Fidelity figures per combination of keys of ``dimensions`` (for
+    example department x category, for a heat map), in one query."""
+    needed: set[str] = set()
+    for dimension in dimensions:
+        needed |= _needed_columns(dimension, spend_filter)
+    facts = _facts(spend_filter, needed).subquery("facts")
+    parts = [_key_columns(dimension, facts) for dimension in dimensions] or [_key_columns(None, facts)]
     from_clause = facts
-    for table, on in joins:
-        from_clause = from_clause.outerjoin(table, on)
+    selected: list[Any] = []
+    group_by: list[Any] = []
+    for index, (columns, key, label, joins, id_column) in enumerate(parts):
+        for table, on in joins:
+            from_clause = from_clause.outerjoin(table, on)
+        group_by += columns
+        selected += [key.label(f"key{index}"), label.label(f"label{index}"), id_column.label(f"id{index}")]
     query = (
         select(
-            key.label("key"),
-            label.label("label"),
+            *selected,
             facts.c.status,
             facts.c.supplier_contracted,
             func.sum(facts.c.amount).label("amount"),
@@ -294,12 +324,22 @@ def fidelity_breakdown(
         .group_by(*group_by, facts.c.status, facts.c.supplier_contracted)
     )
     zero = Decimal("0.00")
-    collected: dict[str, dict[str, Any]] = {}
+    collected: dict[tuple[str, ...], dict[str, Any]] = {}
+    names = [(dimension, index) for index, dimension in enumerate(dimensions)] or [(None, 0)]
     for row in session.execute(query):
-        row_key = _format_key(dimension, row.key)
+        values = row._mapping
+        keys = tuple(_format_key(dimension, values[f"key{index}"]) for dimension, index in names)
         entry = collected.setdefault(
-            row_key,
-            {"label": _format_key(dimension, row.label), "amounts": {}, "counts": {}, "contracted": zero},
+            keys,
+            {
+                "parts": [
+                    (_format_key(dimension, values[f"label{index}"]), values[f"id{index}"])
+                    for dimension, index in names
+                ],
+                "amounts": {},
+                "counts": {},
+                "contracted": zero,
+            },
         )
         status = LineStatus(row.status)
         amount = row.amount if row.amount is not None else zero  # Money: already Decimal kronor
@@ -307,19 +347,22 @@ def fidelity_breakdown(
         entry["counts"][status] = entry["counts"].get(status, 0) + int(row.line_count or 0)
         if row.supplier_contracted and status in IN_SCOPE:
             entry["contracted"] += amount
-    rows = [
-        FidelityRow(
-            key=row_key,
-            label=entry["label"],
-            figures=FidelityFigures(
-                amounts=entry["amounts"],
-                line_counts=entry["counts"],
-                supplier_contracted_amount=entry["contracted"],
-            ),
+    cells = []
+    for keys, entry in collected.items():
+        figures = FidelityFigures(
+            amounts=entry["amounts"],
+            line_counts=entry["counts"],
+            supplier_contracted_amount=entry["contracted"],
         )
-        for row_key, entry in collected.items()
-    ]
-    return sorted(rows, key=lambda row: row.key)
+        rows = tuple(
+            FidelityRow(key=key, label=label, figures=figures, id=row_id)
+            for key, (label, row_id) in zip(keys, entry["parts"], strict=True)
+        )
+        total = FidelityRow(
+            key=" / ".join(keys), label=" / ".join(row.label for row in rows), figures=figures
+        )
+        cells.append(MatrixCell(rows=rows if dimensions else (), total=total))
+    return sorted(cells, key=lambda cell: tuple(row.key for row in cell.rows))
 
 
 def fidelity_total(session: Session, spend_filter: SpendFilter = SpendFilter()) -> FidelityFigures:

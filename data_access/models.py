@@ -20,6 +20,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     MetaData,
+    Numeric,
     SmallInteger,
     String,
     Text,
@@ -65,6 +66,8 @@ class Department(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    # The fidelity management aims for in this department, in percent; None: the overall target.
+    fidelity_target_pct: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
 
     units: Mapped[list[Unit]] = relationship(back_populates="department", lazy="raise")
 
