@@ -58,32 +58,32 @@ def direct_award_risks(session: Session, year: int, limit: Decimal) -> list[Dire
         .where(*in_year)
         .group_by(category.c.id, category.c.name)
     ).all()
-    suppliers = (
-        session.execute(
-            select(
-                line.c.category_id,
-                supplier.c.id,
-                supplier.c.name,
-                supplier.c.org_number,
-                func.sum(line.c.amount).label("amount"),
-                func.count(distinct(line.c.unit_id)).label("units"),
-            )
-            .select_from(line.join(supplier, supplier.c.id == line.c.supplier_id))
-            .where(*in_year, line.c.category_id.in_([row.id for row in categories]))
-            .group_by(line.c.category_id, supplier.c.id, supplier.c.name, supplier.c.org_number)
-            .having(func.sum(line.c.amount) > limit)
-        ).all()
-        if categories
-        else []
-    )
+    suppliers = session.execute(
+        select(
+            line.c.category_id,
+            supplier.c.id,
+            supplier.c.name,
+            supplier.c.org_number,
+            func.sum(line.c.amount).label("amount"),
+            func.count(distinct(line.c.unit_id)).label("units"),
+        )
+        .select_from(line.join(supplier, supplier.c.id == line.c.supplier_id))
+        .where(*in_year)
+        .group_by(line.c.category_id, supplier.c.id, supplier.c.name, supplier.c.org_number)
+        .having(func.sum(line.c.amount) > limit)
+    ).all()
+    # A supplier can pass the limit in a category that does not (credit notes
+    # from others): that category is listed too, with its own total.
+    with_suppliers = {row.category_id for row in suppliers}
     risks: list[DirectAwardRisk] = []
     for row in sorted(categories, key=lambda row: (-row.amount, row.name)):
+        if row.amount <= limit and row.id not in with_suppliers:
+            continue
         risks.append(
             DirectAwardRisk(row.id, row.name, None, None, None, row.amount, row.suppliers, row.units)
         )
-        for item in sorted(
-            (s for s in suppliers if s.category_id == row.id), key=lambda s: (-s.amount, s.name)
-        ):
+        passing = sorted((s for s in suppliers if s.category_id == row.id), key=lambda s: (-s.amount, s.name))
+        for item in passing:
             risks.append(
                 DirectAwardRisk(
                     row.id, row.name, item.id, item.name, item.org_number, item.amount, 1, item.units

@@ -299,7 +299,7 @@ def fidelity_matrix(
 ) -> list[MatrixCell]:
     """Fidelity figures per combination of keys of ``dimensions`` (for
     example department x category, for a heat map), in one query."""
-    needed: set[str] = set()
+    needed = _needed_columns(None, spend_filter)
     for dimension in dimensions:
         needed |= _needed_columns(dimension, spend_filter)
     facts = _facts(spend_filter, needed).subquery("facts")
@@ -395,11 +395,14 @@ BREAKDOWN_COLUMNS = (
     "supplier_fidelity_pct",
     "coverage_pct",
     "line_count",
+    "in_scope_amount",
+    "id",
 )
 
 
 def breakdown_frame(rows: list[FidelityRow]) -> pd.DataFrame:
-    """Rows as a DataFrame (floats, for tables and charts) in BREAKDOWN_COLUMNS."""
+    """Rows as a DataFrame (floats, for tables and charts) in BREAKDOWN_COLUMNS;
+    ``id`` is what a drill-down filters on (None for months and years)."""
 
     def number(value: Decimal | None) -> float | None:
         return None if value is None else float(value)
@@ -417,7 +420,19 @@ def breakdown_frame(rows: list[FidelityRow]) -> pd.DataFrame:
             number(row.figures.supplier_fidelity_pct),
             number(row.figures.coverage_pct),
             sum(row.figures.line_counts.values()),
+            float(row.figures.in_scope_amount),
+            row.id,
         )
         for row in rows
     ]
     return pd.DataFrame.from_records(records, columns=BREAKDOWN_COLUMNS)
+
+
+def matrix_frame(cells: list[MatrixCell]) -> pd.DataFrame:
+    """A two-dimension matrix (for example department x category) as one row
+    per cell, with both labels and the cell's figures."""
+    frame = breakdown_frame([cell.total for cell in cells])
+    for index, name in enumerate(("first", "second")):
+        frame[name] = [cell.rows[index].label if len(cell.rows) > index else None for cell in cells]
+        frame[f"{name}_id"] = [cell.rows[index].id if len(cell.rows) > index else None for cell in cells]
+    return frame

@@ -48,6 +48,17 @@ def contracts(session: Session) -> list[Option]:
     return [Option(*row) for row in rows]
 
 
+def suppliers(session: Session) -> list[Option]:
+    """Every supplier, by name; the code is the org number (or the name when
+    the supplier is known by name only)."""
+    rows = session.execute(
+        select(Supplier.id, func.coalesce(Supplier.org_number, Supplier.name), Supplier.name).order_by(
+            Supplier.name, Supplier.id
+        )
+    )
+    return [Option(*row) for row in rows]
+
+
 def suppliers_by_org_number(session: Session, org_numbers: list[str]) -> list[Option]:
     rows = session.execute(
         select(Supplier.id, Supplier.org_number, Supplier.name).where(Supplier.org_number.in_(org_numbers))

@@ -1,68 +1,115 @@
-"""Avtalstrohet (management): fidelity broken down by department, unit,
-category, supplier, month or year, for a chosen period."""
+"""Avtalstrohet (management): how high, where low, whether improving, and
+where the off-contract money goes, down to the invoice lines."""
+
+from dataclasses import replace
 
 import streamlit as st
 
-from data_access.fidelity import Dimension, SpendFilter
-from data_access.periods import last_full_months
+from data_access.fidelity import Dimension
 from ui import cached
-from ui.charts import fidelity_bars, spend_by_status
+from ui.charts import fidelity_bars, fidelity_heatmap, fidelity_trend
+from ui.dashboard_filters import dashboard_filters, describe_view
+from ui.drilldown import excel_download, show_lines
+from ui.elsewhere import show_category_suppliers
 from ui.widgets import demo_notice, fidelity_dataframe, headline_cards, status_summary_caption
 
-BREAKDOWNS = {
-    Dimension.DEPARTMENT: "Förvaltning",
-    Dimension.UNIT: "Enhet",
-    Dimension.CATEGORY: "Kategori",
-    Dimension.SUPPLIER: "Leverantör",
-    Dimension.MONTH: "Månad",
-    Dimension.YEAR: "År",
-}
+BREAKDOWN_HEADERS = (
+    "Kod",
+    "Namn",
+    "Avtalat",
+    "Avtalsotroget",
+    "Avtalslöst",
+    "Ej påverkbart",
+    "Oklassificerat",
+    "Avtalstrohet (%)",
+    "Leverantörstrohet (%)",
+    "Avtalstäckning (%)",
+    "Rader",
+)
 
 state = cached.data_state()
 st.title("Avtalstrohet")
 demo_notice(state)
 in_data = cached.data_period(state.url, state.version)
 if in_data.first is None or in_data.last is None:
-    st.warning("Inga fakturarader finns ännu.")
+    st.warning("Inga fakturarader finns ännu. Importera leverantörsfakturor under Importera data.")
     st.stop()
 
-default = last_full_months(in_data.last)
-filters = st.columns([2, 2, 3])
-chosen = filters[0].date_input(
-    "Period",
-    value=(default.start, default.end),
-    min_value=in_data.first,
-    max_value=in_data.last,
-    format="YYYY-MM-DD",
-    key="period",
-)
-dimension = filters[1].selectbox(
-    "Dela upp per", list(BREAKDOWNS), format_func=BREAKDOWNS.__getitem__, key="breakdown"
-)
-departments = cached.departments(state.url, state.version)
-department_ids = filters[2].multiselect(
-    "Förvaltning",
-    [option.id for option in departments],
-    format_func={option.id: option.label for option in departments}.__getitem__,
-    placeholder="Alla förvaltningar",
-    key="departments",
-)
-if not isinstance(chosen, tuple) or len(chosen) != 2:
-    st.info("Välj både start- och slutdatum för perioden.")
-    st.stop()
+view = dashboard_filters(state, in_data)
+period = view.period(in_data.last)
+spend_filter = view.spend_filter(in_data.last)
+notes = describe_view(state, view, period)
+target = cached.targets(state.url, state.version).for_departments(view.department_ids)
+target_value = float(target) if target is not None else None
 
-spend_filter = SpendFilter(date_from=chosen[0], date_to=chosen[1], department_ids=tuple(department_ids))
 figures = cached.fidelity_total(state.url, state.version, spend_filter)
-headline_cards(figures)
+earlier = cached.fidelity_total(state.url, state.version, view.year_earlier(in_data.last))
+headline_cards(figures, earlier if earlier.line_counts else None, target)
 st.caption(status_summary_caption(figures))
 
-frame = cached.fidelity_table(state.url, state.version, dimension, spend_filter)
-title = BREAKDOWNS[dimension]
-if dimension in (Dimension.MONTH, Dimension.YEAR):
-    st.altair_chart(spend_by_status(frame, "key", title), width="stretch")
-else:
-    worst = frame.dropna(subset=["fidelity_pct"]).nsmallest(25, "fidelity_pct")
-    st.subheader(f"Lägst avtalstrohet per {title.lower()}")
-    st.altair_chart(fidelity_bars(worst, title), width="stretch")
-st.subheader(f"Alla per {title.lower()}")
-fidelity_dataframe(frame, show_key=dimension not in (Dimension.CATEGORY, Dimension.MONTH, Dimension.YEAR))
+st.subheader("Utveckling per månad")
+trend = cached.fidelity_table(state.url, state.version, Dimension.MONTH, spend_filter)
+st.altair_chart(fidelity_trend(trend, target_value), width="stretch")
+
+
+def breakdown(dimension: Dimension, title: str, key: str, scope=spend_filter, show_key: bool = True):
+    """A sorted chart and a selectable table of one breakdown, with its Excel
+    download; returns the frame and the selected row (or None)."""
+    frame = cached.fidelity_table(state.url, state.version, dimension, scope)
+    if frame.empty:
+        st.info("Inga fakturarader i urvalet.")
+        return frame, None
+    st.altair_chart(fidelity_bars(frame, title), width="stretch")
+    selected = fidelity_dataframe(frame, show_key=show_key, key=key)
+    excel_download(
+        f"Ladda ner {title.lower()} som Excel",
+        BREAKDOWN_HEADERS,
+        [tuple(row)[:11] for row in frame.itertuples(index=False)],
+        notes=notes,
+        file_name=f"avtalstrohet_{key}.xlsx",
+        key=f"{key}_excel",
+    )
+    return frame, None if selected is None else frame.iloc[selected]
+
+
+def drill(row, scope, attribute: str, key: str) -> None:
+    """The lines behind a selected row: same filters plus that row's id."""
+    chosen = replace(scope, **{attribute: (int(row["id"]),)})
+    show_lines(state, chosen, title=str(row["label"]), notes=notes, key=key)
+
+
+tabs = st.tabs(
+    ["Förvaltningar", "Kategorier", "Leverantörer", "Förvaltning × kategori", "Vart går pengarna?"]
+)
+with tabs[0]:
+    st.caption("Välj en förvaltning i tabellen för att se dess enheter och fakturarader.")
+    _, department = breakdown(Dimension.DEPARTMENT, "Förvaltning", "departments")
+    if department is not None:
+        in_department = replace(spend_filter, department_ids=(int(department["id"]),))
+        st.subheader(f"Enheter i {department['label']}")
+        _, unit = breakdown(Dimension.UNIT, "Enhet", "units", scope=in_department)
+        if unit is not None:
+            drill(unit, in_department, "unit_ids", "unit_lines")
+        else:
+            drill(department, spend_filter, "department_ids", "department_lines")
+with tabs[1]:
+    _, category = breakdown(Dimension.CATEGORY, "Kategori", "categories", show_key=False)
+    if category is not None:
+        drill(category, spend_filter, "category_ids", "category_lines")
+with tabs[2]:
+    _, supplier = breakdown(Dimension.SUPPLIER, "Leverantör", "suppliers")
+    if supplier is not None:
+        drill(supplier, spend_filter, "supplier_ids", "supplier_lines")
+with tabs[3]:
+    matrix = cached.fidelity_matrix_table(
+        state.url, state.version, (Dimension.DEPARTMENT, Dimension.CATEGORY), spend_filter
+    )
+    cells = matrix.rename(columns={"first": "department", "second": "category"}).dropna(
+        subset=["fidelity_pct"]
+    )
+    if cells.empty:
+        st.info("Ingen påverkbar volym i urvalet.")
+    else:
+        st.altair_chart(fidelity_heatmap(cells), width="stretch")
+with tabs[4]:
+    show_category_suppliers(state, spend_filter, notes)

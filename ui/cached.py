@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 import pandas as pd
 import streamlit as st
@@ -17,12 +18,25 @@ from data_access import contracts as contract_queries
 from data_access import reference
 from data_access.config import database_url
 from data_access.db import engine_for, session_scope
-from data_access.fidelity import Dimension, FidelityFigures, SpendFilter, breakdown_frame, fidelity_breakdown
+from data_access.direct_awards import DirectAwardRisk, direct_award_risks
+from data_access.fidelity import (
+    Dimension,
+    FidelityFigures,
+    SpendFilter,
+    breakdown_frame,
+    fidelity_breakdown,
+    fidelity_matrix,
+    matrix_frame,
+)
 from data_access.fidelity import fidelity_total as _fidelity_total
 from data_access.importing.batches import BatchInfo, list_batches
 from data_access.importing.columns import ImportKind
 from data_access.importing.profiles import profile_names
+from data_access.line_listing import LinePage, LineSort, line_page
+from data_access.models import LineStatus
 from data_access.settings import data_version, is_demo_data
+from data_access.spend_elsewhere import CategorySuppliers, category_suppliers
+from data_access.targets import Targets, direct_award_limit, load_targets
 
 
 @dataclass(frozen=True)
@@ -96,3 +110,72 @@ def import_batches(url: str, version: str) -> list[BatchInfo]:
 def import_profiles(url: str, version: str, kind: ImportKind) -> list[str]:
     with session_scope(engine_for(url)) as session:
         return profile_names(session, kind)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def fidelity_matrix_table(
+    url: str, version: str, dimensions: tuple[Dimension, Dimension], spend_filter: SpendFilter
+) -> pd.DataFrame:
+    with session_scope(engine_for(url)) as session:
+        return matrix_frame(fidelity_matrix(session, dimensions, spend_filter))
+
+
+@st.cache_data(show_spinner=False)
+def targets(url: str, version: str) -> Targets:
+    with session_scope(engine_for(url)) as session:
+        return load_targets(session)
+
+
+@st.cache_data(show_spinner=False)
+def award_limit(url: str, version: str) -> Decimal:
+    with session_scope(engine_for(url)) as session:
+        return direct_award_limit(session)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def award_risks(url: str, version: str, year: int, limit: Decimal) -> list[DirectAwardRisk]:
+    with session_scope(engine_for(url)) as session:
+        return direct_award_risks(session, year, limit)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def lines(
+    url: str,
+    version: str,
+    spend_filter: SpendFilter,
+    statuses: tuple[LineStatus, ...],
+    sort: LineSort,
+    descending: bool,
+    page: int,
+    page_size: int,
+) -> LinePage:
+    with session_scope(engine_for(url)) as session:
+        return line_page(
+            session,
+            spend_filter,
+            statuses=statuses,
+            sort=sort,
+            descending=descending,
+            page=page,
+            page_size=page_size,
+        )
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def suppliers_in_category(
+    url: str, version: str, category_id: int, spend_filter: SpendFilter
+) -> CategorySuppliers:
+    with session_scope(engine_for(url)) as session:
+        return category_suppliers(session, category_id, spend_filter)
+
+
+@st.cache_data(show_spinner=False)
+def units(url: str, version: str, department_ids: tuple[int, ...]) -> list[reference.Option]:
+    with session_scope(engine_for(url)) as session:
+        return reference.units(session, department_ids)
+
+
+@st.cache_data(show_spinner=False)
+def suppliers(url: str, version: str) -> list[reference.Option]:
+    with session_scope(engine_for(url)) as session:
+        return reference.suppliers(session)

@@ -75,3 +75,83 @@ def spend_by_status(frame: pd.DataFrame, x_field: str, x_title: str) -> alt.Char
         )
         .transform_calculate(status_order=f"indexof({order!r}, datum.status)")
     )
+
+
+def fidelity_trend(frame: pd.DataFrame, target_pct: float | None = None) -> alt.LayerChart:
+    """Spend per month as stacked bars (on / off / no contract) with the
+    month's fidelity as a line on its own axis, and the target when one is set."""
+    months = frame.assign(month=pd.to_datetime(frame["key"]))
+    bars = spend_by_status(
+        months.assign(month_text=months["month"].dt.strftime("%Y-%m")), "month_text", "Månad"
+    )
+    line_data = months.dropna(subset=["fidelity_pct"]).assign(
+        month_text=lambda f: f["month"].dt.strftime("%Y-%m"),
+        fidelity_text=lambda f: f["fidelity_pct"].map(percent),
+    )
+    fidelity_line = (
+        alt.Chart(line_data)
+        .mark_line(point=True, color="#000000")
+        .encode(
+            x=alt.X("month_text:O", title="Månad"),
+            y=alt.Y("fidelity_pct:Q", title="Avtalstrohet (%)", scale=alt.Scale(domain=[0, 100])),
+            tooltip=[
+                alt.Tooltip("month_text:O", title="Månad"),
+                alt.Tooltip("fidelity_text:N", title="Avtalstrohet"),
+            ],
+        )
+    )
+    layers: list[alt.Chart] = [fidelity_line]
+    if target_pct is not None:
+        layers.append(target_rule(target_pct, orient="y"))
+    return alt.layer(bars, alt.layer(*layers)).resolve_scale(y="independent")
+
+
+def target_rule(target_pct: float, *, orient: str = "x") -> alt.Chart:
+    """The fidelity target as a dashed line, with its value on hover."""
+    data = pd.DataFrame({"target": [target_pct], "target_text": [f"Mål {percent(target_pct)}"]})
+    encoding = {
+        orient: alt.X("target:Q") if orient == "x" else alt.Y("target:Q", scale=alt.Scale(domain=[0, 100]))
+    }
+    return (
+        alt.Chart(data)
+        .mark_rule(color="#D55E00", strokeDash=[6, 4], size=2)
+        .encode(**encoding, tooltip=[alt.Tooltip("target_text:N", title="Mål")])
+    )
+
+
+def fidelity_heatmap(frame: pd.DataFrame) -> alt.Chart:
+    """Fidelity per department (rows) and category (columns); spend on hover.
+    Blue is high fidelity, orange low: the app's on and off colours."""
+    data = frame.assign(
+        fidelity_text=frame["fidelity_pct"].map(percent),
+        spend_text=frame["in_scope_amount"].map(kronor),
+        off_text=frame["off_amount"].map(kronor),
+    )
+    return (
+        alt.Chart(data)
+        .mark_rect()
+        .encode(
+            x=alt.X("category:N", title="Kategori", axis=alt.Axis(labelAngle=-45, labelLimit=160)),
+            y=alt.Y("department:N", title="Förvaltning", axis=alt.Axis(labelLimit=220)),
+            color=alt.Color(
+                "fidelity_pct:Q",
+                title="Avtalstrohet (%)",
+                scale=alt.Scale(
+                    domain=[0, 50, 100],
+                    range=[
+                        STATUS_COLOURS[LineStatus.OFF_CONTRACT],
+                        "#F0F0F0",
+                        STATUS_COLOURS[LineStatus.ON_CONTRACT],
+                    ],
+                ),
+            ),
+            tooltip=[
+                alt.Tooltip("department:N", title="Förvaltning"),
+                alt.Tooltip("category:N", title="Kategori"),
+                alt.Tooltip("fidelity_text:N", title="Avtalstrohet"),
+                alt.Tooltip("spend_text:N", title="Påverkbar volym"),
+                alt.Tooltip("off_text:N", title="Avtalsotroget"),
+            ],
+        )
+        .properties(height=alt.Step(22))
+    )

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pandas as pd
 import streamlit as st
 
 from data_access.fidelity import FidelityFigures
 from data_access.models import LineStatus
 from ui.cached import DataState
-from ui.format import compact_kronor, integer, kronor, percent
+from ui.format import compact_kronor, integer, kronor, percent, points
 from ui.theme import DEFINITIONS, STATUS_LABELS
 
 
@@ -21,16 +23,54 @@ def demo_notice(state: DataState) -> None:
         )
 
 
-def headline_cards(figures: FidelityFigures) -> None:
-    """The five headline figures with their definitions as help text."""
+def headline_cards(
+    figures: FidelityFigures, earlier: FidelityFigures | None = None, target_pct: Decimal | None = None
+) -> None:
+    """The five headline figures with their definitions as help text; with
+    ``earlier``, each shows its change against the same period a year before,
+    and the fidelity card compares with the target when one is set."""
+
+    def change_in_points(now: Decimal | None, before: Decimal | None) -> str | None:
+        return None if now is None or before is None else f"{points(now - before)} mot året före"
+
+    def change_in_kronor(now: Decimal, before: Decimal) -> str:
+        sign = "+" if now >= before else "−"
+        return f"{sign}{compact_kronor(abs(now - before))} mot året före"
+
     columns = st.columns(5)
-    columns[0].metric("Avtalstrohet", percent(figures.fidelity_pct), help=DEFINITIONS["fidelity"])
-    columns[1].metric(
-        "Leverantörstrohet", percent(figures.supplier_fidelity_pct), help=DEFINITIONS["supplier_fidelity"]
+    ratios = (
+        ("Avtalstrohet", "fidelity_pct", "fidelity"),
+        ("Leverantörstrohet", "supplier_fidelity_pct", "supplier_fidelity"),
+        ("Avtalstäckning", "coverage_pct", "coverage"),
     )
-    columns[2].metric("Avtalstäckning", percent(figures.coverage_pct), help=DEFINITIONS["coverage"])
-    columns[3].metric("Avtalat", compact_kronor(figures.on_amount), help=DEFINITIONS["on"])
-    columns[4].metric("Avtalsotroget", compact_kronor(figures.off_amount), help=DEFINITIONS["off"])
+    for column, (label, attribute, definition) in zip(columns, ratios, strict=False):
+        value = getattr(figures, attribute)
+        delta = change_in_points(value, getattr(earlier, attribute)) if earlier else None
+        column.metric(label, percent(value), delta=delta, help=DEFINITIONS[definition])
+    columns[3].metric(
+        "Avtalat",
+        compact_kronor(figures.on_amount),
+        delta=change_in_kronor(figures.on_amount, earlier.on_amount) if earlier else None,
+        help=DEFINITIONS["on"],
+    )
+    columns[4].metric(
+        "Avtalsotroget",
+        compact_kronor(figures.off_amount),
+        delta=change_in_kronor(figures.off_amount, earlier.off_amount) if earlier else None,
+        delta_color="inverse",  # more spend off contract is worse
+        help=DEFINITIONS["off"],
+    )
+    if target_pct is not None:
+        st.caption(target_text(figures.fidelity_pct, target_pct))
+
+
+def target_text(fidelity_pct: Decimal | None, target_pct: Decimal) -> str:
+    """``Mål 70,0 %: 3,4 p.e. kvar`` or ``… uppnått``."""
+    if fidelity_pct is None:
+        return f"Mål för avtalstroheten: {percent(target_pct)}"
+    gap = fidelity_pct - target_pct
+    verdict = "uppnått" if gap >= 0 else f"{points(-gap).lstrip('+')} kvar till målet"
+    return f"Mål för avtalstroheten: {percent(target_pct)} ({verdict})"
 
 
 def status_summary_caption(figures: FidelityFigures) -> str:
@@ -55,12 +95,17 @@ FIDELITY_TABLE_LABELS = {
     "supplier_fidelity_pct": "Leverantörstrohet",
     "coverage_pct": "Avtalstäckning",
     "line_count": "Rader",
+    "in_scope_amount": "Påverkbar volym",
 }
 
 
-def fidelity_dataframe(frame: pd.DataFrame, *, show_key: bool = True) -> None:
-    """A breakdown table with Swedish headers and number formats, sortable."""
-    shown = frame if show_key else frame.drop(columns=["key"])
+def fidelity_dataframe(frame: pd.DataFrame, *, show_key: bool = True, key: str | None = None) -> int | None:
+    """A breakdown table with Swedish headers and number formats, sortable.
+    With a ``key`` a row can be selected; returns the selected row's position
+    in ``frame`` (None when nothing is selected)."""
+    shown = frame.drop(columns=[c for c in ("id", "in_scope_amount") if c in frame.columns])
+    if not show_key:
+        shown = shown.drop(columns=["key"])
     amount_columns = [c for c in shown.columns if c.endswith("_amount")]
     pct_columns = [c for c in shown.columns if c.endswith("_pct")]
     styled = shown.rename(columns=FIDELITY_TABLE_LABELS).style.format(
@@ -68,4 +113,11 @@ def fidelity_dataframe(frame: pd.DataFrame, *, show_key: bool = True) -> None:
         | {FIDELITY_TABLE_LABELS[c]: percent for c in pct_columns}
         | {"Rader": integer}
     )
-    st.dataframe(styled, hide_index=True, width="stretch")
+    if key is None:
+        st.dataframe(styled, hide_index=True, width="stretch")
+        return None
+    event = st.dataframe(
+        styled, hide_index=True, width="stretch", key=key, on_select="rerun", selection_mode="single-row"
+    )
+    selected = event.selection.rows if event is not None else []
+    return selected[0] if selected else None

@@ -1,0 +1,194 @@
+"""The management dashboard on a fixture small enough to compute by hand.
+
+Rolling 12 months end with the last data day 2026-10-31. In that period:
+Livsmedel has a contract with Menigo; ICA sells food off contract; Staples
+sells office goods, a category without any contract.
+
+    SOC/U1: Menigo 1 000,00 + 100,00 on, ICA 250,00 off
+    UTB/U2: Menigo 500,00 on, ICA 750,00 off, Staples 400,00 no contract
+
+    on 1 600,00, off 1 000,00 -> fidelity 61,5 %; coverage 2 600 / 3 000 = 86,7 %
+    SOC 1 100 / 1 350 = 81,5 %; UTB 500 / 1 250 = 40,0 %
+    a year earlier (Nov 2024 - Oct 2025): 300 on, 300 off -> 50,0 %
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+from streamlit.testing.v1 import AppTest
+
+from data_access.classification import classify_lines
+from data_access.direct_awards import direct_award_risks
+from data_access.excel import table_workbook
+from data_access.fidelity import Dimension, SpendFilter, fidelity_breakdown
+from data_access.line_listing import LineSort, line_page
+from data_access.models import LineStatus
+from data_access.spend_elsewhere import category_suppliers
+from data_access.targets import TargetError, set_department_target, set_overall_target
+from tests.factories import World
+from ui.dashboard_view import DashboardView, PeriodMode, view_from_query, view_to_query
+from ui.drilldown import LINE_HEADERS, line_rows
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+PAGE = "pages/fidelity.py"
+PERIOD = SpendFilter(date_from=date(2025, 11, 1), date_to=date(2026, 10, 31))
+
+
+@pytest.fixture
+def fixture(engine: Engine) -> Iterator[dict[str, int]]:
+    with Session(engine) as session:
+        world = World(session)
+        soc, utb = (
+            world.department("SOC", "Socialförvaltningen"),
+            world.department("UTB", "Utbildningsförvaltningen"),
+        )
+        u1, u2 = world.unit("U1", soc, "Äldreboende Ekbacken"), world.unit("U2", utb, "Skola Björken")
+        food, office = world.category("Livsmedel"), world.category("Kontorsmaterial")
+        food_account, office_account = world.account("4010", food), world.account("6110", office)
+        menigo, ica, staples = world.supplier("Menigo"), world.supplier("ICA"), world.supplier("Staples")
+        world.contract("LIV-1", food, [menigo], date(2024, 1, 1), date(2026, 12, 31))
+        for day, amount, supplier, account, unit in (
+            (date(2026, 3, 10), "1000.00", menigo, food_account, u1),
+            (date(2026, 4, 10), "250.00", ica, food_account, u1),
+            (date(2026, 5, 10), "500.00", menigo, food_account, u2),
+            (date(2026, 6, 10), "750.00", ica, food_account, u2),
+            (date(2026, 7, 10), "400.00", staples, office_account, u2),
+            (date(2026, 10, 31), "100.00", menigo, food_account, u1),
+            (date(2025, 3, 10), "300.00", menigo, food_account, u1),
+            (date(2025, 4, 10), "300.00", ica, food_account, u1),
+        ):
+            world.line(day, amount, supplier, account, unit)
+        classify_lines(session)
+        ids = {"soc": soc.id, "utb": utb.id, "food": food.id, "ica": ica.id, "menigo": menigo.id, "u2": u2.id}
+        session.commit()
+    yield ids
+
+
+def dashboard(query: dict[str, str] | None = None) -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=60)
+    for name, value in (query or {}).items():
+        app.query_params[name] = value
+    app.run()
+    app.switch_page(PAGE).run()
+    assert not app.exception, [exception.value for exception in app.exception]
+    return app
+
+
+def cards(app: AppTest) -> dict[str, tuple[str, str | None]]:
+    return {metric.label: (metric.value, metric.delta) for metric in app.metric}
+
+
+def test_cards_show_the_hand_computed_figures_and_their_change(fixture: dict[str, int]) -> None:
+    shown = cards(dashboard())
+    assert shown["Avtalstrohet"] == ("61,5\u00a0%", "+11,5\u00a0p.e. mot året före")
+    assert shown["Avtalstäckning"][0] == "86,7\u00a0%"
+    assert shown["Avtalat"][0] == "1\u00a0600\u00a0kr"
+    assert shown["Avtalsotroget"][0] == "1\u00a0000\u00a0kr"
+
+
+def test_filters_change_every_figure(fixture: dict[str, int]) -> None:
+    app = dashboard()
+    app.multiselect(key="dash_departments").set_value([fixture["utb"]]).run()
+    assert cards(app)["Avtalstrohet"][0] == "40,0\u00a0%"
+    assert app.query_params["forv"] == str(fixture["utb"])
+
+    app.radio(key="dash_mode").set_value(PeriodMode.YEAR).run()
+    app.selectbox(key="dash_year").set_value(2025).run()
+    app.multiselect(key="dash_departments").set_value([]).run()
+    assert cards(app)["Avtalstrohet"][0] == "50,0\u00a0%"
+
+    app.multiselect(key="dash_suppliers").set_value([fixture["ica"]]).run()
+    assert cards(app)["Avtalstrohet"][0] == "0,0\u00a0%"
+
+
+def test_the_address_opens_the_same_view(fixture: dict[str, int]) -> None:
+    app = dashboard({"forv": str(fixture["soc"])})
+    assert cards(app)["Avtalstrohet"][0] == "81,5\u00a0%"
+    app = dashboard({"period": "ar", "ar": "2025"})
+    assert cards(app)["Avtalstrohet"][0] == "50,0\u00a0%"
+    broken = dashboard({"period": "ar", "ar": "tjugo", "forv": "x,99999"})  # falls back, does not fail
+    assert cards(broken)["Avtalstrohet"][0] == "61,5\u00a0%"
+
+
+def test_the_target_is_compared_on_the_page(fixture: dict[str, int], engine: Engine) -> None:
+    with Session(engine) as session:
+        set_overall_target(session, "70")
+        set_department_target(session, fixture["utb"], "45,5")
+        with pytest.raises(TargetError):
+            set_overall_target(session, "120")
+        session.commit()
+    captions = [caption.value for caption in dashboard().caption]
+    assert "Mål för avtalstroheten: 70,0\u00a0% (8,5\u00a0p.e. kvar till målet)" in captions
+    captions = [caption.value for caption in dashboard({"forv": str(fixture["utb"])}).caption]
+    assert "Mål för avtalstroheten: 45,5\u00a0% (5,5\u00a0p.e. kvar till målet)" in captions
+
+
+def test_view_round_trips_through_the_query_string() -> None:
+    views = [
+        DashboardView(),
+        DashboardView(mode=PeriodMode.YEAR, year=2025, department_ids=(3, 5)),
+        DashboardView(
+            mode=PeriodMode.MONTHS,
+            first_month=date(2025, 2, 1),
+            last_month=date(2025, 6, 1),
+            supplier_ids=(7,),
+        ),
+        DashboardView(unit_ids=(1,), category_ids=(2, 4)),
+    ]
+    for view in views:
+        assert view_from_query(view_to_query(view)) == view
+
+
+def test_breakdowns_and_drill_down_totals(fixture: dict[str, int], engine: Engine) -> None:
+    with Session(engine) as session:
+        departments = {row.key: row for row in fidelity_breakdown(session, Dimension.DEPARTMENT, PERIOD)}
+        assert departments["SOC"].figures.fidelity_pct.quantize(Decimal("0.1")) == Decimal("81.5")
+        assert departments["UTB"].figures.no_contract_amount == Decimal("400.00")
+        categories = {
+            row.label: row.figures for row in fidelity_breakdown(session, Dimension.CATEGORY, PERIOD)
+        }
+        assert categories["Livsmedel"].on_amount == Decimal("1600.00")
+        assert categories["Kontorsmaterial"].no_contract_amount == Decimal("400.00")
+
+        utb = SpendFilter(
+            date_from=PERIOD.date_from, date_to=PERIOD.date_to, department_ids=(fixture["utb"],)
+        )
+        everything = line_page(session, utb, sort=LineSort.AMOUNT, descending=True, page_size=2)
+        assert everything.total_count == 3 and everything.total_amount == Decimal("1650.00")
+        assert [line.amount for line in everything.rows] == [Decimal("750.00"), Decimal("500.00")]
+        assert everything.page_count == 2
+        off = line_page(session, utb, statuses=(LineStatus.OFF_CONTRACT,))
+        assert off.total_amount == departments["UTB"].figures.off_amount
+
+        workbook = openpyxl.load_workbook(
+            io.BytesIO(table_workbook(LINE_HEADERS, line_rows(everything), notes=["Förvaltning: UTB"]))
+        )
+        sheet = workbook.active
+        assert sheet["A1"].value == "Förvaltning: UTB"
+        assert [cell.value for cell in sheet[3]] == list(LINE_HEADERS)
+        assert [sheet.cell(row, 9).value for row in (4, 5)] == [750.0, 500.0]
+        assert sheet.freeze_panes == "A4" and sheet.auto_filter.ref == "A3:K5"
+
+
+def test_where_the_money_goes_and_direct_award_risk(fixture: dict[str, int], engine: Engine) -> None:
+    with Session(engine) as session:
+        found = category_suppliers(session, fixture["food"], PERIOD)
+        assert [(s.name, s.amount, s.line_count, s.unit_count) for s in found.off_contract] == [
+            ("ICA", Decimal("1000.00"), 2, 2)
+        ]
+        assert [(s.name, s.amount) for s in found.contracted] == [("Menigo", Decimal("1600.00"))]
+        risks = direct_award_risks(session, 2026, Decimal("300"))
+        assert [(risk.category, risk.supplier, risk.amount, risk.unit_count) for risk in risks] == [
+            ("Kontorsmaterial", None, Decimal("400.00"), 1),
+            ("Kontorsmaterial", "Staples", Decimal("400.00"), 1),
+        ]
+        assert direct_award_risks(session, 2026, Decimal("400")) == []

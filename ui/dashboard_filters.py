@@ -1,0 +1,145 @@
+"""The dashboard's filter widgets, kept in step with the address bar.
+
+On a session's first run the widgets start from the query string (a shared
+link opens the same view); after every run the query string is rewritten
+from the widgets, so the address always describes what is on screen.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from data_access.periods import Period
+from data_access.reference import DataPeriod, Option
+from ui import cached
+from ui.cached import DataState
+from ui.dashboard_view import PERIOD_LABELS, DashboardView, PeriodMode, view_from_query, view_to_query
+from ui.format import long_date, month_name
+
+KEYS = {
+    "mode": "dash_mode",
+    "year": "dash_year",
+    "from": "dash_from",
+    "to": "dash_to",
+    "departments": "dash_departments",
+    "units": "dash_units",
+    "categories": "dash_categories",
+    "suppliers": "dash_suppliers",
+}
+
+
+def _months(in_data: DataPeriod) -> list[date]:
+    assert in_data.first is not None and in_data.last is not None
+    months, month = [], in_data.first.replace(day=1)
+    while month <= in_data.last:
+        months.append(month)
+        month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    return months
+
+
+def _start_from_address(in_data: DataPeriod, months: list[date]) -> None:
+    view = view_from_query(st.query_params.to_dict())
+    years = sorted({month.year for month in months})
+    st.session_state[KEYS["mode"]] = view.mode
+    st.session_state[KEYS["year"]] = view.year if view.year in years else years[-1]
+    st.session_state[KEYS["from"]] = (
+        view.first_month if view.first_month in months else months[max(0, len(months) - 12)]
+    )
+    st.session_state[KEYS["to"]] = view.last_month if view.last_month in months else months[-1]
+    st.session_state[KEYS["departments"]] = list(view.department_ids)
+    st.session_state[KEYS["units"]] = list(view.unit_ids)
+    st.session_state[KEYS["categories"]] = list(view.category_ids)
+    st.session_state[KEYS["suppliers"]] = list(view.supplier_ids)
+    st.session_state["dash_started"] = True
+
+
+def _multiselect(container, label: str, options: list[Option], key: str, placeholder: str) -> tuple[int, ...]:
+    known = {option.id: option.label for option in options}
+    # A hand-edited address or a narrowed department can leave ids that are not offered.
+    st.session_state[key] = [number for number in st.session_state.get(key, []) if number in known]
+    chosen = container.multiselect(
+        label, list(known), format_func=known.__getitem__, placeholder=placeholder, key=key
+    )
+    return tuple(chosen)
+
+
+def dashboard_filters(state: DataState, in_data: DataPeriod) -> DashboardView:
+    """Draw the filters and return the view they describe."""
+    months = _months(in_data)
+    if "dash_started" not in st.session_state:
+        _start_from_address(in_data, months)
+    period_row = st.columns([3, 2, 2])
+    mode = period_row[0].radio(
+        "Period", list(PeriodMode), format_func=PERIOD_LABELS.__getitem__, horizontal=True, key=KEYS["mode"]
+    )
+    year = first = last = None
+    if mode is PeriodMode.YEAR:
+        years = sorted({month.year for month in months}, reverse=True)
+        year = period_row[1].selectbox("År", years, key=KEYS["year"])
+    elif mode is PeriodMode.MONTHS:
+        first = period_row[1].selectbox("Från och med", months, format_func=month_name, key=KEYS["from"])
+        last = period_row[2].selectbox("Till och med", months, format_func=month_name, key=KEYS["to"])
+    filters = st.columns(4)
+    department_ids = _multiselect(
+        filters[0],
+        "Förvaltning",
+        cached.departments(state.url, state.version),
+        KEYS["departments"],
+        "Alla förvaltningar",
+    )
+    unit_ids = _multiselect(
+        filters[1],
+        "Enhet",
+        cached.units(state.url, state.version, department_ids),
+        KEYS["units"],
+        "Alla enheter",
+    )
+    category_ids = _multiselect(
+        filters[2],
+        "Kategori",
+        cached.categories(state.url, state.version),
+        KEYS["categories"],
+        "Alla kategorier",
+    )
+    supplier_ids = _multiselect(
+        filters[3],
+        "Leverantör",
+        cached.suppliers(state.url, state.version),
+        KEYS["suppliers"],
+        "Alla leverantörer",
+    )
+    view = DashboardView(
+        mode=mode,
+        year=year,
+        first_month=first,
+        last_month=last,
+        department_ids=department_ids,
+        unit_ids=unit_ids,
+        category_ids=category_ids,
+        supplier_ids=supplier_ids,
+    )
+    wanted = view_to_query(view)
+    if st.query_params.to_dict() != wanted:
+        st.query_params.from_dict(wanted)
+    return view
+
+
+def describe_view(state: DataState, view: DashboardView, period: Period) -> list[str]:
+    """The filters as lines of text, written above every downloaded table."""
+
+    def names(options: list[Option], ids: tuple[int, ...], everything: str) -> str:
+        if not ids:
+            return everything
+        labels = {option.id: option.label for option in options}
+        return ", ".join(labels.get(number, str(number)) for number in ids)
+
+    return [
+        "Avtalsfokus: avtalstrohet",
+        f"Period: {long_date(period.start)} – {long_date(period.end)}",
+        "Förvaltning: " + names(cached.departments(state.url, state.version), view.department_ids, "alla"),
+        "Enhet: " + names(cached.units(state.url, state.version, ()), view.unit_ids, "alla"),
+        "Kategori: " + names(cached.categories(state.url, state.version), view.category_ids, "alla"),
+        "Leverantör: " + names(cached.suppliers(state.url, state.version), view.supplier_ids, "alla"),
+    ]
