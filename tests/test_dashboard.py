@@ -33,7 +33,13 @@ from data_access.fidelity import Dimension, SpendFilter, fidelity_breakdown
 from data_access.line_listing import LineSort, line_page
 from data_access.models import LineStatus
 from data_access.spend_elsewhere import category_suppliers
-from data_access.targets import TargetError, set_department_target, set_overall_target
+from data_access.targets import (
+    TargetError,
+    load_targets,
+    set_department_target,
+    set_direct_award_limit,
+    set_overall_target,
+)
 from tests.factories import World
 from ui.dashboard_view import DashboardView, PeriodMode, view_from_query, view_to_query
 from ui.drilldown import LINE_HEADERS, line_rows
@@ -192,3 +198,33 @@ def test_where_the_money_goes_and_direct_award_risk(fixture: dict[str, int], eng
             ("Kontorsmaterial", "Staples", Decimal("400.00"), 1),
         ]
         assert direct_award_risks(session, 2026, Decimal("400")) == []
+
+
+def test_targets_page_saves_and_refuses_with_the_typed_value_kept(
+    fixture: dict[str, int], engine: Engine
+) -> None:
+    app = AppTest.from_file(APP, default_timeout=60).run()
+    app.switch_page("pages/targets.py").run()
+    app.text_input(key="target_overall").input("120")
+    app.button[0].click().run()
+    assert any("mellan 0 och 100" in error.value for error in app.error)
+    assert app.text_input(key="target_overall").value == "120"
+    app.text_input(key="target_overall").input("72,5")
+    app.text_input(key=f"target_{fixture['utb']}").input("45")
+    app.button[0].click().run()
+    assert not app.exception
+    with Session(engine) as session:
+        targets = load_targets(session)
+    assert targets.overall == Decimal("72.50") and targets.by_department == {fixture["utb"]: Decimal("45.00")}
+
+
+def test_direct_award_page_lists_the_risk(fixture: dict[str, int], engine: Engine) -> None:
+    with Session(engine) as session:
+        set_direct_award_limit(session, "300")
+        session.commit()
+    app = AppTest.from_file(APP, default_timeout=60).run()
+    app.switch_page("pages/direct_awards.py").run()
+    assert not app.exception, [exception.value for exception in app.exception]
+    table = app.dataframe[0].value
+    assert list(table["Leverantör"]) == ["(alla leverantörer)", "Staples"]
+    assert list(table["Kategori"]) == ["Kontorsmaterial", "Kontorsmaterial"]

@@ -22,6 +22,14 @@ class PageSpec:
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/overview.py", "Översikt", "Avtalsfokus", ":material/home:", "oversikt", default=True),
     PageSpec("pages/fidelity.py", "Avtalstrohet", "Ledning", ":material/monitoring:", "avtalstrohet"),
+    PageSpec("pages/targets.py", "Mål", "Ledning", ":material/flag:", "mal"),
+    PageSpec(
+        "pages/direct_awards.py",
+        "Direktupphandlingar",
+        "Upphandlare",
+        ":material/warning:",
+        "direktupphandlingar",
+    ),
     PageSpec(
         "pages/category_buyers.py", "Vem köper vad", "Upphandlare", ":material/groups:", "vem-koper-vad"
     ),

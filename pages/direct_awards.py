@@ -1,0 +1,76 @@
+"""Direktupphandlingar (procurers): spend without a contract that passes the
+direct-award limit in a financial year, per category and supplier: the list
+to have before the auditors ask."""
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from data_access.db import engine_for, session_scope
+from data_access.targets import TargetError, set_direct_award_limit
+from ui import cached
+from ui.drilldown import excel_download
+from ui.format import integer, kronor
+from ui.widgets import demo_notice
+
+HEADERS = ("Kategori", "Leverantör", "Org.nr", "Avtalslöst belopp", "Leverantörer", "Enheter")
+
+state = cached.data_state()
+st.title("Direktupphandlingar över gränsen")
+demo_notice(state)
+in_data = cached.data_period(state.url, state.version)
+if in_data.first is None or in_data.last is None:
+    st.warning("Inga fakturarader finns ännu.")
+    st.stop()
+
+limit = cached.award_limit(state.url, state.version)
+st.caption(
+    "Köp utan avtal av samma slag räknas samman över räkenskapsåret (LOU 19 kap. 8 §). Listan visar "
+    f"kategorier, och leverantörer inom en kategori, vars avtalslösa köp passerar {kronor(limit)}."
+)
+years = list(range(in_data.last.year, in_data.first.year - 1, -1))
+columns = st.columns([1, 2])
+year = columns[0].selectbox("Räkenskapsår", years, key="award_year")
+with columns[1].popover("Ändra gränsen"), st.form("award_limit"):
+    entered = st.text_input(
+        "Direktupphandlingsgräns (kr)", value=str(int(limit)), key="award_limit_value"
+    )
+    if st.form_submit_button("Spara gränsen"):
+        try:
+            with session_scope(engine_for(state.url)) as session:
+                set_direct_award_limit(session, entered)
+        except TargetError as error:
+            st.error(str(error))
+        else:
+            st.rerun()
+
+risks = cached.award_risks(state.url, state.version, year, limit)
+if not risks:
+    st.success(f"Inga avtalslösa köp över gränsen {year}.")
+    st.stop()
+rows = [
+    (
+        risk.category,
+        risk.supplier or "(alla leverantörer)",
+        risk.org_number,
+        risk.amount,
+        risk.supplier_count,
+        risk.unit_count,
+    )
+    for risk in risks
+]
+frame = pd.DataFrame.from_records(rows, columns=HEADERS)
+st.dataframe(
+    frame.style.format({"Avtalslöst belopp": kronor, "Leverantörer": integer, "Enheter": integer}),
+    hide_index=True,
+    width="stretch",
+)
+excel_download(
+    "Ladda ner som Excel",
+    HEADERS,
+    rows,
+    notes=[f"Avtalslösa köp över {kronor(limit)} under {year}", f"Uttaget {date.today().isoformat()}"],
+    file_name=f"direktupphandlingar_{year}.xlsx",
+    key="awards_excel",
+)

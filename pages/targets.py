@@ -1,0 +1,52 @@
+"""Mål (management): the fidelity target overall and per department, which
+the dashboard's cards and charts compare against."""
+
+import streamlit as st
+
+from data_access.db import engine_for, session_scope
+from data_access.targets import TargetError, set_department_target, set_overall_target
+from ui import cached
+from ui.format import percent
+from ui.widgets import demo_notice
+
+state = cached.data_state()
+st.title("Mål för avtalstroheten")
+demo_notice(state)
+st.caption(
+    "Ett mål per förvaltning gäller när dashboarden visar just den förvaltningen; annars gäller det "
+    "övergripande målet. Lämna fältet tomt för att ta bort ett mål."
+)
+targets = cached.targets(state.url, state.version)
+departments = cached.departments(state.url, state.version)
+
+
+def shown(value) -> str:
+    return "" if value is None else str(value).replace(".", ",")
+
+
+with st.form("targets"):
+    overall = st.text_input("Övergripande mål (%)", value=shown(targets.overall), key="target_overall")
+    entered = {
+        department.id: st.text_input(
+            f"{department.label} (%)",
+            value=shown(targets.by_department.get(department.id)),
+            key=f"target_{department.id}",
+        )
+        for department in departments
+    }
+    saved = st.form_submit_button("Spara målen", type="primary")
+
+if saved:
+    try:
+        with session_scope(engine_for(state.url)) as session:
+            set_overall_target(session, overall)
+            for department_id, value in entered.items():
+                set_department_target(session, department_id, value)
+    except TargetError as error:
+        st.error(f"Målen sparades inte: {error}")  # the form keeps what was typed
+    else:
+        st.success("Målen är sparade.")
+        st.rerun()
+
+if targets.overall is not None:
+    st.metric("Övergripande mål", percent(targets.overall))
