@@ -33,9 +33,7 @@ years = list(range(in_data.last.year, in_data.first.year - 1, -1))
 columns = st.columns([1, 2])
 year = columns[0].selectbox("Räkenskapsår", years, key="award_year")
 with columns[1].popover("Ändra gränsen"), st.form("award_limit"):
-    entered = st.text_input(
-        "Direktupphandlingsgräns (kr)", value=str(int(limit)), key="award_limit_value"
-    )
+    entered = st.text_input("Direktupphandlingsgräns (kr)", value=str(int(limit)), key="award_limit_value")
     if st.form_submit_button("Spara gränsen"):
         try:
             with session_scope(engine_for(state.url)) as session:

@@ -7,7 +7,7 @@ import streamlit as st
 
 from data_access.fidelity import Dimension
 from ui import cached
-from ui.charts import fidelity_bars, fidelity_heatmap, fidelity_trend
+from ui.charts import fidelity_bars, fidelity_heatmap, fidelity_trend, target_rule
 from ui.dashboard_filters import dashboard_filters, describe_view
 from ui.drilldown import excel_download, show_lines
 from ui.elsewhere import show_category_suppliers
@@ -59,7 +59,8 @@ def breakdown(dimension: Dimension, title: str, key: str, scope=spend_filter, sh
     if frame.empty:
         st.info("Inga fakturarader i urvalet.")
         return frame, None
-    st.altair_chart(fidelity_bars(frame, title), width="stretch")
+    chart = fidelity_bars(frame, title)
+    st.altair_chart(chart + target_rule(target_value) if target_value is not None else chart, width="stretch")
     selected = fidelity_dataframe(frame, show_key=show_key, key=key)
     excel_download(
         f"Ladda ner {title.lower()} som Excel",

@@ -15,6 +15,7 @@ sells office goods, a category without any contract.
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
@@ -29,7 +30,14 @@ from streamlit.testing.v1 import AppTest
 from data_access.classification import classify_lines
 from data_access.direct_awards import direct_award_risks
 from data_access.excel import table_workbook
-from data_access.fidelity import Dimension, SpendFilter, fidelity_breakdown
+from data_access.fidelity import (
+    Dimension,
+    SpendFilter,
+    breakdown_frame,
+    fidelity_breakdown,
+    fidelity_matrix,
+    matrix_frame,
+)
 from data_access.line_listing import LineSort, line_page
 from data_access.models import LineStatus
 from data_access.spend_elsewhere import category_suppliers
@@ -41,6 +49,7 @@ from data_access.targets import (
     set_overall_target,
 )
 from tests.factories import World
+from ui.charts import fidelity_heatmap, fidelity_trend
 from ui.dashboard_view import DashboardView, PeriodMode, view_from_query, view_to_query
 from ui.drilldown import LINE_HEADERS, line_rows
 
@@ -228,3 +237,17 @@ def test_direct_award_page_lists_the_risk(fixture: dict[str, int], engine: Engin
     table = app.dataframe[0].value
     assert list(table["Leverantör"]) == ["(alla leverantörer)", "Staples"]
     assert list(table["Kategori"]) == ["Kontorsmaterial", "Kontorsmaterial"]
+
+
+def test_charts_draw_the_target_and_the_status_colours(fixture: dict[str, int], engine: Engine) -> None:
+    with Session(engine) as session:
+        months = breakdown_frame(fidelity_breakdown(session, Dimension.MONTH, PERIOD))
+        cells = matrix_frame(fidelity_matrix(session, (Dimension.DEPARTMENT, Dimension.CATEGORY), PERIOD))
+    trend = fidelity_trend(months, 70.0).to_dict()
+    marks = json.dumps(trend)
+    assert (
+        '"rule"' in marks and '"line"' in marks and "#0072B2" in marks
+    )  # target, fidelity, on-contract blue
+    heat = fidelity_heatmap(cells.rename(columns={"first": "department", "second": "category"})).to_dict()
+    assert heat["encoding"]["color"]["scale"]["domain"] == [0, 50, 100]
+    assert len(cells) == 3  # SOC x Livsmedel, UTB x Livsmedel, UTB x Kontorsmaterial
