@@ -19,8 +19,10 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-AMOUNT_FORMAT = "# ##0.00"
-INTEGER_FORMAT = "# ##0"
+# Number formats are stored in Excel's US spelling and shown in the reader's
+# regional settings: a Swedish Excel shows "#,##0.00" as 1 234 567,89.
+AMOUNT_FORMAT = "#,##0.00"
+INTEGER_FORMAT = "#,##0"
 DATE_FORMAT = "yyyy-mm-dd"
 
 

@@ -11,6 +11,7 @@ from ui.charts import fidelity_bars, fidelity_heatmap, fidelity_trend, target_ru
 from ui.dashboard_filters import dashboard_filters, describe_view
 from ui.drilldown import excel_download, show_lines
 from ui.elsewhere import show_category_suppliers
+from ui.theme import DEFINITIONS
 from ui.widgets import demo_notice, fidelity_dataframe, headline_cards, status_summary_caption
 
 BREAKDOWN_HEADERS = (
@@ -46,6 +47,9 @@ figures = cached.fidelity_total(state.url, state.version, spend_filter)
 earlier = cached.fidelity_total(state.url, state.version, view.year_earlier(in_data.last))
 headline_cards(figures, earlier if earlier.line_counts else None, target)
 st.caption(status_summary_caption(figures))
+with st.expander("Så räknas siffrorna"):
+    for definition in DEFINITIONS.values():
+        st.caption(definition)
 
 st.subheader("Utveckling per månad")
 trend = cached.fidelity_table(state.url, state.version, Dimension.MONTH, spend_filter)

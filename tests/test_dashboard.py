@@ -251,3 +251,11 @@ def test_charts_draw_the_target_and_the_status_colours(fixture: dict[str, int], 
     heat = fidelity_heatmap(cells.rename(columns={"first": "department", "second": "category"})).to_dict()
     assert heat["encoding"]["color"]["scale"]["domain"] == [0, 50, 100]
     assert len(cells) == 3  # SOC x Livsmedel, UTB x Livsmedel, UTB x Kontorsmaterial
+
+
+def test_excel_numbers_are_numbers_with_grouped_formats() -> None:
+    """Stored in Excel's US spelling, which a Swedish Excel shows as 1 234,50."""
+    book = openpyxl.load_workbook(io.BytesIO(table_workbook(("Belopp", "Rader"), [(Decimal("1234.50"), 3)])))
+    amount, count = book.active[2]
+    assert (amount.value, amount.number_format) == (1234.5, "#,##0.00")
+    assert (count.value, count.number_format) == (3, "#,##0")

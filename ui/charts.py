@@ -11,6 +11,11 @@ from ui.theme import STATUS_COLOURS, STATUS_LABELS
 
 BAR_HEIGHT = 24  # pixels per bar: every label readable at a laptop width
 SPEND_STATUSES = (LineStatus.ON_CONTRACT, LineStatus.OFF_CONTRACT, LineStatus.NO_CONTRACT)
+# Vega formats numbers the US way; axis labels are rewritten Swedish-style:
+# 1250000 -> "1,3" (million kronor, decimal comma, space between thousands).
+MILLION_KRONOR_LABEL = (
+    "replace(replace(replace(format(datum.value / 1000000, ',.1f'), ',', ' '), ',', ' '), '.', ',')"
+)
 STATUS_AMOUNT_COLUMNS = {
     LineStatus.ON_CONTRACT: "on_amount",
     LineStatus.OFF_CONTRACT: "off_amount",
@@ -59,7 +64,7 @@ def spend_by_status(frame: pd.DataFrame, x_field: str, x_title: str) -> alt.Char
         .mark_bar()
         .encode(
             x=alt.X(f"{x_field}:O", title=x_title),
-            y=alt.Y("amount:Q", title="Belopp (kr)", axis=alt.Axis(format="~s")),
+            y=alt.Y("amount:Q", title="Belopp (mnkr)", axis=alt.Axis(labelExpr=MILLION_KRONOR_LABEL)),
             color=alt.Color(
                 "status:N",
                 title="Status",

@@ -44,6 +44,10 @@ DEFINITIONS: dict[str, str] = {
         "Belopp där ett giltigt avtal finns för kategorin men köpet gjordes hos en annan leverantör. "
         "En fråga att ställa till enheten, inte en dom: avtalsregistret kan vara ofullständigt."
     ),
+    "no_contract": (
+        "Avtalslöst: inget avtal som gäller på fakturadagen täcker radens kategori. Räknas inte i "
+        "avtalstroheten men sänker avtalstäckningen."
+    ),
     "excluded": "Ej påverkbart: konton eller kategorier som löner, hyror, bidrag och avgifter räknas inte.",
     "unclassified": (
         "Oklassificerat: kontot saknar kategori och leverantören har inget giltigt avtal. Räknas inte som "
