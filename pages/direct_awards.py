@@ -8,9 +8,11 @@ import pandas as pd
 import streamlit as st
 
 from data_access.db import engine_for, session_scope
+from data_access.fidelity import SpendFilter
+from data_access.models import LineStatus
 from data_access.targets import TargetError, set_direct_award_limit
 from ui import cached
-from ui.drilldown import excel_download
+from ui.drilldown import excel_download, show_lines
 from ui.format import integer, kronor
 from ui.widgets import demo_notice
 
@@ -59,10 +61,13 @@ rows = [
     for risk in risks
 ]
 frame = pd.DataFrame.from_records(rows, columns=HEADERS)
-st.dataframe(
+event = st.dataframe(
     frame.style.format({"Avtalslöst belopp": kronor, "Leverantörer": integer, "Enheter": integer}),
     hide_index=True,
     width="stretch",
+    key="awards_table",
+    on_select="rerun",
+    selection_mode="single-row",
 )
 excel_download(
     "Ladda ner som Excel",
@@ -72,3 +77,21 @@ excel_download(
     file_name=f"direktupphandlingar_{year}.xlsx",
     key="awards_excel",
 )
+
+if event.selection.rows:
+    risk = risks[event.selection.rows[0]]
+    show_lines(
+        state,
+        SpendFilter(
+            date_from=date(year, 1, 1),
+            date_to=date(year, 12, 31),
+            category_ids=(risk.category_id,),
+            supplier_ids=(risk.supplier_id,) if risk.supplier_id else (),
+        ),
+        title=f"{risk.category}, {risk.supplier or 'alla leverantörer'}, {year}",
+        notes=[f"Avtalslösa köp {year}"],
+        key="awards_lines",
+        statuses=(LineStatus.NO_CONTRACT,),
+    )
+else:
+    st.caption("Välj en rad för att se fakturaraderna bakom beloppet.")

@@ -4,14 +4,17 @@ suppliers paid off contract beside the suppliers holding its contracts."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
 
 from data_access.fidelity import SpendFilter
+from data_access.models import LineStatus
+from data_access.spend_elsewhere import SupplierSpend
 from ui import cached
 from ui.cached import DataState
-from ui.drilldown import excel_download
+from ui.drilldown import excel_download, show_lines
 from ui.format import integer, kronor
 
 HEADERS = ("Leverantör", "Org.nr", "Belopp", "Rader", "Enheter")
@@ -31,10 +34,12 @@ def show_category_suppliers(state: DataState, spend_filter: SpendFilter, notes: 
         st.caption("Välj en kategori för att se vilka leverantörer som får pengarna utanför avtalet.")
         return
     found = cached.suppliers_in_category(state.url, state.version, category_id, spend_filter)
+    st.caption("Välj en leverantör i en tabell för att se fakturaraderna bakom beloppet.")
     left, right = st.columns(2)
-    for column, title, suppliers, key in (
-        (left, "Köpt utanför avtal hos", found.off_contract, "elsewhere_off"),
-        (right, "Avtalade leverantörer", found.contracted, "elsewhere_on"),
+    selected: dict[LineStatus, SupplierSpend] = {}
+    for column, title, suppliers, key, status in (
+        (left, "Köpt utanför avtal hos", found.off_contract, "elsewhere_off", LineStatus.OFF_CONTRACT),
+        (right, "Avtalade leverantörer", found.contracted, "elsewhere_on", LineStatus.ON_CONTRACT),
     ):
         with column:
             st.markdown(f"**{title}**")
@@ -43,11 +48,16 @@ def show_category_suppliers(state: DataState, spend_filter: SpendFilter, notes: 
                 st.caption("Inga.")
                 continue
             frame = pd.DataFrame.from_records(records, columns=HEADERS)
-            st.dataframe(
+            event = st.dataframe(
                 frame.style.format({"Belopp": kronor, "Rader": integer, "Enheter": integer}),
                 hide_index=True,
                 width="stretch",
+                key=key,
+                on_select="rerun",
+                selection_mode="single-row",
             )
+            if event.selection.rows:
+                selected[status] = suppliers[event.selection.rows[0]]
             st.caption(f"Summa {kronor(sum(s.amount for s in suppliers))}")
             excel_download(
                 "Ladda ner som Excel",
@@ -57,3 +67,12 @@ def show_category_suppliers(state: DataState, spend_filter: SpendFilter, notes: 
                 file_name=f"{key}.xlsx",
                 key=f"{key}_excel",
             )
+    for status, supplier in selected.items():
+        show_lines(
+            state,
+            replace(spend_filter, category_ids=(category_id,), supplier_ids=(supplier.supplier_id,)),
+            title=f"{supplier.name}, {options[category_id]}",
+            notes=notes,
+            key=f"elsewhere_lines_{status.value}",
+            statuses=(status,),
+        )
