@@ -90,38 +90,46 @@ def drill(row, scope, attribute: str, key: str) -> None:
     show_lines(state, chosen, title=str(row["label"]), notes=notes, key=key)
 
 
+# Only the open tab runs (and queries); the open tab is part of the address too.
 tabs = st.tabs(
-    ["Förvaltningar", "Kategorier", "Leverantörer", "Förvaltning × kategori", "Vart går pengarna?"]
+    ["Förvaltningar", "Kategorier", "Leverantörer", "Förvaltning × kategori", "Vart går pengarna?"],
+    key="vy",
+    on_change="rerun",
+    bind="query-params",
 )
 with tabs[0]:
-    st.caption("Välj en förvaltning i tabellen för att se dess enheter och fakturarader.")
-    _, department = breakdown(Dimension.DEPARTMENT, "Förvaltning", "departments")
-    if department is not None:
-        in_department = replace(spend_filter, department_ids=(int(department["id"]),))
-        st.subheader(f"Enheter i {department['label']}")
-        _, unit = breakdown(Dimension.UNIT, "Enhet", "units", scope=in_department)
-        if unit is not None:
-            drill(unit, in_department, "unit_ids", "unit_lines")
-        else:
-            drill(department, spend_filter, "department_ids", "department_lines")
+    if tabs[0].open:
+        st.caption("Välj en förvaltning i tabellen för att se dess enheter och fakturarader.")
+        _, department = breakdown(Dimension.DEPARTMENT, "Förvaltning", "departments")
+        if department is not None:
+            in_department = replace(spend_filter, department_ids=(int(department["id"]),))
+            st.subheader(f"Enheter i {department['label']}")
+            _, unit = breakdown(Dimension.UNIT, "Enhet", "units", scope=in_department)
+            if unit is not None:
+                drill(unit, in_department, "unit_ids", "unit_lines")
+            else:
+                drill(department, spend_filter, "department_ids", "department_lines")
 with tabs[1]:
-    _, category = breakdown(Dimension.CATEGORY, "Kategori", "categories", show_key=False)
-    if category is not None:
-        drill(category, spend_filter, "category_ids", "category_lines")
+    if tabs[1].open:
+        _, category = breakdown(Dimension.CATEGORY, "Kategori", "categories", show_key=False)
+        if category is not None:
+            drill(category, spend_filter, "category_ids", "category_lines")
 with tabs[2]:
-    _, supplier = breakdown(Dimension.SUPPLIER, "Leverantör", "suppliers")
-    if supplier is not None:
-        drill(supplier, spend_filter, "supplier_ids", "supplier_lines")
+    if tabs[2].open:
+        _, supplier = breakdown(Dimension.SUPPLIER, "Leverantör", "suppliers")
+        if supplier is not None:
+            drill(supplier, spend_filter, "supplier_ids", "supplier_lines")
 with tabs[3]:
-    matrix = cached.fidelity_matrix_table(
-        state.url, state.version, (Dimension.DEPARTMENT, Dimension.CATEGORY), spend_filter
-    )
-    cells = matrix.rename(columns={"first": "department", "second": "category"}).dropna(
-        subset=["fidelity_pct"]
-    )
-    if cells.empty:
-        st.info("Ingen påverkbar volym i urvalet.")
-    else:
-        st.altair_chart(fidelity_heatmap(cells), width="stretch")
+    if tabs[3].open:
+        matrix = cached.fidelity_matrix_table(
+            state.url, state.version, (Dimension.DEPARTMENT, Dimension.CATEGORY), spend_filter
+        )
+        cells = matrix.rename(columns={"first": "department", "second": "category"})
+        cells = cells.dropna(subset=["fidelity_pct"])
+        if cells.empty:
+            st.info("Ingen påverkbar volym i urvalet.")
+        else:
+            st.altair_chart(fidelity_heatmap(cells), width="stretch")
 with tabs[4]:
-    show_category_suppliers(state, spend_filter, notes)
+    if tabs[4].open:
+        show_category_suppliers(state, spend_filter, notes)

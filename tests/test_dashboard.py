@@ -259,3 +259,14 @@ def test_excel_numbers_are_numbers_with_grouped_formats() -> None:
     amount, count = book.active[2]
     assert (amount.value, amount.number_format) == (1234.5, "#,##0.00")
     assert (count.value, count.number_format) == (3, "#,##0")
+
+
+def test_only_the_open_tab_runs_and_the_address_names_it(fixture: dict[str, int]) -> None:
+    def tables(app: AppTest) -> list[list[str]]:
+        return [sorted(frame.value.get("Namn", [])) for frame in app.dataframe]
+
+    first = dashboard()
+    assert tables(first) == [["Socialförvaltningen", "Utbildningsförvaltningen"]]
+    suppliers = dashboard({"vy": "Leverantörer", "forv": str(fixture["utb"])})
+    assert tables(suppliers) == [["ICA", "Menigo", "Staples"]]
+    assert suppliers.query_params["vy"] == "Leverantörer"

@@ -15,7 +15,14 @@ from data_access.periods import Period
 from data_access.reference import DataPeriod, Option
 from ui import cached
 from ui.cached import DataState
-from ui.dashboard_view import PERIOD_LABELS, DashboardView, PeriodMode, view_from_query, view_to_query
+from ui.dashboard_view import (
+    PERIOD_LABELS,
+    VIEW_PARAMS,
+    DashboardView,
+    PeriodMode,
+    view_from_query,
+    view_to_query,
+)
 from ui.format import long_date, month_name
 
 KEYS = {
@@ -121,8 +128,12 @@ def dashboard_filters(state: DataState, in_data: DataPeriod) -> DashboardView:
         supplier_ids=supplier_ids,
     )
     wanted = view_to_query(view)
-    if st.query_params.to_dict() != wanted:
-        st.query_params.from_dict(wanted)
+    for name in VIEW_PARAMS:  # other parameters (the open tab) belong to their widgets
+        if name not in wanted:
+            if name in st.query_params:
+                del st.query_params[name]
+        elif st.query_params.get(name) != wanted[name]:
+            st.query_params[name] = wanted[name]
     return view
 
 

@@ -78,6 +78,9 @@ _ID_PARAMS = {
 }
 
 
+VIEW_PARAMS = ("period", "ar", "fran", "till", *_ID_PARAMS)  # every parameter a view may write
+
+
 def _first(value: str | list[str] | None) -> str:
     if isinstance(value, list):
         return value[0] if value else ""
