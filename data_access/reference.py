@@ -75,7 +75,8 @@ class DataPeriod:
 
 
 def data_period(session: Session) -> DataPeriod:
-    first, last = session.execute(
-        select(func.min(InvoiceLine.invoice_date), func.max(InvoiceLine.invoice_date))
-    ).one()
+    # Two statements: SQLite answers a lone min() or max() from the date index
+    # in microseconds, but scans all of it (0.5 s at 5M lines) for both at once.
+    first = session.scalar(select(func.min(InvoiceLine.invoice_date)))
+    last = session.scalar(select(func.max(InvoiceLine.invoice_date)))
     return DataPeriod(first, last)
