@@ -265,7 +265,7 @@ def _open_fidelity(watch: Watch) -> Figures:
     page.locator('[data-testid="stSidebarNavLink"]', has_text="Avtalstrohet").click()
     page.wait_for_url(lambda url: urlparse(url).path == "/avtalstrohet", timeout=TIMEOUT_MS)
     expect(page.get_by_role("heading", name="Avtalstrohet", exact=True)).to_be_visible(timeout=TIMEOUT_MS)
-    caption = page.locator(CAPTION, has_text="fakturarader")
+    caption = page.locator(CAPTION, has_text=re.compile(r"\d fakturarader$"))  # the status summary line
     expect(caption).to_be_visible(timeout=TIMEOUT_MS)
     table = _dataframe_with_column(page, "Avtalsotroget")
     expect(table.locator("[role=gridcell]").first).to_be_attached(timeout=TIMEOUT_MS)

@@ -19,7 +19,7 @@ from ui.widgets import demo_notice
 HEADERS = ("Kategori", "Leverantör", "Org.nr", "Avtalslöst belopp", "Leverantörer", "Enheter")
 
 state = cached.data_state()
-st.title("Direktupphandlingar över gränsen")
+st.title("Direktupphandlingar")
 demo_notice(state)
 in_data = cached.data_period(state.url, state.version)
 if in_data.first is None or in_data.last is None:

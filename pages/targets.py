@@ -10,11 +10,11 @@ from ui.format import percent
 from ui.widgets import demo_notice
 
 state = cached.data_state()
-st.title("Mål för avtalstroheten")
+st.title("Mål")
 demo_notice(state)
 st.caption(
-    "Ett mål per förvaltning gäller när dashboarden visar just den förvaltningen; annars gäller det "
-    "övergripande målet. Lämna fältet tomt för att ta bort ett mål."
+    "Mål för avtalstroheten. Ett mål per förvaltning gäller när dashboarden visar just den "
+    "förvaltningen; annars gäller det övergripande målet. Lämna fältet tomt för att ta bort ett mål."
 )
 targets = cached.targets(state.url, state.version)
 departments = cached.departments(state.url, state.version)

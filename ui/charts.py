@@ -10,11 +10,17 @@ from ui.format import kronor, percent
 from ui.theme import STATUS_COLOURS, STATUS_LABELS
 
 BAR_HEIGHT = 24  # pixels per bar: every label readable at a laptop width
+MIN_BARS = 4  # a chart of one bar still has room for its bar and its axis
 SPEND_STATUSES = (LineStatus.ON_CONTRACT, LineStatus.OFF_CONTRACT, LineStatus.NO_CONTRACT)
-# Vega formats numbers the US way; axis labels are rewritten Swedish-style:
-# 1250000 -> "1,3" (million kronor, decimal comma, space between thousands).
-MILLION_KRONOR_LABEL = (
-    "replace(replace(replace(format(datum.value / 1000000, ',.1f'), ',', ' '), ',', ' '), '.', ',')"
+# Vega formats numbers the US way; axis labels are rewritten Swedish-style,
+# in million kronor from a million up and thousands below: "1,5 mnkr", "250 tkr".
+_SWEDISH = "replace(replace(replace({}, ',', ' '), ',', ' '), '.', ',')"
+KRONOR_AXIS_LABEL = (
+    "abs(datum.value) >= 1000000 ? "
+    + _SWEDISH.format("format(datum.value / 1000000, ',.1~f')")
+    + " + ' mnkr' : "
+    + _SWEDISH.format("format(datum.value / 1000, ',.0f')")
+    + " + ' tkr'"
 )
 STATUS_AMOUNT_COLUMNS = {
     LineStatus.ON_CONTRACT: "on_amount",
@@ -43,7 +49,7 @@ def fidelity_bars(frame: pd.DataFrame, label_title: str) -> alt.Chart:
                 alt.Tooltip("off_text:N", title="Avtalsotroget"),
             ],
         )
-        .properties(height=BAR_HEIGHT * max(len(data), 1))
+        .properties(height=BAR_HEIGHT * max(len(data), MIN_BARS))
     )
 
 
@@ -64,7 +70,7 @@ def spend_by_status(frame: pd.DataFrame, x_field: str, x_title: str) -> alt.Char
         .mark_bar()
         .encode(
             x=alt.X(f"{x_field}:O", title=x_title),
-            y=alt.Y("amount:Q", title="Belopp (mnkr)", axis=alt.Axis(labelExpr=MILLION_KRONOR_LABEL)),
+            y=alt.Y("amount:Q", title="Belopp", axis=alt.Axis(labelExpr=KRONOR_AXIS_LABEL)),
             color=alt.Color(
                 "status:N",
                 title="Status",
