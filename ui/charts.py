@@ -41,7 +41,9 @@ def fidelity_bars(frame: pd.DataFrame, label_title: str) -> alt.Chart:
         .mark_bar(color=STATUS_COLOURS[LineStatus.ON_CONTRACT])
         .encode(
             x=alt.X("fidelity_pct:Q", title="Avtalstrohet (%)", scale=alt.Scale(domain=[0, 100])),
-            y=alt.Y("label:N", title=label_title, sort="x", axis=alt.Axis(labelLimit=260)),
+            y=alt.Y(
+                "label:N", title=label_title, sort="x", axis=alt.Axis(labelLimit=260, labelOverlap=False)
+            ),
             tooltip=[
                 alt.Tooltip("label:N", title=label_title),
                 alt.Tooltip("fidelity_text:N", title="Avtalstrohet"),
