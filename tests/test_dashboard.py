@@ -270,3 +270,31 @@ def test_only_the_open_tab_runs_and_the_address_names_it(fixture: dict[str, int]
     suppliers = dashboard({"vy": "Leverantörer", "forv": str(fixture["utb"])})
     assert tables(suppliers) == [["ICA", "Menigo", "Staples"]]
     assert suppliers.query_params["vy"] == "Leverantörer"
+
+
+def test_the_tables_on_the_page_hold_the_hand_computed_figures(fixture: dict[str, int]) -> None:
+    def rows(app: AppTest) -> dict[str, dict[str, float]]:
+        (table,) = app.dataframe
+        return {record["Namn"]: record for record in table.value.to_dict("records")}
+
+    departments = rows(dashboard())
+    assert departments["Socialförvaltningen"]["Avtalat"] == 1100.0
+    assert departments["Socialförvaltningen"]["Avtalsotroget"] == 250.0
+    assert round(departments["Socialförvaltningen"]["Avtalstrohet"], 1) == 81.5
+    assert departments["Utbildningsförvaltningen"]["Avtalslöst"] == 400.0
+    assert departments["Utbildningsförvaltningen"]["Rader"] == 3
+
+    categories = rows(dashboard({"vy": "Kategorier"}))
+    assert categories["Livsmedel"]["Avtalat"] == 1600.0 and categories["Livsmedel"]["Avtalsotroget"] == 1000.0
+    assert categories["Kontorsmaterial"]["Avtalslöst"] == 400.0
+
+
+def test_unit_and_category_filters(fixture: dict[str, int]) -> None:
+    app = dashboard()
+    app.multiselect(key="dash_units").set_value([fixture["u2"]]).run()
+    assert cards(app)["Avtalstrohet"][0] == "40,0\u00a0%"
+    app.multiselect(key="dash_units").set_value([]).run()
+    app.multiselect(key="dash_categories").set_value([fixture["food"]]).run()
+    shown = cards(app)
+    assert shown["Avtalstrohet"][0] == "61,5\u00a0%" and shown["Avtalstäckning"][0] == "100,0\u00a0%"
+    assert app.query_params["kat"] == str(fixture["food"])
