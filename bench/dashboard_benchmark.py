@@ -35,6 +35,11 @@ with ``os.wait4``:
 4. ``pandas read+group``: the common way: ``pd.read_sql`` of every invoice line
    of the period, then ``groupby("status")``; its totals are checked as well.
    Its child's peak memory is shown, since that is the other cost of the way.
+5. ``bare page`` (details table): the floor of any Streamlit page, a ten-line
+   script (written to a temporary folder) that runs the fastest SQL on every
+   run and shows the amounts in ``st.metric``s; median of ``--repeat``
+   AppTest runs after one untimed run. It tells how much of "cold ÷ SQL" is
+   the app's work and how much the cost of a script run as such.
 
 Goal at 5,000,000 lines, on both databases: page cold < 1.0 s, page warm <
 0.3 s, and page cold ≤ 3× the fastest SQL. Timings are wall-clock medians on
@@ -51,9 +56,11 @@ import hashlib
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -88,6 +95,29 @@ PANDAS_SQL = """
 SELECT invoice_date, department_id, unit_id, supplier_id, category_id, status, supplier_contracted, amount
 FROM invoice_line
 WHERE invoice_date BETWEEN :start AND :end
+"""
+FLOOR_SCRIPT = """
+import datetime as dt
+import os
+
+import streamlit as st
+from sqlalchemy import Date, bindparam, create_engine, text
+
+
+@st.cache_resource
+def engine():
+    return create_engine(os.environ["DATABASE_URL"])
+
+
+query = text({sql!r}).bindparams(bindparam("start", type_=Date), bindparam("end", type_=Date))
+params = {{"start": dt.date.fromisoformat({start!r}), "end": dt.date.fromisoformat({end!r})}}
+with engine().connect() as connection:
+    rows = connection.execute(query, params).all()
+amounts = {{}}
+for status, _, amount, _ in rows:
+    amounts[status] = amounts.get(status, 0) + int(amount or 0)
+for column, (status, amount) in zip(st.columns(len(amounts) or 1), sorted(amounts.items())):
+    column.metric(status, f"{{amount / 100:,.0f}} kr")
 """
 IN_SCOPE = ("on", "off", "no_contract", "unclassified")  # data_access.fidelity.IN_SCOPE
 NOT_REPORTED = "pending"  # never part of a report
@@ -172,6 +202,21 @@ def child_page(url: str, repeat: int, timeout: float) -> None:
         _, seconds = timed(lambda: at.run(), "warm")
         if seconds > SLOW_RUN_S:
             break
+
+    # The floor: a bare Streamlit page that runs the fastest SQL on every run and shows the totals.
+    start, end = _default_period(url)
+    folder = Path(tempfile.mkdtemp(prefix="dashboard-floor-", dir="/tmp"))
+    script = folder / "floor.py"
+    script.write_text(
+        FLOOR_SCRIPT.format(sql=FAST_SQL, start=start.isoformat(), end=_month_after(end).isoformat())
+    )
+    try:
+        floor = AppTest.from_file(str(script), default_timeout=timeout)
+        floor.run()  # imports and the engine; not timed
+        for _ in range(repeat):
+            timed(lambda: floor.run(), "floor")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def child_sql(url: str, repeat: int) -> None:
@@ -288,6 +333,10 @@ class Measurement:
     @property
     def warm(self) -> float | None:
         return self.median(self.page, "warm")
+
+    @property
+    def floor(self) -> float | None:
+        return self.median(self.page, "floor")
 
     @property
     def fast_sql(self) -> float | None:
@@ -481,6 +530,12 @@ def _cell(value: float | None, child: ChildResult | None) -> str:
     return text
 
 
+def _times(ratio: float | None) -> str:
+    if ratio is None:
+        return "–"
+    return f"{ratio:.1f}×" if ratio < 10 else f"{ratio:,.0f}×"
+
+
 def _ratio(measurement: Measurement) -> float | None:
     cold, sql = measurement.cold, measurement.fast_sql
     return cold / sql if cold is not None and sql else None
@@ -497,17 +552,17 @@ def markdown_table(measurements: list[Measurement]) -> str:
         lines.append(
             f"| {m.database} | {m.lines:,} | {_cell(m.cold, m.page)} | {_cell(m.warm, m.page)} "
             f"| {_cell(m.fast_sql, m.sql)} | {_cell(m.pandas_s, m.pandas)} "
-            f"| {'–' if ratio is None else f'{ratio:,.0f}×'} |"
+            f"| {_times(ratio)} |"
         )
     return "\n".join(lines)
 
 
 def details_table(measurements: list[Measurement]) -> str:
     lines = [
-        "| database | lines | cold min–max | warm min–max | SQL statements cold / warm run "
+        "| database | lines | cold min–max | warm min–max | SQL statements cold / warm run | bare page (s) "
         "| fidelity_total() (s) | page child peak MB | pandas rows | pandas read only (s) "
         "| pandas peak MB | totals vs fidelity_total() |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for m in measurements:
 
@@ -525,7 +580,8 @@ def details_table(measurements: list[Measurement]) -> str:
         pandas_peak = f"{m.pandas.run.peak_mb:,.0f}" if m.pandas else "–"
         lines.append(
             f"| {m.database} | {m.lines:,} | {spread('cold')} | {spread('warm')} "
-            f"| {statements('cold')} / {statements('warm')} | {_seconds(m.median(m.sql, 'fidelity_total'))} "
+            f"| {statements('cold')} / {statements('warm')} | {_seconds(m.floor)} "
+            f"| {_seconds(m.median(m.sql, 'fidelity_total'))} "
             f"| {m.page.run.peak_mb:,.0f} | {rows} | {_seconds(read)} | {pandas_peak} | {m.totals_check()} |"
         )
     return "\n".join(lines)
@@ -550,18 +606,23 @@ def goal_check(measurements: list[Measurement]) -> str:
         lines.append(
             f"- {m.database}: cold {_seconds(cold)} s {verdict(cold_ok)}, "
             f"warm {_seconds(warm)} s {verdict(warm_ok)}, "
-            f"cold ÷ SQL {'–' if ratio is None else f'{ratio:,.0f}×'} "
-            f"{verdict(None if ratio is None else ratio <= GOAL_RATIO)}"
+            f"cold ÷ SQL {_times(ratio)} "
+            f"{verdict(None if ratio is None else ratio <= GOAL_RATIO)} "
+            f"(a bare page running only that SQL: {_seconds(m.floor)} s, "
+            f"{_times(m.floor / m.fast_sql if m.floor is not None and m.fast_sql else None)} the SQL)"
         )
     return "\n".join(lines)
 
 
-def code_version() -> str:
-    """The commit measured, and a fingerprint of uncommitted changes to the app's code.
+def code_version() -> tuple[str, str]:
+    """The commit measured (with a fingerprint of uncommitted changes to the
+    app's code), and an identity of the app's code as measured.
 
     The page is measured as it is in the working tree; when that differs from
     the commit, the fingerprint (a hash of the diff and the untracked files)
-    tells two runs of the same uncommitted code apart from different code.
+    tells two runs of the same uncommitted code apart from different code. The
+    identity also covers the committed tree of the app's folders, so a commit
+    that touches only tests or docs during a run does not count as a change.
     """
     paths = ["app.py", "pages", "ui", "data_access", "migrations"]
 
@@ -577,12 +638,15 @@ def code_version() -> str:
         for name in sorted(git("ls-files", "--others", "--exclude-standard", "--", *paths).splitlines()):
             with contextlib.suppress(OSError):
                 digest.update(name.encode() + (REPO / name).read_bytes())
+        tree = git("ls-tree", "-r", "HEAD", "--", *paths)
     except (OSError, subprocess.CalledProcessError):
-        return "unknown (no git)"
+        return "unknown (no git)", "unknown"
+    identity = hashlib.sha1(tree.encode() + digest.digest()).hexdigest()
     if not changed:
-        return commit
+        return commit, identity
     fingerprint = digest.hexdigest()[:8]
-    return f"{commit} + {len(changed)} uncommitted file(s) in the app's code (fingerprint {fingerprint})"
+    label = f"{commit} + {len(changed)} uncommitted file(s) in the app's code (fingerprint {fingerprint})"
+    return label, identity
 
 
 # --------------------------------------------------------------------------- main
@@ -626,7 +690,7 @@ def main(argv: list[str] | None = None) -> int:
         }[args.child]()
         return 0
 
-    version = code_version()
+    version, identity = code_version()
     load = os.getloadavg()
     print(
         f"Dashboard benchmark: sizes {', '.join(f'{size:,}' for size in args.sizes)}, repeat {args.repeat}, "
@@ -648,8 +712,11 @@ def main(argv: list[str] | None = None) -> int:
     period = next((m.sql.first("sql_totals") for m in measurements if m.sql.first("sql_totals")), None)
     print(f"\n## Results ({dt.date.today().isoformat()}, {os.cpu_count()} CPUs)\n")
     print(f"Code {version}; Python {platform.python_version()}; {platform.platform()}")
-    if code_version() != version:
-        print(f"Note: the code changed during the run; at the end it was {code_version()}")
+    version_at_end, identity_at_end = code_version()
+    if identity_at_end != identity:
+        print(f"Note: the app's code changed during the run; at the end it was {version_at_end}")
+    elif version_at_end != version:
+        print(f"(HEAD moved to {version_at_end} during the run, without changes to the app's code)")
     print(f"Command: {' '.join([Path(sys.executable).name, *sys.argv])}")
     if period:
         print(f"Page period (its default, the last 12 full months): {period['start']} – {period['end']}")
