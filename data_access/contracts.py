@@ -50,6 +50,7 @@ class ContractListing:
     manager_phone: str | None
     bid_count: int | None
     purchasing_body: str | None
+    category_id: int | None = None
 
 
 def search_contracts(
@@ -110,6 +111,7 @@ def search_contracts(
             manager_phone=row.manager_phone,
             bid_count=row.Contract.bid_count,
             purchasing_body=row.Contract.purchasing_body,
+            category_id=row.Contract.category_id,
         )
         for row in rows
     ]

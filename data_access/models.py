@@ -234,6 +234,8 @@ class InvoiceLine(Base):
         Index("ix_invoice_line_invoice_date", "invoice_date"),
         Index("ix_invoice_line_unit_date", "unit_id", "invoice_date"),
         Index("ix_invoice_line_supplier_date", "supplier_id", "invoice_date"),
+        # Who buys in a category (the contract page): the category's lines of a period.
+        Index("ix_invoice_line_category_date", "category_id", "invoice_date"),
         # A unique index rather than a constraint: SQLite adds it without
         # rebuilding a table of millions of lines.
         Index("uq_invoice_line_posting_key", "posting_key", unique=True),

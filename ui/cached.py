@@ -14,9 +14,11 @@ from decimal import Decimal
 import pandas as pd
 import streamlit as st
 
+from data_access import contract_buyers, reference
 from data_access import contracts as contract_queries
-from data_access import reference
+from data_access import visits as visit_queries
 from data_access.config import database_url
+from data_access.contract_buyers import Contact, ContractCustomers
 from data_access.db import engine_for, session_scope
 from data_access.direct_awards import DirectAwardRisk, direct_award_risks
 from data_access.fidelity import (
@@ -34,9 +36,11 @@ from data_access.importing.columns import ImportKind
 from data_access.importing.profiles import profile_names
 from data_access.line_listing import LinePage, LineSort, line_page
 from data_access.models import LineStatus
+from data_access.periods import Period
 from data_access.settings import data_version, is_demo_data
 from data_access.spend_elsewhere import CategorySuppliers, category_suppliers
 from data_access.targets import Targets, direct_award_limit, load_targets
+from data_access.visits import VisitRecord
 
 
 @dataclass(frozen=True)
@@ -179,3 +183,27 @@ def units(url: str, version: str, department_ids: tuple[int, ...]) -> list[refer
 def suppliers(url: str, version: str) -> list[reference.Option]:
     with session_scope(engine_for(url)) as session:
         return reference.suppliers(session)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def contract_customers(url: str, version: str, contract_id: int, period: Period) -> ContractCustomers:
+    with session_scope(engine_for(url)) as session:
+        return contract_buyers.contract_customers(session, contract_id, period)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def contacts_of_units(url: str, version: str, unit_ids: tuple[int, ...]) -> list[Contact]:
+    with session_scope(engine_for(url)) as session:
+        return contract_buyers.unit_contacts(session, list(unit_ids))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def visit_log(url: str, version: str, unit_id: int | None, contract_id: int | None) -> list[VisitRecord]:
+    with session_scope(engine_for(url)) as session:
+        return visit_queries.visits(session, unit_id=unit_id, contract_id=contract_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def follow_ups(url: str, version: str, today: date) -> list[VisitRecord]:
+    with session_scope(engine_for(url)) as session:
+        return visit_queries.upcoming_follow_ups(session, today)

@@ -1,0 +1,125 @@
+"""Contact people of units and contract managers, as procurers keep them.
+
+Validation lives here, not in the page: a name is required, an e-mail
+address must be a valid address (email-validator, no network lookups),
+phone is free text. Errors carry a message per field, so a form can show it
+next to the field and keep what was typed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from data_access.models import Contract, Person, UnitContact
+from data_access.settings import bump_data_version
+
+
+class ContactError(ValueError):
+    """What is wrong with a contact, per field (``name``, ``email``, ``role``, ``phone``)."""
+
+    def __init__(self, problems: dict[str, str]) -> None:
+        super().__init__("; ".join(problems.values()))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class ContactInput:
+    name: str
+    email: str = ""
+    phone: str = ""
+    role: str = "Kontaktperson"
+
+    def cleaned(self) -> ContactInput:
+        """Trimmed and checked; raises ContactError listing every problem."""
+        problems: dict[str, str] = {}
+        name = " ".join(self.name.split())
+        if not name:
+            problems["name"] = "Namn måste fyllas i."
+        elif len(name) > 200:
+            problems["name"] = "Namnet får vara högst 200 tecken."
+        email = self.email.strip()
+        if email:
+            try:
+                email = validate_email(email, check_deliverability=False).normalized
+            except EmailNotValidError:
+                problems["email"] = f"{email!r} är ingen giltig e-postadress."
+        phone = " ".join(self.phone.split())
+        if len(phone) > 50:
+            problems["phone"] = "Telefonnumret får vara högst 50 tecken."
+        role = " ".join(self.role.split()) or "Kontaktperson"
+        if len(role) > 100:
+            problems["role"] = "Rollen får vara högst 100 tecken."
+        if problems:
+            raise ContactError(problems)
+        return ContactInput(name=name, email=email, phone=phone, role=role)
+
+
+def _person(session: Session, contact: ContactInput) -> Person:
+    """The person with this e-mail address (updated), or a new one."""
+    person = session.scalar(select(Person).where(Person.email == contact.email)) if contact.email else None
+    if person is None:
+        person = Person(name=contact.name, email=contact.email or None, phone=contact.phone or None)
+        session.add(person)
+    else:
+        person.name, person.phone = contact.name, contact.phone or person.phone
+    session.flush()
+    return person
+
+
+def add_unit_contact(session: Session, unit_id: int, contact: ContactInput) -> int:
+    """Add a contact person to a unit; returns the person's id."""
+    cleaned = contact.cleaned()
+    person = _person(session, cleaned)
+    link = session.get(UnitContact, (unit_id, person.id))
+    if link is None:
+        session.add(UnitContact(unit_id=unit_id, person_id=person.id, role=cleaned.role))
+    else:
+        link.role = cleaned.role
+    session.flush()
+    bump_data_version(session)
+    return person.id
+
+
+def update_unit_contact(session: Session, unit_id: int, person_id: int, contact: ContactInput) -> None:
+    cleaned = contact.cleaned()
+    person = session.get(Person, person_id)
+    if person is None:
+        raise ContactError({"name": "Kontaktpersonen finns inte längre."})
+    clash = (
+        session.scalar(select(Person.id).where(Person.email == cleaned.email, Person.id != person_id))
+        if cleaned.email
+        else None
+    )
+    if clash is not None:
+        raise ContactError({"email": f"{cleaned.email} tillhör redan en annan kontaktperson."})
+    person.name, person.email, person.phone = cleaned.name, cleaned.email or None, cleaned.phone or None
+    link = session.get(UnitContact, (unit_id, person_id))
+    if link is not None:
+        link.role = cleaned.role
+    session.flush()
+    bump_data_version(session)
+
+
+def remove_unit_contact(session: Session, unit_id: int, person_id: int) -> None:
+    """The person stops being the unit's contact (they may still manage contracts)."""
+    session.execute(
+        delete(UnitContact).where(UnitContact.unit_id == unit_id, UnitContact.person_id == person_id)
+    )
+    bump_data_version(session)
+
+
+def set_contract_manager(session: Session, contract_id: int, contact: ContactInput) -> int:
+    """Make this person the contract's manager (avtalsansvarig); returns their id."""
+    cleaned = contact.cleaned()
+    person = _person(session, cleaned)
+    contract = session.get(Contract, contract_id)
+    if contract is None:
+        raise ContactError({"name": "Avtalet finns inte."})
+    contract.manager_id = person.id
+    session.flush()
+    bump_data_version(session)
+    return person.id

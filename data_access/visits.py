@@ -1,0 +1,115 @@
+"""Visits and conversations (besök och samtal) with units, and the
+follow-ups they promise."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from data_access.models import Contract, Unit, Visit
+from data_access.settings import bump_data_version
+
+
+class VisitError(ValueError):
+    def __init__(self, problems: dict[str, str]) -> None:
+        super().__init__("; ".join(problems.values()))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class VisitRecord:
+    id: int
+    visit_date: date
+    unit_id: int
+    unit_name: str
+    contract: str | None
+    participants: str | None
+    notes: str | None
+    follow_up_date: date | None
+
+
+def add_visit(
+    session: Session,
+    *,
+    visit_date: date | None,
+    unit_id: int | None,
+    contract_id: int | None = None,
+    participants: str = "",
+    notes: str = "",
+    follow_up_date: date | None = None,
+) -> int:
+    problems: dict[str, str] = {}
+    if visit_date is None:
+        problems["visit_date"] = "Ange datum för besöket eller samtalet."
+    if unit_id is None:
+        problems["unit_id"] = "Välj enhet."
+    if follow_up_date is not None and visit_date is not None and follow_up_date < visit_date:
+        problems["follow_up_date"] = "Uppföljningen kan inte ligga före besöket."
+    if len(notes) > 10_000:
+        problems["notes"] = "Anteckningarna får vara högst 10 000 tecken."
+    if problems:
+        raise VisitError(problems)
+    visit = Visit(
+        visit_date=visit_date,
+        unit_id=unit_id,
+        contract_id=contract_id,
+        participants=participants.strip() or None,
+        notes=notes.strip() or None,
+        follow_up_date=follow_up_date,
+    )
+    session.add(visit)
+    session.flush()
+    bump_data_version(session)
+    return visit.id
+
+
+def visits(
+    session: Session, *, unit_id: int | None = None, contract_id: int | None = None, limit: int = 500
+) -> list[VisitRecord]:
+    """The newest first, for a unit, a contract, or all."""
+    query = (
+        select(
+            Visit.id,
+            Visit.visit_date,
+            Visit.unit_id,
+            Unit.name,
+            Contract.reference,
+            Visit.participants,
+            Visit.notes,
+            Visit.follow_up_date,
+        )
+        .join(Unit, Unit.id == Visit.unit_id)
+        .outerjoin(Contract, Contract.id == Visit.contract_id)
+        .order_by(Visit.visit_date.desc(), Visit.id.desc())
+        .limit(limit)
+    )
+    if unit_id is not None:
+        query = query.where(Visit.unit_id == unit_id)
+    if contract_id is not None:
+        query = query.where(Visit.contract_id == contract_id)
+    return [VisitRecord(*row) for row in session.execute(query)]
+
+
+def upcoming_follow_ups(session: Session, today: date, limit: int = 200) -> list[VisitRecord]:
+    """Follow-ups from today on, soonest first."""
+    query = (
+        select(
+            Visit.id,
+            Visit.visit_date,
+            Visit.unit_id,
+            Unit.name,
+            Contract.reference,
+            Visit.participants,
+            Visit.notes,
+            Visit.follow_up_date,
+        )
+        .join(Unit, Unit.id == Visit.unit_id)
+        .outerjoin(Contract, Contract.id == Visit.contract_id)
+        .where(Visit.follow_up_date >= today)
+        .order_by(Visit.follow_up_date, Visit.id)
+        .limit(limit)
+    )
+    return [VisitRecord(*row) for row in session.execute(query)]
