@@ -11,6 +11,7 @@ from data_access.fidelity import Dimension, SpendFilter
 from data_access.periods import last_full_months
 from ui import cached
 from ui.charts import fidelity_trend
+from ui.customer import needs_table, visits_table
 from ui.drilldown import excel_download
 from ui.format import kronor, long_date
 from ui.widgets import demo_notice
@@ -159,21 +160,8 @@ trend = cached.fidelity_table(
 if not trend.empty:
     st.altair_chart(fidelity_trend(trend), width="stretch")
 
+st.subheader("Behov och synpunkter om avtalet")
+needs_table(cached.needs(state.url, state.version, None, contract.id))
+
 st.subheader("Besök och samtal")
-visits = cached.visit_log(state.url, state.version, None, contract.id)
-if visits:
-    st.dataframe(
-        pd.DataFrame(
-            {
-                "Datum": [visit.visit_date for visit in visits],
-                "Enhet": [visit.unit_name for visit in visits],
-                "Deltagare": [visit.participants for visit in visits],
-                "Anteckningar": [visit.notes for visit in visits],
-                "Följs upp": [visit.follow_up_date for visit in visits],
-            }
-        ),
-        hide_index=True,
-        width="stretch",
-    )
-else:
-    st.caption("Inga besök eller samtal om avtalet ännu.")
+visits_table(cached.visit_log(state.url, state.version, None, contract.id))

@@ -36,10 +36,12 @@ from data_access.importing.columns import ImportKind
 from data_access.importing.profiles import profile_names
 from data_access.line_listing import LinePage, LineSort, line_page
 from data_access.models import LineStatus
+from data_access.needs_listing import NeedRecord, needs_for
 from data_access.periods import Period
 from data_access.settings import data_version, is_demo_data
 from data_access.spend_elsewhere import CategorySuppliers, category_suppliers
 from data_access.targets import Targets, direct_award_limit, load_targets
+from data_access.unit_overview import UnitOverview, unit_overview
 from data_access.visits import VisitRecord
 
 
@@ -207,3 +209,21 @@ def visit_log(url: str, version: str, unit_id: int | None, contract_id: int | No
 def follow_ups(url: str, version: str, today: date) -> list[VisitRecord]:
     with session_scope(engine_for(url)) as session:
         return visit_queries.upcoming_follow_ups(session, today)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def needs(url: str, version: str, unit_id: int | None, contract_id: int | None) -> list[NeedRecord]:
+    with session_scope(engine_for(url)) as session:
+        return needs_for(session, unit_id=unit_id, contract_id=contract_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def unit_spend(url: str, version: str, unit_id: int, period: Period) -> UnitOverview:
+    with session_scope(engine_for(url)) as session:
+        return unit_overview(session, unit_id, period)
+
+
+@st.cache_data(show_spinner=False)
+def all_units(url: str, version: str) -> list[reference.Option]:
+    with session_scope(engine_for(url)) as session:
+        return reference.units(session)

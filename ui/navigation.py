@@ -34,6 +34,7 @@ PAGES: tuple[PageSpec, ...] = (
         "pages/category_buyers.py", "Vem köper vad", "Upphandlare", ":material/groups:", "vem-koper-vad"
     ),
     PageSpec("pages/contract.py", "Avtal", "Upphandlare", ":material/handshake:", "avtal"),
+    PageSpec("pages/unit.py", "Enhet", "Upphandlare", ":material/apartment:", "enhet"),
     PageSpec("pages/import_data.py", "Importera data", "Upphandlare", ":material/upload_file:", "importera"),
     PageSpec("pages/contract_catalogue.py", "Hitta avtal", "Beställare", ":material/search:", "hitta-avtal"),
 )

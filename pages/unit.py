@@ -1,0 +1,163 @@
+"""Enhet (procurers): one unit's contact people, the contracts it buys on,
+what it buys elsewhere and which contract it could have used, its needs and
+its visit log. ``?unit=CODE`` opens a unit."""
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from data_access.contacts import ContactInput, add_unit_contact, remove_unit_contact, update_unit_contact
+from data_access.db import engine_for, session_scope
+from data_access.periods import last_full_months
+from data_access.visits import VisitError, add_visit
+from ui import cached
+from ui.customer import contact_form, needs_table, visits_table
+from ui.format import kronor, long_date
+from ui.widgets import demo_notice
+
+state = cached.data_state()
+st.title("Enhet")
+demo_notice(state)
+units = cached.all_units(state.url, state.version)
+by_code = {option.code: option for option in units}
+wanted = st.query_params.get("unit")
+if "unit_choice" not in st.session_state and wanted in by_code:
+    st.session_state["unit_choice"] = wanted
+code = st.selectbox(
+    "Enhet",
+    sorted(by_code),
+    format_func=lambda value: by_code[value].label,
+    index=None,
+    placeholder="Sök enhet på kod eller namn",
+    key="unit_choice",
+)
+if code is None:
+    if wanted and wanted not in by_code:
+        st.error(f"Enheten {wanted} finns inte. Välj en enhet i listan.")
+    st.stop()
+st.query_params["unit"] = code
+unit = by_code[code]
+st.subheader(unit.label)
+
+
+def write(action) -> None:
+    with session_scope(engine_for(state.url)) as session:
+        action(session)
+
+
+st.markdown("#### Kontaktpersoner")
+contacts = cached.contacts_of_units(state.url, state.version, (unit.id,))
+if contacts:
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Namn": [c.name for c in contacts],
+                "Roll": [c.role for c in contacts],
+                "E-post": [c.email for c in contacts],
+                "Telefon": [c.phone for c in contacts],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+else:
+    st.caption("Enheten har inga kontaktpersoner registrerade.")
+with st.expander("Lägg till kontaktperson"):
+    contact_form(
+        "new_contact",
+        "Ny kontaktperson",
+        lambda contact: write(lambda session: add_unit_contact(session, unit.id, contact)),
+    )
+if contacts:
+    with st.expander("Ändra eller ta bort kontaktperson"):
+        people = {contact.person_id: contact for contact in contacts}
+        chosen = st.selectbox(
+            "Kontaktperson", list(people), format_func=lambda pid: people[pid].name, key="edit_contact_choice"
+        )
+        person = people[chosen]
+        contact_form(
+            f"edit_contact_{chosen}",
+            f"Ändra {person.name}",
+            lambda contact: write(lambda session: update_unit_contact(session, unit.id, chosen, contact)),
+            initial=ContactInput(
+                name=person.name, email=person.email or "", phone=person.phone or "", role=person.role
+            ),
+        )
+        if st.button(f"Ta bort {person.name} som kontaktperson", key="remove_contact"):
+            write(lambda session: remove_unit_contact(session, unit.id, chosen))
+            st.rerun()
+
+in_data = cached.data_period(state.url, state.version)
+if in_data.last is not None:
+    period = last_full_months(in_data.last)
+    overview = cached.unit_spend(state.url, state.version, unit.id, period)
+    st.markdown("#### Inköp senaste 12 hela månaderna")
+    st.caption(f"{long_date(period.start)} – {long_date(period.end)}")
+    left, right = st.columns(2)
+    for column, title, rows, heading in (
+        (left, "Köper på avtal", overview.on_contract, "Köpt på avtalet"),
+        (right, "Köper utanför avtal, fast avtal finns", overview.off_contract, "Köpt utanför"),
+    ):
+        with column:
+            st.markdown(f"**{title}**")
+            if not rows:
+                st.caption("Inga.")
+                continue
+            st.dataframe(
+                pd.DataFrame(
+                    {
+                        "Avtal": [row.reference for row in rows],
+                        "Namn": [row.name for row in rows],
+                        "Kategori": [row.category for row in rows],
+                        heading: [kronor(row.amount) for row in rows],
+                        "Rader": [row.line_count for row in rows],
+                        "Avtalsansvarig": [row.manager for row in rows],
+                    }
+                ),
+                hide_index=True,
+                width="stretch",
+            )
+
+st.markdown("#### Behov och synpunkter")
+needs_table(cached.needs(state.url, state.version, unit.id, None))
+
+st.markdown("#### Besök och samtal")
+visits_table(cached.visit_log(state.url, state.version, unit.id, None))
+listings = cached.contract_listings(state.url, state.version, "", (), (), date.today())
+contract_names = {listing.id: f"{listing.reference} {listing.name}" for listing in listings}
+with st.expander("Nytt besök eller samtal"):
+    problems = st.session_state.get("visit_problems", {})
+    with st.form("new_visit"):
+        visit_day = st.date_input("Datum", value=date.today(), format="YYYY-MM-DD", key="visit_date")
+        contract_id = st.selectbox(
+            "Avtal (frivilligt)",
+            list(contract_names),
+            format_func=contract_names.__getitem__,
+            index=None,
+            key="visit_contract",
+        )
+        participants = st.text_input("Deltagare", key="visit_participants")
+        notes = st.text_area("Anteckningar", key="visit_notes", max_chars=10_000)
+        follow_up = st.date_input("Följs upp", value=None, format="YYYY-MM-DD", key="visit_follow_up")
+        for message in problems.values():
+            st.error(message)
+        if st.form_submit_button("Spara besöket", type="primary"):
+            try:
+                write(
+                    lambda session: add_visit(
+                        session,
+                        visit_date=visit_day,
+                        unit_id=unit.id,
+                        contract_id=contract_id,
+                        participants=participants,
+                        notes=notes,
+                        follow_up_date=follow_up,
+                    )
+                )
+            except VisitError as error:
+                st.session_state["visit_problems"] = error.problems
+            else:
+                st.session_state["visit_problems"] = {}
+                st.toast("Besöket är sparat.")
+            st.rerun()

@@ -1,0 +1,90 @@
+"""Building blocks for the contract and unit pages: needs, visits and the
+contact form. Everything a unit wrote is shown as plain text in tables,
+never as Markdown or HTML."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+import streamlit as st
+
+from data_access.contacts import ContactError, ContactInput
+from data_access.needs_listing import NeedRecord
+from data_access.visits import VisitRecord
+
+CONTACT_FIELDS = {"name": "Namn", "role": "Roll", "email": "E-post", "phone": "Telefon"}
+
+
+def needs_table(records: list[NeedRecord]) -> None:
+    if not records:
+        st.caption("Inga behov eller synpunkter ännu.")
+        return
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Inkom": [record.created_at for record in records],
+                "Enhet": [record.unit for record in records],
+                "Avtal": [record.contract for record in records],
+                "Typ": [record.need_type for record in records],
+                "Behov": [record.text for record in records],
+                "Status": [record.status for record in records],
+                "Svar": [record.answer for record in records],
+                "Leverantörens service (1–5)": [record.supplier_rating for record in records],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+        column_config={"Inkom": st.column_config.DatetimeColumn(format="YYYY-MM-DD")},
+    )
+
+
+def visits_table(records: list[VisitRecord]) -> None:
+    if not records:
+        st.caption("Inga besök eller samtal ännu.")
+        return
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Datum": [visit.visit_date for visit in records],
+                "Enhet": [visit.unit_name for visit in records],
+                "Avtal": [visit.contract for visit in records],
+                "Deltagare": [visit.participants for visit in records],
+                "Anteckningar": [visit.notes for visit in records],
+                "Följs upp": [visit.follow_up_date for visit in records],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+
+
+def contact_form(
+    key: str, title: str, save: Callable[[ContactInput], None], initial: ContactInput | None = None
+) -> None:
+    """A form for one contact person. On a refused value the form shows what
+    is wrong next to the field and keeps everything typed; on success it
+    empties itself (or keeps the saved values when editing)."""
+    if st.session_state.pop(f"{key}_saved", False) and initial is None:
+        for field in CONTACT_FIELDS:
+            st.session_state[f"{key}_{field}"] = ""
+    problems: dict[str, str] = st.session_state.get(f"{key}_problems", {})
+    with st.form(key):
+        st.markdown(f"**{title}**")
+        values = {}
+        for field, label in CONTACT_FIELDS.items():
+            if initial is not None and f"{key}_{field}" not in st.session_state:
+                st.session_state[f"{key}_{field}"] = getattr(initial, field) or ""
+            values[field] = st.text_input(label + (" *" if field == "name" else ""), key=f"{key}_{field}")
+            if field in problems:
+                st.error(problems[field])
+        submitted = st.form_submit_button("Spara", type="primary")
+    if submitted:
+        try:
+            save(ContactInput(**values))
+        except ContactError as error:
+            st.session_state[f"{key}_problems"] = error.problems
+            st.rerun()
+        st.session_state[f"{key}_problems"] = {}
+        st.session_state[f"{key}_saved"] = True
+        st.rerun()
