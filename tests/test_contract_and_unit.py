@@ -1,0 +1,188 @@
+"""Who buys on a contract, who buys elsewhere, and their contacts, on a
+fixture with known buyers (last 12 full months: Nov 2025 - Oct 2026):
+
+    LIV-1 covers Livsmedel with Menigo.
+    U1 (SOC): Menigo 1 000 (10 Mar) + 100 (31 Oct) on contract; ICA 250 off
+    U2 (UTB): Menigo 500 (10 May) on contract; ICA 750 off
+    U3 (UTB): ICA 300 off (1 Aug), never on contract
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+from streamlit.testing.v1 import AppTest
+
+from data_access.classification import classify_lines
+from data_access.contacts import ContactError, ContactInput, add_unit_contact, set_contract_manager
+from data_access.contract_buyers import contract_customers, email_line, mailto_link, unit_contacts
+from data_access.excel import table_workbook
+from data_access.models import Person, UnitContact
+from data_access.periods import Period
+from data_access.unit_overview import unit_overview
+from data_access.visits import VisitError, add_visit, upcoming_follow_ups
+from tests.factories import World
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+PERIOD = Period(date(2025, 11, 1), date(2026, 10, 31))
+
+
+@pytest.fixture
+def known(engine: Engine) -> Iterator[dict[str, int]]:
+    with Session(engine) as session:
+        world = World(session)
+        soc, utb = (
+            world.department("SOC", "Socialförvaltningen"),
+            world.department("UTB", "Utbildningsförvaltningen"),
+        )
+        u1, u2, u3 = (
+            world.unit("U1", soc, "Ekbacken"),
+            world.unit("U2", utb, "Björken"),
+            world.unit("U3", utb, "Granen"),
+        )
+        food = world.category("Livsmedel")
+        account = world.account("4010", food)
+        menigo, ica = world.supplier("Menigo"), world.supplier("ICA")
+        contract = world.contract("LIV-1", food, [menigo], date(2024, 1, 1), date(2026, 12, 31))
+        for day, amount, supplier, unit in (
+            (date(2026, 3, 10), "1000.00", menigo, u1),
+            (date(2026, 10, 31), "100.00", menigo, u1),
+            (date(2026, 4, 10), "250.00", ica, u1),
+            (date(2026, 5, 10), "500.00", menigo, u2),
+            (date(2026, 6, 10), "750.00", ica, u2),
+            (date(2026, 8, 1), "300.00", ica, u3),
+            (date(2025, 3, 1), "999.00", menigo, u3),  # before the period
+        ):
+            world.line(day, amount, supplier, account, unit)
+        classify_lines(session)
+        for unit, name, email, role in (
+            (u1, "Anna Ek", "anna@exempel.se", "Kock"),
+            (u2, "Bo Björk", "bo@exempel.se", "Enhetschef"),
+            (u3, "Cilla Gran", "cilla@exempel.se", "Kock"),
+        ):
+            add_unit_contact(session, unit.id, ContactInput(name=name, email=email, role=role))
+        ids = {"contract": contract.id, "u1": u1.id, "u2": u2.id, "u3": u3.id}
+        session.commit()
+    yield ids
+
+
+def test_buyers_and_losing_units_are_exactly_the_fixture(known: dict[str, int], engine: Engine) -> None:
+    with Session(engine) as session:
+        customers = contract_customers(session, known["contract"], PERIOD)
+    assert [
+        (u.unit_code, u.amount, u.line_count, u.first_purchase, u.last_purchase) for u in customers.buying
+    ] == [
+        ("U1", Decimal("1100.00"), 2, date(2026, 3, 10), date(2026, 10, 31)),
+        ("U2", Decimal("500.00"), 1, date(2026, 5, 10), date(2026, 5, 10)),
+    ]
+    assert [u.share_pct for u in customers.buying] == [Decimal("68.75"), Decimal("31.25")]  # of 1 600
+    assert [(u.unit_code, u.amount, u.suppliers) for u in customers.losing] == [
+        ("U2", Decimal("750.00"), ("ICA",)),
+        ("U3", Decimal("300.00"), ("ICA",)),
+        ("U1", Decimal("250.00"), ("ICA",)),
+    ]
+    assert len(customers.months) == 12 and customers.buying[0].monthly[4] == 1000.0  # March 2026
+
+
+def test_contacts_email_line_mailto_and_excel_agree(known: dict[str, int], engine: Engine) -> None:
+    with Session(engine) as session:
+        contacts = unit_contacts(session, [known["u1"], known["u2"], known["u3"]])
+    line = email_line(contacts)
+    assert (
+        line == "bo@exempel.se; anna@exempel.se; cilla@exempel.se"
+    )  # by unit name: Björken, Ekbacken, Granen
+    assert mailto_link(contacts, "LIV-1 Livsmedel").startswith(
+        "mailto:bo@exempel.se,anna@exempel.se,cilla@exempel.se?subject=LIV-1%20"
+    )
+    rows = [(c.unit_name, c.name, c.role, c.email, c.phone) for c in contacts]
+    sheet = openpyxl.load_workbook(
+        io.BytesIO(table_workbook(("Enhet", "Namn", "Roll", "E-post", "Telefon"), rows))
+    ).active
+    assert "; ".join(sheet.cell(row, 4).value for row in range(2, 5)) == line
+
+
+def test_contract_page_by_deep_link(known: dict[str, int]) -> None:
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.query_params["contract"] = "LIV-1"
+    app.run()
+    app.switch_page("pages/contract.py").run()
+    assert not app.exception, [exception.value for exception in app.exception]
+    assert app.subheader[0].value == "LIV-1 Avtal LIV-1"
+    buying, losing, contacts = (frame.value for frame in app.dataframe[:3])
+    assert list(buying["Enhet"]) == ["Ekbacken", "Björken"] and list(buying["Belopp"]) == [1100.0, 500.0]
+    assert list(buying["Senaste köp"]) == [date(2026, 10, 31), date(2026, 5, 10)]
+    assert list(losing["Enhet"]) == ["Björken", "Granen", "Ekbacken"]
+    assert list(contacts["E-post"]) == ["bo@exempel.se", "anna@exempel.se", "cilla@exempel.se"]
+    assert app.code[0].value == "bo@exempel.se; anna@exempel.se; cilla@exempel.se"
+
+
+def test_a_bad_email_is_refused_and_the_typed_values_stay(known: dict[str, int], engine: Engine) -> None:
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.query_params["unit"] = "U3"
+    app.run()
+    app.switch_page("pages/unit.py").run()
+    assert app.subheader[0].value == "U3 Granen"
+    app.text_input(key="new_contact_name").input("Dag Dahl")
+    app.text_input(key="new_contact_email").input("dag@")
+    app.text_input(key="new_contact_role").input("Kock")
+    app.button(key="FormSubmitter:new_contact-Spara").click().run()
+    assert any("ingen giltig e-postadress" in error.value for error in app.error)
+    assert app.text_input(key="new_contact_name").value == "Dag Dahl"
+    assert app.text_input(key="new_contact_email").value == "dag@"
+    app.text_input(key="new_contact_email").input("dag@exempel.se")
+    app.button(key="FormSubmitter:new_contact-Spara").click().run()
+    assert not app.error
+    with Session(engine) as session:
+        names = session.scalars(
+            select(Person.name)
+            .join(UnitContact, UnitContact.person_id == Person.id)
+            .where(UnitContact.unit_id == known["u3"])
+        ).all()
+    assert sorted(names) == ["Cilla Gran", "Dag Dahl"]
+    assert app.text_input(key="new_contact_name").value == ""  # emptied after saving
+
+
+def test_contact_rules_manager_unit_overview_and_visits(known: dict[str, int], engine: Engine) -> None:
+    with Session(engine) as session:
+        with pytest.raises(ContactError) as refused:
+            ContactInput(name="  ", email="x@@y").cleaned()
+        assert set(refused.value.problems) == {"name", "email"}
+        manager_id = set_contract_manager(
+            session, known["contract"], ContactInput(name="Eva Avtal", email="EVA@Exempel.se")
+        )
+        assert session.get(Person, manager_id).email == "EVA@exempel.se"  # the domain is normalised
+
+        overview = unit_overview(session, known["u1"], PERIOD)
+        assert [(row.reference, row.amount) for row in overview.on_contract] == [
+            ("LIV-1", Decimal("1100.00"))
+        ]
+        assert [(row.reference, row.amount, row.manager) for row in overview.off_contract] == [
+            ("LIV-1", Decimal("250.00"), "Eva Avtal")
+        ]
+
+        with pytest.raises(VisitError):
+            add_visit(
+                session, visit_date=date(2026, 11, 2), unit_id=known["u1"], follow_up_date=date(2026, 11, 1)
+            )
+        add_visit(
+            session,
+            visit_date=date(2026, 11, 2),
+            unit_id=known["u1"],
+            contract_id=known["contract"],
+            participants="Anna Ek, upphandlaren",
+            notes="Vill ha mindre förpackningar.",
+            follow_up_date=date(2026, 12, 1),
+        )
+        upcoming = upcoming_follow_ups(session, date(2026, 11, 28))
+        assert [(visit.unit_name, visit.contract, visit.follow_up_date) for visit in upcoming] == [
+            ("Ekbacken", "LIV-1", date(2026, 12, 1))
+        ]
+        assert upcoming_follow_ups(session, date(2026, 12, 2)) == []
