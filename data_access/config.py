@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
+from urllib.parse import urlencode
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE_PATH = PROJECT_ROOT / "data" / "avtalsfokus.db"
@@ -49,3 +50,23 @@ def demo_lines(default: int = 200_000) -> int:
     (``AVTALSFOKUS_DEMO_LINES``; smaller makes a quicker first start)."""
     value = os.environ.get("AVTALSFOKUS_DEMO_LINES", "").strip()
     return int(value) if value.isdigit() and int(value) > 0 else default
+
+
+DEFAULT_PUBLIC_BASE_URL = "http://localhost:8501"
+
+
+def public_base_url() -> str:
+    """The address units reach the app at, for links procurers send out (the
+    needs form). ``AVTALSFOKUS_BASE_URL`` in the environment or in
+    ``.streamlit/secrets.toml``; without it, the local default."""
+    value = os.environ.get("AVTALSFOKUS_BASE_URL")
+    if not value and SECRETS_FILE.is_file():
+        with SECRETS_FILE.open("rb") as handle:
+            value = tomllib.load(handle).get("AVTALSFOKUS_BASE_URL")
+    return str(value or DEFAULT_PUBLIC_BASE_URL).rstrip("/")
+
+
+def needs_form_link(contract_reference: str, unit_code: str | None = None) -> str:
+    """The link that opens the needs form with the contract (and unit) filled in."""
+    query = {"contract": contract_reference} | ({"unit": unit_code} if unit_code else {})
+    return f"{public_base_url()}/behov?{urlencode(query)}"

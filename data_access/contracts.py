@@ -10,7 +10,16 @@ from datetime import date, timedelta
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from data_access.models import Category, Contract, ContractSupplier, Person, Supplier
+from data_access.models import (
+    Category,
+    Contract,
+    ContractSupplier,
+    InvoiceLine,
+    LineStatus,
+    Need,
+    Person,
+    Supplier,
+)
 
 EXPIRING_WITHIN = timedelta(days=183)  # "expiring within 6 months"
 
@@ -133,3 +142,32 @@ def _supplier_names(session: Session, contract_ids: list[int]) -> dict[int, list
     for contract_id, name in rows:
         names.setdefault(contract_id, []).append(name)
     return names
+
+
+def contracts_called_off(session: Session, first_day: date, last_day: date) -> set[int]:
+    """Contracts with at least one on-contract line in the period."""
+    return set(
+        session.scalars(
+            select(InvoiceLine.contract_id)
+            .where(
+                InvoiceLine.status == LineStatus.ON_CONTRACT.value,
+                InvoiceLine.invoice_date.between(first_day, last_day),
+                InvoiceLine.contract_id.is_not(None),
+            )
+            .distinct()
+        )
+    )
+
+
+OPEN_NEED_STATUSES = ("new", "in_progress")
+
+
+def open_need_counts(session: Session) -> dict[int, int]:
+    """Needs not yet answered, per contract."""
+    return dict(
+        session.execute(
+            select(Need.contract_id, func.count())
+            .where(Need.contract_id.is_not(None), Need.status.in_(OPEN_NEED_STATUSES))
+            .group_by(Need.contract_id)
+        ).all()
+    )

@@ -6,6 +6,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from data_access.config import needs_form_link
 from data_access.contract_buyers import email_line, mailto_link
 from data_access.fidelity import Dimension, SpendFilter
 from data_access.periods import last_full_months
@@ -58,6 +59,9 @@ facts[3].markdown(
 )
 if contract.bid_count == 1:
     st.warning("Avtalet fick ett enda anbud: kan kraven ha stängt ute konkurrensen?")
+
+st.caption("Länk till behovsformuläret med avtalet ifyllt, att skicka till enheterna:")
+st.code(needs_form_link(contract.reference), language=None)
 
 period = last_full_months(in_data.last)
 st.caption(f"Inköp senaste 12 hela månaderna: {long_date(period.start)} – {long_date(period.end)}")

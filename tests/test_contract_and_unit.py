@@ -22,10 +22,11 @@ from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
 from data_access.classification import classify_lines
+from data_access.config import needs_form_link
 from data_access.contacts import ContactError, ContactInput, add_unit_contact, set_contract_manager
 from data_access.contract_buyers import contract_customers, email_line, mailto_link, unit_contacts
 from data_access.excel import table_workbook
-from data_access.models import Person, UnitContact
+from data_access.models import Person, Supplier, UnitContact
 from data_access.periods import Period
 from data_access.unit_overview import unit_overview
 from data_access.visits import VisitError, add_visit, upcoming_follow_ups
@@ -121,7 +122,8 @@ def test_contract_page_by_deep_link(known: dict[str, int]) -> None:
     assert list(buying["Senaste köp"]) == [date(2026, 10, 31), date(2026, 5, 10)]
     assert list(losing["Enhet"]) == ["Björken", "Granen", "Ekbacken"]
     assert list(contacts["E-post"]) == ["bo@exempel.se", "anna@exempel.se", "cilla@exempel.se"]
-    assert app.code[0].value == "bo@exempel.se; anna@exempel.se; cilla@exempel.se"
+    assert app.code[0].value == "http://localhost:8501/behov?contract=LIV-1"  # the needs form, filled in
+    assert app.code[1].value == "bo@exempel.se; anna@exempel.se; cilla@exempel.se"
 
 
 def test_a_bad_email_is_refused_and_the_typed_values_stay(known: dict[str, int], engine: Engine) -> None:
@@ -186,3 +188,27 @@ def test_contact_rules_manager_unit_overview_and_visits(known: dict[str, int], e
             ("Ekbacken", "LIV-1", date(2026, 12, 1))
         ]
         assert upcoming_follow_ups(session, date(2026, 12, 2)) == []
+
+
+def test_the_needs_link_follows_the_configured_address(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AVTALSFOKUS_BASE_URL", "https://avtal.kommun.example/")
+    assert needs_form_link("LIV 1", "U1") == "https://avtal.kommun.example/behov?contract=LIV+1&unit=U1"
+
+
+def test_catalogue_lists_expiring_and_unused_contracts(known: dict[str, int], engine: Engine) -> None:
+    with Session(engine) as session:
+        world = World(session)
+        office = world.category("Kontorsmaterial")
+        menigo = session.scalar(select(Supplier).where(Supplier.name == "Menigo"))
+        world.contract("KON-1", office, [menigo], date(2024, 1, 1), date(2028, 12, 31))
+        session.commit()
+    app = AppTest.from_file(APP, default_timeout=60).run()
+    app.switch_page("pages/contract_catalogue.py").run()
+    assert not app.exception, [exception.value for exception in app.exception]
+    headings = [subheader.value for subheader in app.subheader]
+    assert headings == ["Upphör inom 6 månader (1)", "Ingen har köpt på avtalet de senaste 12 månaderna (1)"]
+    catalogue, expiring, unused = (frame.value for frame in app.dataframe)
+    assert list(expiring["Avtal"]) == ["/avtal?contract=LIV-1"]
+    assert list(unused["Avtal"]) == ["/avtal?contract=KON-1"]
+    # Livsmedel: 1 600 on, 1 300 off -> 55,2 %
+    assert round(catalogue.set_index("Namn").loc["Avtal LIV-1", "Avtalstrohet i kategorin"], 1) == 55.2

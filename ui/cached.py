@@ -227,3 +227,15 @@ def unit_spend(url: str, version: str, unit_id: int, period: Period) -> UnitOver
 def all_units(url: str, version: str) -> list[reference.Option]:
     with session_scope(engine_for(url)) as session:
         return reference.units(session)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def called_off(url: str, version: str, first_day: date, last_day: date) -> set[int]:
+    with session_scope(engine_for(url)) as session:
+        return contract_queries.contracts_called_off(session, first_day, last_day)
+
+
+@st.cache_data(show_spinner=False)
+def open_needs(url: str, version: str) -> dict[int, int]:
+    with session_scope(engine_for(url)) as session:
+        return contract_queries.open_need_counts(session)
