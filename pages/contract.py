@@ -7,15 +7,23 @@ import pandas as pd
 import streamlit as st
 
 from data_access.config import needs_form_link
+from data_access.contacts import ContactInput, set_contract_manager
 from data_access.contract_buyers import email_line, mailto_link
+from data_access.db import engine_for, session_scope
 from data_access.fidelity import Dimension, SpendFilter
 from data_access.periods import last_full_months
 from ui import cached
 from ui.charts import fidelity_trend
-from ui.customer import needs_table, visits_table
+from ui.customer import contact_form, needs_table, visits_table
 from ui.drilldown import excel_download
 from ui.format import kronor, long_date
 from ui.widgets import demo_notice
+
+
+def save_manager(contract_id: int, person: ContactInput) -> None:
+    with session_scope(engine_for(state.url)) as session:
+        set_contract_manager(session, contract_id, person)
+
 
 CONTACT_HEADERS = ("Enhet", "Namn", "Roll", "E-post", "Telefon", "Köper")
 
@@ -57,6 +65,18 @@ facts[3].markdown(
     f"**Avtalsansvarig**  \n{contract.manager_name or 'saknas'}  \n"
     f"{contract.manager_email or ''} {contract.manager_phone or ''}"
 )
+with st.expander("Ändra avtalsansvarig"):
+    contact_form(
+        f"manager_{contract.id}",
+        "Avtalsansvarig",
+        lambda person: save_manager(contract.id, person),
+        initial=ContactInput(
+            name=contract.manager_name or "",
+            email=contract.manager_email or "",
+            phone=contract.manager_phone or "",
+            role="Avtalsansvarig",
+        ),
+    )
 if contract.bid_count == 1:
     st.warning("Avtalet fick ett enda anbud: kan kraven ha stängt ute konkurrensen?")
 

@@ -35,6 +35,8 @@ code = st.selectbox(
 if code is None:
     if wanted and wanted not in by_code:
         st.error(f"Enheten {wanted} finns inte. Välj en enhet i listan.")
+    st.markdown("#### Kommande uppföljningar")
+    visits_table(cached.follow_ups(state.url, state.version, date.today()))
     st.stop()
 st.query_params["unit"] = code
 unit = by_code[code]

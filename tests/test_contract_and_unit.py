@@ -26,7 +26,7 @@ from data_access.config import needs_form_link
 from data_access.contacts import ContactError, ContactInput, add_unit_contact, set_contract_manager
 from data_access.contract_buyers import contract_customers, email_line, mailto_link, unit_contacts
 from data_access.excel import table_workbook
-from data_access.models import Person, Supplier, UnitContact
+from data_access.models import Contract, Person, Supplier, UnitContact
 from data_access.periods import Period
 from data_access.unit_overview import unit_overview
 from data_access.visits import VisitError, add_visit, upcoming_follow_ups
@@ -212,3 +212,35 @@ def test_catalogue_lists_expiring_and_unused_contracts(known: dict[str, int], en
     assert list(unused["Avtal"]) == ["/avtal?contract=KON-1"]
     # Livsmedel: 1 600 on, 1 300 off -> 55,2 %
     assert round(catalogue.set_index("Namn").loc["Avtal LIV-1", "Avtalstrohet i kategorin"], 1) == 55.2
+
+
+def test_setting_the_contract_manager_on_the_page(known: dict[str, int], engine: Engine) -> None:
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.query_params["contract"] = "LIV-1"
+    app.run()
+    app.switch_page("pages/contract.py").run()
+    form = f"manager_{known['contract']}"
+    app.text_input(key=f"{form}_name").input("Eva Avtal")
+    app.text_input(key=f"{form}_email").input("eva(at)exempel.se")
+    app.button(key=f"FormSubmitter:{form}-Spara").click().run()
+    assert any("ingen giltig e-postadress" in error.value for error in app.error)
+    assert app.text_input(key=f"{form}_email").value == "eva(at)exempel.se"
+    app.text_input(key=f"{form}_email").input("eva@exempel.se")
+    app.button(key=f"FormSubmitter:{form}-Spara").click().run()
+    assert not app.error
+    with Session(engine) as session:
+        manager = session.scalar(select(Person).join(Contract, Contract.manager_id == Person.id))
+    assert (manager.name, manager.email) == ("Eva Avtal", "eva@exempel.se")
+
+
+def test_upcoming_follow_ups_open_the_unit_page(known: dict[str, int], engine: Engine) -> None:
+    with Session(engine) as session:
+        add_visit(
+            session, visit_date=date(2026, 11, 2), unit_id=known["u2"], follow_up_date=date(2099, 1, 15)
+        )
+        session.commit()
+    app = AppTest.from_file(APP, default_timeout=60).run()
+    app.switch_page("pages/unit.py").run()
+    assert not app.exception
+    (follow_ups,) = (frame.value for frame in app.dataframe)
+    assert list(follow_ups["Enhet"]) == ["Björken"] and list(follow_ups["Följs upp"]) == [date(2099, 1, 15)]
