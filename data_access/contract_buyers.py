@@ -61,95 +61,123 @@ def _months(period: Period) -> tuple[date, ...]:
 def contract_customers(session: Session, contract_id: int, period: Period) -> ContractCustomers:
     """The units that bought on the contract, and those that bought in its
     category from someone else, each with spend, lines, first and last
-    purchase and a monthly trend."""
+    purchase and a monthly trend: one grouped pass over the category's
+    lines of the period, shaped in Python."""
     category_id = session.scalar(select(Contract.category_id).where(Contract.id == contract_id))
     months = _months(period)
-    in_period = [
-        line.c.category_id == category_id,
-        line.c.invoice_date >= period.start,
-        line.c.invoice_date <= period.end,
-    ]
-    buying = _unit_spend(
-        session,
-        [*in_period, line.c.status == LineStatus.ON_CONTRACT.value, line.c.contract_id == contract_id],
-        months,
-    )
-    losing = _unit_spend(
-        session, [*in_period, line.c.status == LineStatus.OFF_CONTRACT.value], months, with_suppliers=True
-    )
-    return ContractCustomers(buying=buying, losing=losing, months=months)
-
-
-def _unit_spend(
-    session: Session, conditions: list, months: tuple[date, ...], with_suppliers: bool = False
-) -> list[UnitSpend]:
     month = month_of(line.c.invoice_date)
-    per_month: dict[tuple[int | None, int | None], dict[date, float]] = defaultdict(dict)
-    for row in session.execute(
-        select(
-            line.c.unit_id,
-            line.c.department_id,
-            month.label("month"),
-            func.sum(line.c.amount).label("amount"),
-        )
-        .where(*conditions)
-        .group_by(line.c.unit_id, line.c.department_id, month)
-    ):
-        per_month[(row.unit_id, row.department_id)][row.month] = float(row.amount)
-    from_whom: dict[tuple[int | None, int | None], list[tuple[Decimal, str]]] = defaultdict(list)
-    if with_suppliers:
-        for row in session.execute(
-            select(
-                line.c.unit_id, line.c.department_id, supplier.c.name, func.sum(line.c.amount).label("amount")
-            )
-            .select_from(line.join(supplier, supplier.c.id == line.c.supplier_id))
-            .where(*conditions)
-            .group_by(line.c.unit_id, line.c.department_id, supplier.c.name)
-        ):
-            from_whom[(row.unit_id, row.department_id)].append((row.amount, row.name))
     rows = session.execute(
         select(
+            line.c.status,
+            line.c.contract_id,
             line.c.unit_id,
             line.c.department_id,
-            unit.c.code,
-            unit.c.name,
-            department.c.name.label("department"),
+            line.c.supplier_id,
+            month.label("month"),
             func.sum(line.c.amount).label("amount"),
             func.count().label("line_count"),
             func.min(line.c.invoice_date).label("first"),
             func.max(line.c.invoice_date).label("last"),
         )
-        .select_from(
-            line.outerjoin(unit, unit.c.id == line.c.unit_id).outerjoin(
-                department, department.c.id == line.c.department_id
+        .where(
+            line.c.category_id == category_id,
+            line.c.invoice_date >= period.start,
+            line.c.invoice_date <= period.end,
+            line.c.status.in_([LineStatus.ON_CONTRACT.value, LineStatus.OFF_CONTRACT.value]),
+        )
+        .group_by(
+            line.c.status, line.c.contract_id, line.c.unit_id, line.c.department_id, line.c.supplier_id, month
+        )
+    ).all()
+    buying = [
+        row for row in rows if row.status == LineStatus.ON_CONTRACT.value and row.contract_id == contract_id
+    ]
+    losing = [row for row in rows if row.status == LineStatus.OFF_CONTRACT.value]
+    return ContractCustomers(
+        buying=_by_unit(session, buying, months),
+        losing=_by_unit(session, losing, months, with_suppliers=True),
+        months=months,
+    )
+
+
+def _by_unit(
+    session: Session, rows: list, months: tuple[date, ...], with_suppliers: bool = False
+) -> list[UnitSpend]:
+    groups: dict[tuple[int | None, int | None], list] = defaultdict(list)
+    for row in rows:
+        groups[(row.unit_id, row.department_id)].append(row)
+    unit_ids = {key[0] for key in groups if key[0] is not None}
+    department_ids = {key[1] for key in groups if key[1] is not None}
+    units = (
+        {
+            row.id: (row.code, row.name)
+            for row in session.execute(
+                select(unit.c.id, unit.c.code, unit.c.name).where(unit.c.id.in_(unit_ids))
+            )
+        }
+        if unit_ids
+        else {}
+    )
+    departments = (
+        dict(
+            session.execute(
+                select(department.c.id, department.c.name).where(department.c.id.in_(department_ids))
+            ).all()
+        )
+        if department_ids
+        else {}
+    )
+    supplier_names = {}
+    if with_suppliers:
+        supplier_ids = {row.supplier_id for row in rows}
+        supplier_names = (
+            dict(
+                session.execute(
+                    select(supplier.c.id, supplier.c.name).where(supplier.c.id.in_(supplier_ids))
+                ).all()
+            )
+            if supplier_ids
+            else {}
+        )
+    total = sum((row.amount for row in rows), Decimal(0))
+    result = []
+    for (unit_id, department_id), parts in groups.items():
+        amount = sum((part.amount for part in parts), Decimal(0))
+        per_month: dict[date, float] = defaultdict(float)
+        per_supplier: dict[int, Decimal] = defaultdict(Decimal)
+        for part in parts:
+            per_month[_as_date(part.month)] += float(part.amount)
+            per_supplier[part.supplier_id] += part.amount
+        code, name = units.get(unit_id, (None, None))
+        department_name = departments.get(department_id)
+        result.append(
+            UnitSpend(
+                unit_id=unit_id,
+                unit_code=code,
+                unit_name=name or f"{department_name or 'Okänd förvaltning'} (utan enhet)",
+                department=department_name,
+                amount=amount,
+                share_pct=(amount * 100 / total) if total else None,
+                line_count=sum(part.line_count for part in parts),
+                first_purchase=_as_date(min(part.first for part in parts)),
+                last_purchase=_as_date(max(part.last for part in parts)),
+                monthly=tuple(per_month.get(month, 0.0) for month in months),
+                suppliers=tuple(
+                    supplier_names[supplier_id]
+                    for supplier_id, _ in sorted(
+                        per_supplier.items(), key=lambda item: (-item[1], supplier_names.get(item[0], ""))
+                    )
+                )
+                if with_suppliers
+                else (),
             )
         )
-        .where(*conditions)
-        .group_by(line.c.unit_id, line.c.department_id, unit.c.code, unit.c.name, department.c.name)
-    ).all()
-    total = sum((row.amount for row in rows), Decimal(0))
-    result = [
-        UnitSpend(
-            unit_id=row.unit_id,
-            unit_code=row.code,
-            unit_name=row.name or f"{row.department or 'Okänd förvaltning'} (utan enhet)",
-            department=row.department,
-            amount=row.amount,
-            share_pct=(row.amount * 100 / total) if total else None,
-            line_count=row.line_count,
-            first_purchase=row.first,
-            last_purchase=row.last,
-            monthly=tuple(per_month[(row.unit_id, row.department_id)].get(month, 0.0) for month in months),
-            suppliers=tuple(
-                name
-                for _amount, name in sorted(
-                    from_whom[(row.unit_id, row.department_id)], key=lambda item: (-item[0], item[1])
-                )
-            ),
-        )
-        for row in rows
-    ]
     return sorted(result, key=lambda item: (-item.amount, item.unit_name))
+
+
+def _as_date(value: date | str) -> date:
+    """SQLite returns computed dates (min, max, month) as ISO text."""
+    return value if isinstance(value, date) else date.fromisoformat(value)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ import enum
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from data_access.models import (
@@ -145,18 +145,19 @@ def _supplier_names(session: Session, contract_ids: list[int]) -> dict[int, list
 
 
 def contracts_called_off(session: Session, first_day: date, last_day: date) -> set[int]:
-    """Contracts with at least one on-contract line in the period."""
-    return set(
-        session.scalars(
-            select(InvoiceLine.contract_id)
-            .where(
-                InvoiceLine.status == LineStatus.ON_CONTRACT.value,
-                InvoiceLine.invoice_date.between(first_day, last_day),
-                InvoiceLine.contract_id.is_not(None),
-            )
-            .distinct()
+    """Contracts with at least one on-contract line in the period. One EXISTS
+    per contract through the (contract, date) index: it stops at the first
+    call-off, where a scan of the period's lines took 4 s at 5M lines."""
+    called_off = (
+        select(literal(1))
+        .where(
+            InvoiceLine.invoice_date.between(first_day, last_day),
+            InvoiceLine.contract_id == Contract.id,
+            InvoiceLine.status == LineStatus.ON_CONTRACT.value,
         )
+        .exists()
     )
+    return set(session.scalars(select(Contract.id).where(called_off)))
 
 
 OPEN_NEED_STATUSES = ("new", "in_progress")

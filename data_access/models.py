@@ -234,7 +234,9 @@ class InvoiceLine(Base):
         Index("ix_invoice_line_invoice_date", "invoice_date"),
         Index("ix_invoice_line_unit_date", "unit_id", "invoice_date"),
         Index("ix_invoice_line_supplier_date", "supplier_id", "invoice_date"),
-        # Who buys in a category (the contract page): the category's lines of a period.
+        # The contract page: who buys on a contract (and was it called off at all), and
+        # who buys in its category elsewhere, each from its own lines of a period.
+        Index("ix_invoice_line_contract_date", "contract_id", "invoice_date"),
         Index("ix_invoice_line_category_date", "category_id", "invoice_date"),
         # A unique index rather than a constraint: SQLite adds it without
         # rebuilding a table of millions of lines.

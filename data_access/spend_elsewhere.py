@@ -47,29 +47,30 @@ def category_suppliers(session: Session, category_id: int, spend_filter: SpendFi
         supplier_ids=spend_filter.supplier_ids,
     )
 
-    def spend(status: LineStatus) -> dict[int, SupplierSpend]:
-        query = (
-            select(
-                supplier.c.id,
-                supplier.c.name,
-                supplier.c.org_number,
-                func.sum(line.c.amount).label("amount"),
-                func.count().label("line_count"),
-                func.count(distinct(line.c.unit_id)).label("unit_count"),
-            )
-            .select_from(line.join(supplier, supplier.c.id == line.c.supplier_id))
-            .where(*slice_conditions(in_category, (status,)))
-            .group_by(supplier.c.id, supplier.c.name, supplier.c.org_number)
+    # One pass over the category's lines for both statuses.
+    spend: dict[str, dict[int, SupplierSpend]] = {
+        LineStatus.OFF_CONTRACT.value: {},
+        LineStatus.ON_CONTRACT.value: {},
+    }
+    query = (
+        select(
+            line.c.status,
+            supplier.c.id,
+            supplier.c.name,
+            supplier.c.org_number,
+            func.sum(line.c.amount).label("amount"),
+            func.count().label("line_count"),
+            func.count(distinct(line.c.unit_id)).label("unit_count"),
         )
-        return {
-            row.id: SupplierSpend(
-                row.id, row.name, row.org_number, row.amount, row.line_count, row.unit_count
-            )
-            for row in session.execute(query)
-        }
-
-    off = spend(LineStatus.OFF_CONTRACT)
-    on = spend(LineStatus.ON_CONTRACT)
+        .select_from(line.join(supplier, supplier.c.id == line.c.supplier_id))
+        .where(*slice_conditions(in_category, (LineStatus.OFF_CONTRACT, LineStatus.ON_CONTRACT)))
+        .group_by(line.c.status, supplier.c.id, supplier.c.name, supplier.c.org_number)
+    )
+    for row in session.execute(query):
+        spend[row.status][row.id] = SupplierSpend(
+            row.id, row.name, row.org_number, row.amount, row.line_count, row.unit_count
+        )
+    off, on = spend[LineStatus.OFF_CONTRACT.value], spend[LineStatus.ON_CONTRACT.value]
     validity = [contract.c.category_id == category_id]
     if spend_filter.date_to is not None:
         validity.append(contract.c.valid_from <= spend_filter.date_to)
