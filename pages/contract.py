@@ -14,7 +14,7 @@ from data_access.fidelity import Dimension, SpendFilter
 from data_access.periods import last_full_months
 from ui import cached
 from ui.charts import fidelity_trend
-from ui.customer import contact_form, needs_table, visits_table
+from ui.customer import contact_form, contact_table, needs_table, visits_table
 from ui.drilldown import excel_download
 from ui.format import kronor, long_date
 from ui.widgets import demo_notice
@@ -138,12 +138,7 @@ else:
     for unit_id in losing_ids:
         where[unit_id] = "på avtalet och utanför" if unit_id in where else "utanför avtalet"
     rows = [(c.unit_name, c.name, c.role, c.email, c.phone, where.get(c.unit_id, "")) for c in contacts]
-    st.dataframe(
-        pd.DataFrame.from_records(rows, columns=CONTACT_HEADERS),
-        hide_index=True,
-        width="stretch",
-        column_config={"E-post": st.column_config.LinkColumn(display_text=r"(.*)")},
-    )
+    contact_table(pd.DataFrame.from_records(rows, columns=CONTACT_HEADERS))
     actions = st.columns([1, 1, 2])
     with actions[0]:
         excel_download(

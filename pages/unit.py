@@ -12,7 +12,7 @@ from data_access.db import engine_for, session_scope
 from data_access.periods import last_full_months
 from data_access.visits import VisitError, add_visit
 from ui import cached
-from ui.customer import contact_form, needs_table, visits_table
+from ui.customer import contact_form, contact_table, needs_table, visits_table
 from ui.format import kronor, long_date
 from ui.widgets import demo_notice
 
@@ -51,7 +51,7 @@ def write(action) -> None:
 st.markdown("#### Kontaktpersoner")
 contacts = cached.contacts_of_units(state.url, state.version, (unit.id,))
 if contacts:
-    st.dataframe(
+    contact_table(
         pd.DataFrame(
             {
                 "Namn": [c.name for c in contacts],
@@ -59,9 +59,7 @@ if contacts:
                 "E-post": [c.email for c in contacts],
                 "Telefon": [c.phone for c in contacts],
             }
-        ),
-        hide_index=True,
-        width="stretch",
+        )
     )
 else:
     st.caption("Enheten har inga kontaktpersoner registrerade.")

@@ -121,7 +121,11 @@ def test_contract_page_by_deep_link(known: dict[str, int]) -> None:
     assert list(buying["Enhet"]) == ["Ekbacken", "Björken"] and list(buying["Belopp"]) == [1100.0, 500.0]
     assert list(buying["Senaste köp"]) == [date(2026, 10, 31), date(2026, 5, 10)]
     assert list(losing["Enhet"]) == ["Björken", "Granen", "Ekbacken"]
-    assert list(contacts["E-post"]) == ["bo@exempel.se", "anna@exempel.se", "cilla@exempel.se"]
+    assert list(contacts["E-post"]) == [
+        "mailto:bo@exempel.se",
+        "mailto:anna@exempel.se",
+        "mailto:cilla@exempel.se",
+    ]
     assert app.code[0].value == "http://localhost:8501/behov?contract=LIV-1"  # the needs form, filled in
     assert app.code[1].value == "bo@exempel.se; anna@exempel.se; cilla@exempel.se"
 

@@ -16,6 +16,19 @@ from data_access.visits import VisitRecord
 CONTACT_FIELDS = {"name": "Namn", "role": "Roll", "email": "E-post", "phone": "Telefon"}
 
 
+def contact_table(frame: pd.DataFrame) -> None:
+    """Contact people with their e-mail addresses as mailto links."""
+    linked = frame.assign(
+        **{"E-post": frame["E-post"].map(lambda email: f"mailto:{email}" if email else None)}
+    )
+    st.dataframe(
+        linked,
+        hide_index=True,
+        width="stretch",
+        column_config={"E-post": st.column_config.LinkColumn(display_text=r"^mailto:(.*)$")},
+    )
+
+
 def needs_table(records: list[NeedRecord]) -> None:
     if not records:
         st.caption("Inga behov eller synpunkter ännu.")
