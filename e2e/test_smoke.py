@@ -3,6 +3,7 @@ console errors, page errors or failed requests, and the sidebar navigates."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -106,7 +107,10 @@ def test_sidebar_navigation(page: Page, app_url: str) -> None:
     _wait_until_rendered(page, default)
 
     for spec in [*[s for s in PAGES if not s.default], default]:
-        page.locator('[data-testid="stSidebarNavLink"]', has_text=spec.title).click()
+        # Ending with the title ("Avtal" is also in "Avtalstrohet" and "Hitta avtal"; the link's
+        # text starts with its icon's name).
+        title = re.compile(rf"{re.escape(spec.title)}\s*$")
+        page.locator('[data-testid="stSidebarNavLink"]', has_text=title).click()
         expected_path = "/" if spec.default else f"/{spec.url_path}"
         page.wait_for_url(lambda url, path=expected_path: urlparse(url).path == path, timeout=TIMEOUT_MS)
         _wait_until_rendered(page, spec)
