@@ -69,6 +69,7 @@ def search_contracts(
     category_ids: tuple[int, ...] = (),
     states: tuple[ContractState, ...] = (),
     today: date | None = None,
+    supplier_ids: tuple[int, ...] = (),
 ) -> list[ContractListing]:
     """Contracts matching a free-text search (reference, name, category or
     supplier), newest first. ``states`` filters on the state ``today``."""
@@ -103,6 +104,12 @@ def search_contracts(
         )
     if category_ids:
         query = query.where(Contract.category_id.in_(category_ids))
+    if supplier_ids:
+        query = query.where(
+            Contract.id.in_(
+                select(ContractSupplier.contract_id).where(ContractSupplier.supplier_id.in_(supplier_ids))
+            )
+        )
     rows = session.execute(query).all()
     names = _supplier_names(session, [row.Contract.id for row in rows])
     listings = [

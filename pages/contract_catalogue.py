@@ -83,7 +83,7 @@ def show(listings: list[ContractListing], key: str) -> None:
     st.dataframe(contract_frame(listings), hide_index=True, width="stretch", column_config=COLUMNS, key=key)
 
 
-search = st.columns([3, 2, 2])
+search = st.columns([3, 2, 2, 2])
 text = search[0].text_input("Sök", placeholder="Avtal, kategori eller leverantör", key="search")
 categories = cached.categories(state.url, state.version)
 names = {option.id: option.name for option in categories}
@@ -97,7 +97,17 @@ states = search[2].multiselect(
     format_func=STATE_LABELS.__getitem__,
     key="states",
 )
-listings = cached.contract_listings(state.url, state.version, text, tuple(category_ids), tuple(states), today)
+supplier_options = {option.id: option.label for option in cached.suppliers(state.url, state.version)}
+supplier_ids = search[3].multiselect(
+    "Leverantör",
+    list(supplier_options),
+    format_func=supplier_options.__getitem__,
+    placeholder="Alla leverantörer",
+    key="catalogue_suppliers",
+)
+listings = cached.contract_listings(
+    state.url, state.version, text, tuple(category_ids), tuple(states), today, tuple(supplier_ids)
+)
 st.caption(f"{len(listings)} avtal")
 show(listings, "catalogue")
 

@@ -248,3 +248,16 @@ def test_upcoming_follow_ups_open_the_unit_page(known: dict[str, int], engine: E
     assert not app.exception
     (follow_ups,) = (frame.value for frame in app.dataframe)
     assert list(follow_ups["Enhet"]) == ["Björken"] and list(follow_ups["Följs upp"]) == [date(2099, 1, 15)]
+
+
+def test_catalogue_filters_by_supplier(known: dict[str, int], engine: Engine) -> None:
+    with Session(engine) as session:
+        ica = session.scalar(select(Supplier.id).where(Supplier.name == "ICA"))
+        menigo = session.scalar(select(Supplier.id).where(Supplier.name == "Menigo"))
+    app = AppTest.from_file(APP, default_timeout=60).run()
+    app.switch_page("pages/contract_catalogue.py").run()
+    app.multiselect(key="catalogue_suppliers").set_value([ica]).run()
+    assert "0 avtal" in [caption.value for caption in app.caption]  # ICA holds no contract
+    app.multiselect(key="catalogue_suppliers").set_value([menigo]).run()
+    assert "1 avtal" in [caption.value for caption in app.caption]
+    assert list(app.dataframe[0].value["Avtal"]) == ["/avtal?contract=LIV-1"]

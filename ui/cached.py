@@ -99,10 +99,16 @@ def contract_listings(
     category_ids: tuple[int, ...],
     states: tuple[contract_queries.ContractState, ...],
     today: date,
+    supplier_ids: tuple[int, ...] = (),
 ) -> list[contract_queries.ContractListing]:
     with session_scope(engine_for(url)) as session:
         return contract_queries.search_contracts(
-            session, text=text, category_ids=category_ids, states=states, today=today
+            session,
+            text=text,
+            category_ids=category_ids,
+            states=states,
+            today=today,
+            supplier_ids=supplier_ids,
         )
 
 
