@@ -338,6 +338,23 @@ class Need(Base):
     status: Mapped[str] = mapped_column(String(40), default="new", server_default="new")
     answer: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+    assignee: Mapped[str | None] = mapped_column(String(200))  # the procurer handling it
+    internal_notes: Mapped[str | None] = mapped_column(Text)  # never shown to the unit
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class NeedEvent(Base):
+    """One change to a need during triage: who, when, which field, from what to what."""
+
+    __tablename__ = "need_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    need_id: Mapped[int] = mapped_column(ForeignKey("need.id", ondelete="CASCADE"), index=True)
+    changed_at: Mapped[datetime] = mapped_column(DateTime)
+    changed_by: Mapped[str] = mapped_column(String(200))
+    field: Mapped[str] = mapped_column(String(40))
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
 
 
 class Feedback(Base):

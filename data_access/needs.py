@@ -1,0 +1,405 @@
+"""Needs and feedback from units: submitting, the receipt, and triage.
+
+A submission gets an unguessable token (``secrets.token_urlsafe``) for its
+receipt link, so nobody can list other people's submissions by counting; the
+token is made when the form is drawn, which also makes a double click submit
+once (the second insert finds the token). Every triage change is recorded
+with who and when. Text is stored exactly as typed; showing it as text and
+exporting it without formulas is the pages' and ``excel``'s job.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from data_access.models import Category, Contract, Department, Feedback, Need, NeedEvent, Person, Unit
+from data_access.needs_listing import NEED_STATUS_LABELS, NEED_TYPE_LABELS
+from data_access.settings import bump_data_version
+
+TEXT_MIN, TEXT_MAX = 10, 5_000
+STATUSES = tuple(NEED_STATUS_LABELS)
+TRIAGE_FIELDS = {
+    "status": "Status",
+    "assignee": "Handläggare",
+    "answer": "Svar",
+    "internal_notes": "Anteckningar",
+}
+
+
+class NeedError(ValueError):
+    """What is wrong with a submission or a triage change, per field."""
+
+    def __init__(self, problems: dict[str, str]) -> None:
+        super().__init__("; ".join(problems.values()))
+        self.problems = problems
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+@dataclass(frozen=True)
+class NeedInput:
+    text: str
+    need_type: str = "other"
+    unit_id: int | None = None
+    contract_id: int | None = None
+    category_id: int | None = None
+    submitter_name: str = ""
+    submitter_email: str = ""
+    supplier_rating: int | None = None  # 1-5
+    procurement_rating: int | None = None  # 1-5
+    knows_contract_manager: bool | None = None
+    good_text: str = ""
+    less_good_text: str = ""
+
+    def problems(self) -> dict[str, str]:
+        found: dict[str, str] = {}
+        length = len(self.text.strip())
+        if length < TEXT_MIN:
+            found["text"] = f"Beskriv behovet med minst {TEXT_MIN} tecken."
+        elif length > TEXT_MAX:
+            found["text"] = f"Texten får vara högst {TEXT_MAX:,} tecken (nu {length:,}).".replace(",", " ")
+        if self.need_type not in NEED_TYPE_LABELS:
+            found["need_type"] = "Välj vilken sorts behov det gäller."
+        if self.submitter_email.strip():
+            try:
+                validate_email(self.submitter_email.strip(), check_deliverability=False)
+            except EmailNotValidError:
+                found["submitter_email"] = "Det är ingen giltig e-postadress."
+        for name in ("supplier_rating", "procurement_rating"):
+            value = getattr(self, name)
+            if value is not None and not 1 <= value <= 5:
+                found[name] = "Välj ett betyg från 1 till 5."
+        for name in ("good_text", "less_good_text"):
+            if len(getattr(self, name)) > TEXT_MAX:
+                found[name] = f"Högst {TEXT_MAX} tecken."
+        return found
+
+    @property
+    def has_feedback(self) -> bool:
+        return any(
+            value not in (None, "")
+            for value in (
+                self.supplier_rating,
+                self.procurement_rating,
+                self.knows_contract_manager,
+                self.good_text.strip(),
+                self.less_good_text.strip(),
+            )
+        )
+
+
+@dataclass(frozen=True)
+class Receipt:
+    token: str
+    reference: str  # what the unit quotes when it calls: B-000123
+    created_at: datetime
+    unit: str | None
+    contract: str | None
+    category: str | None
+    need_type: str
+    text: str
+    status: str  # Swedish label
+    answer: str | None
+
+
+def reference_of(need_id: int) -> str:
+    return f"B-{need_id:06d}"
+
+
+def submit_need(session: Session, need: NeedInput, token: str) -> str:
+    """Store a submission; returns its token. Submitting the same token
+    again (a double click) stores nothing new."""
+    problems = need.problems()
+    if problems:
+        raise NeedError(problems)
+    if session.scalar(select(Need.id).where(Need.token == token)) is not None:
+        return token
+    category_id = need.category_id
+    if category_id is None and need.contract_id is not None:
+        category_id = session.scalar(select(Contract.category_id).where(Contract.id == need.contract_id))
+    row = Need(
+        token=token,
+        unit_id=need.unit_id,
+        contract_id=need.contract_id,
+        category_id=category_id,
+        need_type=need.need_type,
+        text=need.text.strip(),
+        submitter_name=need.submitter_name.strip() or None,
+        submitter_email=need.submitter_email.strip() or None,
+        status="new",
+        created_at=datetime.now().replace(microsecond=0),
+    )
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError:  # the same token from a concurrent double click
+        return token
+    if need.has_feedback:
+        session.add(
+            Feedback(
+                need_id=row.id,
+                unit_id=need.unit_id,
+                contract_id=need.contract_id,
+                supplier_rating=need.supplier_rating,
+                procurement_rating=need.procurement_rating,
+                knows_contract_manager=need.knows_contract_manager,
+                good_text=need.good_text.strip() or None,
+                less_good_text=need.less_good_text.strip() or None,
+            )
+        )
+    session.flush()
+    bump_data_version(session)
+    return token
+
+
+def receipt(session: Session, token: str) -> Receipt | None:
+    """The submission behind a receipt link, or None for an unknown token."""
+    if not token or len(token) > 64:
+        return None
+    row = session.execute(
+        select(Need, Unit.name, Contract.reference, Category.name)
+        .outerjoin(Unit, Unit.id == Need.unit_id)
+        .outerjoin(Contract, Contract.id == Need.contract_id)
+        .outerjoin(Category, Category.id == Need.category_id)
+        .where(Need.token == token)
+    ).first()
+    if row is None:
+        return None
+    need, unit_name, contract_reference, category_name = row
+    return Receipt(
+        token=need.token,
+        reference=reference_of(need.id),
+        created_at=need.created_at,
+        unit=unit_name,
+        contract=contract_reference,
+        category=category_name,
+        need_type=NEED_TYPE_LABELS.get(need.need_type, need.need_type),
+        text=need.text,
+        status=NEED_STATUS_LABELS.get(need.status, need.status),
+        answer=need.answer,
+    )
+
+
+@dataclass(frozen=True)
+class InboxFilter:
+    statuses: tuple[str, ...] = ()
+    contract_ids: tuple[int, ...] = ()
+    category_ids: tuple[int, ...] = ()
+    department_ids: tuple[int, ...] = ()
+    unit_ids: tuple[int, ...] = ()
+    need_types: tuple[str, ...] = ()
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    id: int
+    reference: str
+    created_at: datetime
+    unit: str | None
+    department: str | None
+    contract: str | None
+    category: str | None
+    need_type: str
+    text: str
+    status: str  # the code; NEED_STATUS_LABELS has the words
+    assignee: str | None
+    answer: str | None
+    internal_notes: str | None
+    submitter_name: str | None
+    submitter_email: str | None
+    supplier_rating: int | None
+    procurement_rating: int | None
+    knows_contract_manager: bool | None
+    good_text: str | None
+    less_good_text: str | None
+
+
+def _inbox_conditions(inbox_filter: InboxFilter) -> list:
+    conditions = []
+    for values, column in (
+        (inbox_filter.statuses, Need.status),
+        (inbox_filter.contract_ids, Need.contract_id),
+        (inbox_filter.category_ids, Need.category_id),
+        (inbox_filter.unit_ids, Need.unit_id),
+        (inbox_filter.need_types, Need.need_type),
+        (inbox_filter.department_ids, Unit.department_id),
+    ):
+        if values:
+            conditions.append(column.in_(values))
+    if inbox_filter.date_from is not None:
+        conditions.append(Need.created_at >= datetime.combine(inbox_filter.date_from, datetime.min.time()))
+    if inbox_filter.date_to is not None:
+        conditions.append(Need.created_at <= datetime.combine(inbox_filter.date_to, datetime.max.time()))
+    return conditions
+
+
+def inbox(session: Session, inbox_filter: InboxFilter = InboxFilter(), limit: int = 5_000) -> list[InboxRow]:
+    """Needs with their feedback, newest first."""
+    rows = session.execute(
+        select(
+            Need,
+            Unit.name,
+            Department.name,
+            Contract.reference,
+            Category.name,
+            Feedback.supplier_rating,
+            Feedback.procurement_rating,
+            Feedback.knows_contract_manager,
+            Feedback.good_text,
+            Feedback.less_good_text,
+        )
+        .outerjoin(Unit, Unit.id == Need.unit_id)
+        .outerjoin(Department, Department.id == Unit.department_id)
+        .outerjoin(Contract, Contract.id == Need.contract_id)
+        .outerjoin(Category, Category.id == Need.category_id)
+        .outerjoin(Feedback, Feedback.need_id == Need.id)
+        .where(*_inbox_conditions(inbox_filter))
+        .order_by(Need.created_at.desc(), Need.id.desc())
+        .limit(limit)
+    ).all()
+    return [
+        InboxRow(
+            id=need.id,
+            reference=reference_of(need.id),
+            created_at=need.created_at,
+            unit=unit_name,
+            department=department_name,
+            contract=contract_reference,
+            category=category_name,
+            need_type=need.need_type,
+            text=need.text,
+            status=need.status,
+            assignee=need.assignee,
+            answer=need.answer,
+            internal_notes=need.internal_notes,
+            submitter_name=need.submitter_name,
+            submitter_email=need.submitter_email,
+            supplier_rating=supplier_rating,
+            procurement_rating=procurement_rating,
+            knows_contract_manager=knows,
+            good_text=good,
+            less_good_text=less_good,
+        )
+        for (
+            need,
+            unit_name,
+            department_name,
+            contract_reference,
+            category_name,
+            supplier_rating,
+            procurement_rating,
+            knows,
+            good,
+            less_good,
+        ) in rows
+    ]
+
+
+def status_counts(session: Session, inbox_filter: InboxFilter = InboxFilter()) -> dict[str, int]:
+    """Needs per status in the filter (ignoring its own status choice)."""
+    without_status = InboxFilter(**{**inbox_filter.__dict__, "statuses": ()})
+    rows = session.execute(
+        select(Need.status, func.count())
+        .outerjoin(Unit, Unit.id == Need.unit_id)
+        .where(*_inbox_conditions(without_status))
+        .group_by(Need.status)
+    ).all()
+    return {status: dict(rows).get(status, 0) for status in STATUSES}
+
+
+@dataclass(frozen=True)
+class Triage:
+    status: str
+    assignee: str = ""
+    answer: str = ""
+    internal_notes: str = ""
+
+
+def triage(session: Session, need_id: int, change: Triage, by: str) -> int:
+    """Apply a procurer's changes; each changed field becomes one history
+    event with who and when. Returns the number of fields changed."""
+    problems: dict[str, str] = {}
+    if change.status not in STATUSES:
+        problems["status"] = "Okänd status."
+    if not by.strip():
+        problems["by"] = "Ange vem du är, så att ändringen kan spåras."
+    if len(change.answer) > TEXT_MAX or len(change.internal_notes) > TEXT_MAX:
+        problems["answer"] = f"Högst {TEXT_MAX} tecken."
+    if problems:
+        raise NeedError(problems)
+    need = session.get(Need, need_id)
+    if need is None:
+        raise NeedError({"need": "Behovet finns inte."})
+    now = datetime.now().replace(microsecond=0)
+    changed = 0
+    for name, value in (
+        ("status", change.status),
+        ("assignee", change.assignee.strip() or None),
+        ("answer", change.answer.strip() or None),
+        ("internal_notes", change.internal_notes.strip() or None),
+    ):
+        old = getattr(need, name)
+        if old != value:
+            session.add(
+                NeedEvent(
+                    need_id=need_id,
+                    changed_at=now,
+                    changed_by=by.strip(),
+                    field=name,
+                    old_value=old,
+                    new_value=value,
+                )
+            )
+            setattr(need, name, value)
+            changed += 1
+    if changed:
+        need.updated_at = now
+        session.flush()
+        bump_data_version(session)
+    return changed
+
+
+@dataclass(frozen=True)
+class HistoryEvent:
+    changed_at: datetime
+    changed_by: str
+    field: str  # Swedish
+    old_value: str | None
+    new_value: str | None
+
+
+def history(session: Session, need_id: int) -> list[HistoryEvent]:
+    rows = session.execute(
+        select(
+            NeedEvent.changed_at,
+            NeedEvent.changed_by,
+            NeedEvent.field,
+            NeedEvent.old_value,
+            NeedEvent.new_value,
+        )
+        .where(NeedEvent.need_id == need_id)
+        .order_by(NeedEvent.changed_at, NeedEvent.id)
+    )
+    return [HistoryEvent(at, by, TRIAGE_FIELDS.get(name, name), old, new) for at, by, name, old, new in rows]
+
+
+def contract_manager_of(session: Session, contract_id: int) -> tuple[str, str | None, str | None] | None:
+    """Name, e-mail and phone of a contract's manager, for the form."""
+    row = session.execute(
+        select(Person.name, Person.email, Person.phone)
+        .join(Contract, Contract.manager_id == Person.id)
+        .where(Contract.id == contract_id)
+    ).first()
+    return tuple(row) if row else None

@@ -1,0 +1,164 @@
+"""Needs and feedback: validation, receipts, triage with history, and
+submissions that are never lost under concurrency (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+
+import pytest
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from data_access.db import session_scope
+from data_access.models import Need, NeedEvent
+from data_access.needs import (
+    InboxFilter,
+    NeedError,
+    NeedInput,
+    Triage,
+    history,
+    inbox,
+    new_token,
+    receipt,
+    status_counts,
+    submit_need,
+    triage,
+)
+from tests.factories import World
+
+PAYLOADS = (
+    "<script>alert(1)</script> mer text",
+    "[x](javascript:alert(1)) klicka här",
+    "![t](https://example.org/p.png) en bild",
+    '=HYPERLINK("https://example.org";"klicka")',
+)
+
+
+@pytest.fixture
+def unit_and_contract(engine: Engine) -> dict[str, int]:
+    with Session(engine) as session:
+        world = World(session)
+        department = world.department()
+        unit = world.unit("U1", department, "Ekbacken")
+        food = world.category("Livsmedel")
+        contract = world.contract(
+            "LIV-1", food, [world.supplier("Menigo")], date(2025, 1, 1), date(2027, 12, 31)
+        )
+        ids = {"unit": unit.id, "contract": contract.id, "category": food.id, "department": department.id}
+        session.commit()
+    return ids
+
+
+def test_validation_names_every_field() -> None:
+    problems = NeedInput(text="kort", need_type="okänd", submitter_email="a@", supplier_rating=7).problems()
+    assert set(problems) == {"text", "need_type", "submitter_email", "supplier_rating"}
+    assert NeedInput(text="x" * 5001).problems()["text"].startswith("Texten får vara högst 5 000 tecken")
+    assert NeedInput(text="Mindre förpackningar, tack", need_type="package_size").problems() == {}
+
+
+def test_submit_receipt_and_a_double_click_stores_once(
+    engine: Engine, unit_and_contract: dict[str, int]
+) -> None:
+    token = new_token()
+    need = NeedInput(
+        text="Vi behöver mindre förpackningar av mjölk.",
+        need_type="package_size",
+        unit_id=unit_and_contract["unit"],
+        contract_id=unit_and_contract["contract"],
+        supplier_rating=4,
+        knows_contract_manager=False,
+    )
+    with session_scope(engine) as session:
+        submit_need(session, need, token)
+        submit_need(session, need, token)  # the second click
+    with session_scope(engine) as session:
+        assert session.scalar(select(func.count()).select_from(Need)) == 1
+        shown = receipt(session, token)
+        assert shown is not None and shown.contract == "LIV-1" and shown.category == "Livsmedel"
+        assert shown.status == "Ny" and shown.reference.startswith("B-")
+        assert receipt(session, new_token()) is None and receipt(session, "1") is None
+    assert len(token) >= 32  # 192 random bits, not a counter
+
+
+def test_payloads_are_stored_verbatim(engine: Engine, unit_and_contract: dict[str, int]) -> None:
+    with session_scope(engine) as session:
+        tokens = [submit_need(session, NeedInput(text=payload), new_token()) for payload in PAYLOADS]
+    with session_scope(engine) as session:
+        assert [receipt(session, token).text for token in tokens] == list(PAYLOADS)
+
+
+def test_triage_records_who_and_when_and_the_unit_sees_the_answer(
+    engine: Engine, unit_and_contract: dict[str, int]
+) -> None:
+    token = new_token()
+    with session_scope(engine) as session:
+        submit_need(session, NeedInput(text="Leveranserna kommer för sent.", need_type="delivery"), token)
+    with session_scope(engine) as session:
+        need_id = session.scalar(select(Need.id))
+        with pytest.raises(NeedError):
+            triage(session, need_id, Triage(status="in_progress"), by="  ")
+        assert (
+            triage(session, need_id, Triage(status="in_progress", assignee="Upphandlare Ulla"), by="ulla")
+            == 2
+        )
+        assert (
+            triage(session, need_id, Triage(status="in_progress", assignee="Upphandlare Ulla"), by="ulla")
+            == 0
+        )
+        triage(
+            session,
+            need_id,
+            Triage(
+                status="resolved",
+                assignee="Upphandlare Ulla",
+                answer="Leverantören har nya tider.",
+                internal_notes="Ringde Menigo.",
+            ),
+            by="ulla",
+        )
+    with session_scope(engine) as session:
+        events = history(session, need_id)
+        assert [(event.field, event.old_value, event.new_value) for event in events] == [
+            ("Status", "new", "in_progress"),
+            ("Handläggare", None, "Upphandlare Ulla"),
+            ("Status", "in_progress", "resolved"),
+            ("Svar", None, "Leverantören har nya tider."),
+            ("Anteckningar", None, "Ringde Menigo."),
+        ]
+        assert all(event.changed_by == "ulla" for event in events)
+        shown = receipt(session, token)
+        assert (shown.status, shown.answer) == ("Åtgärdad", "Leverantören har nya tider.")
+        assert "Ringde" not in repr(shown)  # internal notes never reach the unit
+        assert status_counts(session)["resolved"] == 1
+        assert [row.status for row in inbox(session, InboxFilter(statuses=("resolved",)))] == ["resolved"]
+        assert inbox(session, InboxFilter(need_types=("price",))) == []
+
+
+def test_fifty_concurrent_submissions_all_land(engine: Engine, unit_and_contract: dict[str, int]) -> None:
+    errors: list[BaseException] = []
+
+    def submit_five(thread: int) -> None:
+        try:
+            for number in range(5):
+                with session_scope(engine) as session:
+                    submit_need(
+                        session,
+                        NeedInput(
+                            text=f"Behov nummer {number} från tråd {thread}",
+                            unit_id=unit_and_contract["unit"],
+                        ),
+                        new_token(),
+                    )
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=submit_five, args=(thread,)) for thread in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with Session(engine) as session:
+        assert session.scalar(select(func.count()).select_from(Need)) == 50
+        assert session.scalar(select(func.count()).select_from(NeedEvent)) == 0
