@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import threading
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
+from streamlit.testing.v1 import AppTest
 
 from data_access.db import session_scope
 from data_access.models import Need, NeedEvent
@@ -162,3 +164,57 @@ def test_fifty_concurrent_submissions_all_land(engine: Engine, unit_and_contract
     with Session(engine) as session:
         assert session.scalar(select(func.count()).select_from(Need)) == 50
         assert session.scalar(select(func.count()).select_from(NeedEvent)) == 0
+
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+def needs_page(query: dict[str, str] | None = None) -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=60)
+    for name, value in (query or {}).items():
+        app.query_params[name] = value
+    app.run()
+    app.switch_page("pages/needs.py").run()
+    assert not app.exception, [exception.value for exception in app.exception]
+    return app
+
+
+def test_the_form_keeps_typed_text_on_errors_and_then_submits(
+    engine: Engine, unit_and_contract: dict[str, int]
+) -> None:
+    app = needs_page({"contract": "LIV-1", "unit": "U1"})
+    assert app.selectbox(key="need_contract").value == unit_and_contract["contract"]  # the deep link
+    assert app.selectbox(key="need_unit").value == unit_and_contract["unit"]
+    app.text_area(key="need_text").input("kort")
+    app.text_input(key="need_email").input("inte en adress")
+    app.button(key="FormSubmitter:need_form-Skicka").click().run()
+    errors = [error.value for error in app.error]
+    assert any("minst 10 tecken" in error for error in errors) and any(
+        "giltig e-postadress" in error for error in errors
+    )
+    assert (
+        app.text_area(key="need_text").value == "kort"
+        and app.text_input(key="need_email").value == "inte en adress"
+    )
+    with Session(engine) as session:
+        assert session.scalar(select(func.count()).select_from(Need)) == 0
+
+    app.text_area(key="need_text").input(PAYLOADS[0] + " " + PAYLOADS[1] + " " + PAYLOADS[2])
+    app.text_input(key="need_email").input("kock@exempel.se")
+    app.selectbox(key="need_type").set_value("package_size")
+    app.button(key="FormSubmitter:need_form-Skicka").click().run()
+    assert any("Tack!" in success.value for success in app.success)
+    with Session(engine) as session:
+        stored = session.scalars(select(Need)).one()
+    assert stored.text == PAYLOADS[0] + " " + PAYLOADS[1] + " " + PAYLOADS[2]
+    assert (stored.contract_id, stored.unit_id, stored.need_type) == (
+        unit_and_contract["contract"],
+        unit_and_contract["unit"],
+        "package_size",
+    )
+    assert app.code[0].value.endswith(f"/behov?kvitto={stored.token}")
+
+    shown = needs_page({"kvitto": stored.token})
+    assert shown.text[0].value == stored.text  # shown as text, characters intact
+    assert not any("<script>" in markdown.value for markdown in shown.markdown)
+    assert needs_page({"kvitto": "gissat"}).error[0].value.startswith("Det finns inget ärende")
