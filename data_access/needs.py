@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -403,3 +403,61 @@ def contract_manager_of(session: Session, contract_id: int) -> tuple[str, str | 
         .where(Contract.id == contract_id)
     ).first()
     return tuple(row) if row else None
+
+
+@dataclass(frozen=True)
+class NeedStatsRow:
+    """Needs of one contract or category in one month."""
+
+    key: str
+    month: date
+    need_type: str  # Swedish
+    needs: int
+    supplier_rating_sum: int
+    procurement_rating_sum: int
+    ratings: int  # feedbacks with a supplier rating
+    procurement_ratings: int
+    knows_manager: int
+    asked_knows_manager: int
+
+
+def need_stats(session: Session, by: str, inbox_filter: InboxFilter = InboxFilter()) -> list[NeedStatsRow]:
+    """Counts per contract or category (``by``), month and need type, with the
+    sums the averages and shares are made of, grouped in SQL."""
+    key = Contract.reference if by == "contract" else Category.name
+    rows = session.execute(
+        select(
+            key.label("key"),
+            func.extract("year", Need.created_at).label("year"),
+            func.extract("month", Need.created_at).label("month"),
+            Need.need_type,
+            func.count(Need.id),
+            func.coalesce(func.sum(Feedback.supplier_rating), 0),
+            func.coalesce(func.sum(Feedback.procurement_rating), 0),
+            func.count(Feedback.supplier_rating),
+            func.count(Feedback.procurement_rating),
+            func.sum(case((Feedback.knows_contract_manager.is_(True), 1), else_=0)),
+            func.count(Feedback.knows_contract_manager),
+        )
+        .outerjoin(Unit, Unit.id == Need.unit_id)
+        .outerjoin(Contract, Contract.id == Need.contract_id)
+        .outerjoin(Category, Category.id == Need.category_id)
+        .outerjoin(Feedback, Feedback.need_id == Need.id)
+        .where(key.is_not(None), *_inbox_conditions(inbox_filter))
+        .group_by(key, "year", "month", Need.need_type)
+    ).all()
+    return [
+        NeedStatsRow(
+            key=row[0],
+            month=date(int(row[1]), int(row[2]), 1),
+            need_type=NEED_TYPE_LABELS.get(row[3], row[3]),
+            needs=row[4],
+            supplier_rating_sum=int(row[5]),
+            procurement_rating_sum=int(row[6]),
+            ratings=row[7],
+            procurement_ratings=row[8],
+            knows_manager=int(row[9] or 0),
+            asked_knows_manager=row[10],
+        )
+        for row in rows
+    ]

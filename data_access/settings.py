@@ -9,6 +9,8 @@ from __future__ import annotations
 import uuid
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from data_access.models import AppSetting
@@ -23,12 +25,12 @@ def get_setting(session: Session, key: str, default: str | None = None) -> str |
 
 
 def set_setting(session: Session, key: str, value: str) -> None:
-    setting = session.get(AppSetting, key)
-    if setting is None:
-        session.add(AppSetting(key=key, value=value))
-    else:
-        setting.value = value
-    session.flush()
+    """Insert or replace in one statement: two transactions setting the same
+    new key at once (fifty needs submitted together) must not collide."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(AppSetting).values(key=key, value=value)
+    session.execute(statement.on_conflict_do_update(index_elements=["key"], set_={"value": value}))
 
 
 def bump_data_version(session: Session) -> str:

@@ -21,6 +21,7 @@ from data_access.needs import (
     Triage,
     history,
     inbox,
+    need_stats,
     new_token,
     receipt,
     status_counts,
@@ -218,3 +219,38 @@ def test_the_form_keeps_typed_text_on_errors_and_then_submits(
     assert shown.text[0].value == stored.text  # shown as text, characters intact
     assert not any("<script>" in markdown.value for markdown in shown.markdown)
     assert needs_page({"kvitto": "gissat"}).error[0].value.startswith("Det finns inget ärende")
+
+
+def test_stats_per_contract_and_category(engine: Engine, unit_and_contract: dict[str, int]) -> None:
+    with session_scope(engine) as session:
+        for rating, knows, need_type in (
+            (4, True, "delivery"),
+            (2, False, "delivery"),
+            (None, None, "price"),
+        ):
+            submit_need(
+                session,
+                NeedInput(
+                    text="Ett behov om avtalet, tack.",
+                    need_type=need_type,
+                    contract_id=unit_and_contract["contract"],
+                    supplier_rating=rating,
+                    knows_contract_manager=knows,
+                ),
+                new_token(),
+            )
+    with session_scope(engine) as session:
+        by_contract = need_stats(session, "contract")
+        by_category = need_stats(session, "category")
+    delivery = next(row for row in by_contract if row.need_type == "Leveranser")
+    assert (delivery.key, delivery.needs, delivery.supplier_rating_sum, delivery.ratings) == (
+        "LIV-1",
+        2,
+        6,
+        2,
+    )
+    assert (delivery.knows_manager, delivery.asked_knows_manager) == (1, 2)
+    assert sorted((row.key, row.need_type, row.needs) for row in by_category) == [
+        ("Livsmedel", "Leveranser", 2),
+        ("Livsmedel", "Pris", 1),
+    ]
