@@ -3,16 +3,19 @@ submissions that are never lost under concurrency (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
+import io
 import threading
 from datetime import date
 from pathlib import Path
 
+import openpyxl
 import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
 from data_access.db import session_scope
+from data_access.excel import table_workbook
 from data_access.models import Need, NeedEvent
 from data_access.needs import (
     InboxFilter,
@@ -29,6 +32,7 @@ from data_access.needs import (
     triage,
 )
 from tests.factories import World
+from ui.inbox import inbox_rows
 
 PAYLOADS = (
     "<script>alert(1)</script> mer text",
@@ -254,3 +258,45 @@ def test_stats_per_contract_and_category(engine: Engine, unit_and_contract: dict
         ("Livsmedel", "Leveranser", 2),
         ("Livsmedel", "Pris", 1),
     ]
+
+
+def test_inbox_page_lists_triages_and_exports(engine: Engine, unit_and_contract: dict[str, int]) -> None:
+    token = new_token()
+    with session_scope(engine) as session:
+        submit_need(
+            session,
+            NeedInput(
+                text=PAYLOADS[3],
+                need_type="price",
+                unit_id=unit_and_contract["unit"],
+                contract_id=unit_and_contract["contract"],
+            ),
+            token,
+        )
+    app = AppTest.from_file(APP, default_timeout=60).run()
+    app.switch_page("pages/inbox.py").run()
+    assert not app.exception, [exception.value for exception in app.exception]
+    assert {metric.label: metric.value for metric in app.metric}["Ny"] == "1"
+    table = app.dataframe[0].value
+    assert list(table["Behov"]) == [PAYLOADS[3]] and list(table["Avtal"]) == ["LIV-1"]
+    assert list(table["Enhet"]) == ["Ekbacken"] and list(table["Typ"]) == ["Pris"]
+    app.multiselect(key="inbox_status").set_value(["resolved"]).run()
+    assert app.dataframe[0].value.empty
+
+    with session_scope(engine) as session:
+        need_id = session.scalar(select(Need.id))
+        triage(session, need_id, Triage(status="declined", answer="Priset följer avtalet."), by="ulla")
+    with session_scope(engine) as session:
+        assert receipt(session, token).answer == "Priset följer avtalet."
+
+    headers, records = inbox_rows(inbox_listing(engine))
+    sheet = openpyxl.load_workbook(
+        io.BytesIO(table_workbook(headers, records, notes=["Status: alla"]))
+    ).active
+    cell = sheet.cell(4, headers.index("Behov") + 1)  # a note, an empty row, the header, the row
+    assert (cell.value, cell.data_type) == (PAYLOADS[3], "s")  # text, never a formula
+
+
+def inbox_listing(engine: Engine) -> list:
+    with session_scope(engine) as session:
+        return inbox(session)

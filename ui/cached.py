@@ -16,6 +16,7 @@ import streamlit as st
 
 from data_access import contract_buyers, reference
 from data_access import contracts as contract_queries
+from data_access import needs as need_queries
 from data_access import visits as visit_queries
 from data_access.config import database_url
 from data_access.contract_buyers import Contact, ContractCustomers
@@ -36,6 +37,7 @@ from data_access.importing.columns import ImportKind
 from data_access.importing.profiles import profile_names
 from data_access.line_listing import LinePage, LineSort, line_page
 from data_access.models import LineStatus
+from data_access.needs import HistoryEvent, InboxFilter, InboxRow, NeedStatsRow
 from data_access.needs_listing import NeedRecord, needs_for
 from data_access.periods import Period
 from data_access.settings import data_version, is_demo_data
@@ -245,3 +247,27 @@ def called_off(url: str, version: str, first_day: date, last_day: date) -> set[i
 def open_needs(url: str, version: str) -> dict[int, int]:
     with session_scope(engine_for(url)) as session:
         return contract_queries.open_need_counts(session)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def need_inbox(url: str, version: str, inbox_filter: InboxFilter) -> list[InboxRow]:
+    with session_scope(engine_for(url)) as session:
+        return need_queries.inbox(session, inbox_filter)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def need_counts(url: str, version: str, inbox_filter: InboxFilter) -> dict[str, int]:
+    with session_scope(engine_for(url)) as session:
+        return need_queries.status_counts(session, inbox_filter)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def need_statistics(url: str, version: str, by: str, inbox_filter: InboxFilter) -> list[NeedStatsRow]:
+    with session_scope(engine_for(url)) as session:
+        return need_queries.need_stats(session, by, inbox_filter)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def need_history(url: str, version: str, need_id: int) -> list[HistoryEvent]:
+    with session_scope(engine_for(url)) as session:
+        return need_queries.history(session, need_id)

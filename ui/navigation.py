@@ -35,6 +35,7 @@ PAGES: tuple[PageSpec, ...] = (
     ),
     PageSpec("pages/contract.py", "Avtal", "Upphandlare", ":material/handshake:", "avtal"),
     PageSpec("pages/unit.py", "Enhet", "Upphandlare", ":material/apartment:", "enhet"),
+    PageSpec("pages/inbox.py", "Inkorg", "Upphandlare", ":material/inbox:", "inkorg"),
     PageSpec("pages/import_data.py", "Importera data", "Upphandlare", ":material/upload_file:", "importera"),
     PageSpec("pages/contract_catalogue.py", "Hitta avtal", "Beställare", ":material/search:", "hitta-avtal"),
     PageSpec("pages/needs.py", "Lämna behov", "Beställare", ":material/edit_note:", "behov"),

@@ -1,0 +1,163 @@
+"""Inkorg (procurers): every need and feedback from the units, filtered,
+counted, answered; every change recorded with who and when."""
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from data_access.db import engine_for, session_scope
+from data_access.needs import NeedError, Triage, triage
+from data_access.needs_listing import NEED_STATUS_LABELS, NEED_TYPE_LABELS
+from ui import cached
+from ui.drilldown import excel_download
+from ui.inbox import inbox_filter_widgets, inbox_rows, stats_frame
+from ui.widgets import demo_notice
+
+state = cached.data_state()
+st.title("Inkorg")
+st.write("Behov och återkoppling från enheterna, nyast först. Välj en rad för att svara.")
+demo_notice(state)
+
+inbox_filter, notes = inbox_filter_widgets(state)
+counts = cached.need_counts(state.url, state.version, inbox_filter)
+for column, (status, label) in zip(
+    st.columns(len(NEED_STATUS_LABELS)), NEED_STATUS_LABELS.items(), strict=True
+):
+    column.metric(label, counts.get(status, 0))
+
+rows = cached.need_inbox(state.url, state.version, inbox_filter)
+headers, records = inbox_rows(rows)
+event = st.dataframe(
+    pd.DataFrame.from_records(records, columns=headers),
+    hide_index=True,
+    width="stretch",
+    key="inbox_table",
+    on_select="rerun",
+    selection_mode="single-row",
+    column_config={"Inkom": st.column_config.DatetimeColumn(format="YYYY-MM-DD")},
+)
+st.caption(f"{len(rows)} ärenden")
+excel_download(
+    "Ladda ner listan som Excel", headers, records, notes=notes, file_name="behov.xlsx", key="inbox_excel"
+)
+
+if event.selection.rows:
+    need = rows[event.selection.rows[0]]
+    st.subheader(f"{need.reference}: {NEED_TYPE_LABELS.get(need.need_type, need.need_type)}")
+    st.caption(
+        f"{need.unit or 'Enhet saknas'} · {need.contract or need.category or 'inget avtal'} · "
+        f"inkom {need.created_at:%Y-%m-%d}"
+        + (f" · {need.submitter_name}" if need.submitter_name else "")
+        + (f" <{need.submitter_email}>" if need.submitter_email else "")
+    )
+    st.text(need.text)  # the unit's own words, as text
+    if need.good_text or need.less_good_text or need.supplier_rating or need.procurement_rating:
+        st.markdown("**Återkoppling**")
+        st.text(
+            f"Leverantörens service: {need.supplier_rating or '–'} · Upphandlingsenhetens service: "
+            f"{need.procurement_rating or '–'} · Vet vem som är avtalsansvarig: "
+            f"{ {True: 'ja', False: 'nej', None: '–'}[need.knows_contract_manager] }"
+        )
+        if need.good_text:
+            st.text(f"Bra: {need.good_text}")
+        if need.less_good_text:
+            st.text(f"Mindre bra: {need.less_good_text}")
+    with st.form(f"triage_{need.id}"):
+        statuses = list(NEED_STATUS_LABELS)
+        status = st.selectbox(
+            "Status", statuses, index=statuses.index(need.status), format_func=NEED_STATUS_LABELS.__getitem__
+        )
+        assignee = st.text_input("Handläggare", value=need.assignee or "")
+        answer = st.text_area("Svar till enheten (syns på kvittot)", value=need.answer or "", max_chars=5_000)
+        internal = st.text_area(
+            "Interna anteckningar (syns inte för enheten)", value=need.internal_notes or ""
+        )
+        who = st.text_input("Ditt namn (loggas med ändringen) *", key="triage_by")
+        if st.form_submit_button("Spara", type="primary"):
+            try:
+                with session_scope(engine_for(state.url)) as session:
+                    changed = triage(session, need.id, Triage(status, assignee, answer, internal), by=who)
+            except NeedError as error:
+                st.error(str(error))
+            else:
+                st.toast(f"{changed} ändringar sparade." if changed else "Inget ändrades.")
+                st.rerun()
+    events = cached.need_history(state.url, state.version, need.id)
+    if events:
+        st.markdown("**Historik**")
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "När": [event.changed_at for event in events],
+                    "Vem": [event.changed_by for event in events],
+                    "Fält": [event.field for event in events],
+                    "Från": [event.old_value for event in events],
+                    "Till": [event.new_value for event in events],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+
+st.subheader("Per avtal och kategori")
+by = st.segmented_control(
+    "Gruppera på",
+    ["contract", "category"],
+    format_func={"contract": "Avtal", "category": "Kategori"}.get,
+    default="contract",
+    key="inbox_stats_by",
+)
+stats = stats_frame(cached.need_statistics(state.url, state.version, by or "contract", inbox_filter))
+if stats.empty:
+    st.caption("Inga behov i urvalet.")
+else:
+    top = stats.groupby("key")["needs"].sum().nlargest(15).index
+    shown = stats[stats["key"].isin(top)]
+    st.altair_chart(
+        alt.Chart(shown)
+        .mark_bar()
+        .encode(
+            y=alt.Y("key:N", title=None, sort="-x"),
+            x=alt.X("sum(needs):Q", title="Antal behov"),
+            color=alt.Color("need_type:N", title="Typ"),
+            tooltip=[
+                alt.Tooltip("key:N", title=""),
+                alt.Tooltip("need_type:N", title="Typ"),
+                alt.Tooltip("sum(needs):Q", title="Antal"),
+            ],
+        ),
+        width="stretch",
+    )
+    per_month = stats.groupby("month", as_index=False)["needs"].sum()
+    st.altair_chart(
+        alt.Chart(per_month)
+        .mark_line(point=True)
+        .encode(x=alt.X("yearmonth(month):T", title="Månad"), y=alt.Y("needs:Q", title="Behov per månad")),
+        width="stretch",
+    )
+    summary = stats.groupby("key", as_index=False).sum(numeric_only=True)
+    summary = summary.assign(
+        **{
+            "Leverantörens service (snitt)": (summary["supplier_rating_sum"] / summary["ratings"]).round(1),
+            "Upphandlingens service (snitt)": (
+                summary["procurement_rating_sum"] / summary["procurement_ratings"]
+            ).round(1),
+            "Vet vem som är avtalsansvarig (%)": (
+                100 * summary["knows_manager"] / summary["asked_knows_manager"]
+            ).round(0),
+        }
+    ).rename(columns={"key": "Avtal" if by != "category" else "Kategori", "needs": "Behov"})
+    st.dataframe(
+        summary.drop(
+            columns=[
+                "supplier_rating_sum",
+                "procurement_rating_sum",
+                "ratings",
+                "procurement_ratings",
+                "knows_manager",
+                "asked_knows_manager",
+            ]
+        ).sort_values("Behov", ascending=False),
+        hide_index=True,
+        width="stretch",
+    )
