@@ -44,7 +44,7 @@ excel_download(
 if event.selection.rows:
     need = rows[event.selection.rows[0]]
     st.subheader(f"{need.reference}: {NEED_TYPE_LABELS.get(need.need_type, need.need_type)}")
-    st.caption(
+    st.text(  # the submitter's name and address are their own text: never Markdown
         f"{need.unit or 'Enhet saknas'} · {need.contract or need.category or 'inget avtal'} · "
         f"inkom {need.created_at:%Y-%m-%d}"
         + (f" · {need.submitter_name}" if need.submitter_name else "")
