@@ -219,6 +219,17 @@ def test_the_form_keeps_typed_text_on_errors_and_then_submits(
     )
     assert app.code[0].value.endswith(f"/behov?kvitto={stored.token}")
 
+    inbox_page = AppTest.from_file(APP, default_timeout=60).run()
+    inbox_page.switch_page("pages/inbox.py").run()
+    listed = inbox_page.dataframe[0].value.iloc[0]
+    assert (listed["Behov"], listed["Avtal"], listed["Enhet"], listed["Typ"], listed["Status"]) == (
+        stored.text,
+        "LIV-1",
+        "Ekbacken",
+        "Förpackningsstorlek",
+        "Ny",
+    )
+
     shown = needs_page({"kvitto": stored.token})
     assert shown.text[0].value == stored.text  # shown as text, characters intact
     assert not any("<script>" in markdown.value for markdown in shown.markdown)
