@@ -12,7 +12,7 @@ import random
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from itertools import accumulate
 
 from sqlalchemy import func, select
@@ -487,6 +487,9 @@ def _create_needs_and_visits(session: Session, rng: random.Random, world: _World
             answer="Tack! Vi tar med det i nästa upphandling."
             if status in ("next_tender", "resolved")
             else None,
+            # Spread over the last year, from the index (no random draw, so the rest of the
+            # demo stays as it was): the inbox's monthly chart has a year to show.
+            created_at=datetime.combine(end - timedelta(days=(index * 37) % 365), time(8 + index % 9)),
         )
         session.add(need)
         session.flush()

@@ -19,7 +19,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from data_access.models import Category, Contract, Department, Feedback, Need, NeedEvent, Person, Unit
+from data_access.models import Category, Contract, Department, Feedback, Need, NeedEvent, Unit
 from data_access.needs_listing import NEED_STATUS_LABELS, NEED_TYPE_LABELS
 from data_access.settings import bump_data_version
 
@@ -392,17 +392,14 @@ def history(session: Session, need_id: int) -> list[HistoryEvent]:
         .where(NeedEvent.need_id == need_id)
         .order_by(NeedEvent.changed_at, NeedEvent.id)
     )
-    return [HistoryEvent(at, by, TRIAGE_FIELDS.get(name, name), old, new) for at, by, name, old, new in rows]
 
+    def shown(name: str, value: str | None) -> str | None:
+        return NEED_STATUS_LABELS.get(value, value) if name == "status" and value else value
 
-def contract_manager_of(session: Session, contract_id: int) -> tuple[str, str | None, str | None] | None:
-    """Name, e-mail and phone of a contract's manager, for the form."""
-    row = session.execute(
-        select(Person.name, Person.email, Person.phone)
-        .join(Contract, Contract.manager_id == Person.id)
-        .where(Contract.id == contract_id)
-    ).first()
-    return tuple(row) if row else None
+    return [
+        HistoryEvent(at, by, TRIAGE_FIELDS.get(name, name), shown(name, old), shown(name, new))
+        for at, by, name, old, new in rows
+    ]
 
 
 @dataclass(frozen=True)

@@ -55,6 +55,13 @@ if "need_started" not in st.session_state:
     st.session_state["need_started"] = True
     st.session_state["need_contract"] = by_reference.get(st.query_params.get("contract", ""))
     st.session_state["need_unit"] = unit_by_code.get(st.query_params.get("unit", ""))
+if st.session_state.pop("need_clear", False):
+    # A stored need empties the form: a second click on "Skicka" then finds no
+    # text (and says so) instead of storing the same need again.
+    for key in ("need_text", "need_name", "need_email", "need_good", "need_less_good"):
+        st.session_state[key] = ""
+    for key in ("need_supplier_rating", "need_procurement_rating", "need_knows"):
+        st.session_state[key] = None
 if "need_token" not in st.session_state:
     st.session_state["need_token"] = new_token()
 problems: dict[str, str] = st.session_state.get("need_problems", {})
@@ -158,6 +165,7 @@ if submitted:
     st.session_state["need_problems"] = {}
     st.session_state["need_receipt"] = saved
     st.session_state["need_token"] = new_token()  # the next submission is a new one
+    st.session_state["need_clear"] = True
     st.rerun()
 
 if problems:

@@ -127,9 +127,9 @@ def test_triage_records_who_and_when_and_the_unit_sees_the_answer(
     with session_scope(engine) as session:
         events = history(session, need_id)
         assert [(event.field, event.old_value, event.new_value) for event in events] == [
-            ("Status", "new", "in_progress"),
+            ("Status", "Ny", "Under behandling"),
             ("Handläggare", None, "Upphandlare Ulla"),
-            ("Status", "in_progress", "resolved"),
+            ("Status", "Under behandling", "Åtgärdad"),
             ("Svar", None, "Leverantören har nya tider."),
             ("Anteckningar", None, "Ringde Menigo."),
         ]
@@ -218,6 +218,11 @@ def test_the_form_keeps_typed_text_on_errors_and_then_submits(
         "package_size",
     )
     assert app.code[0].value.endswith(f"/behov?kvitto={stored.token}")
+    assert app.text_area(key="need_text").value == ""  # emptied: clicking again stores nothing twice
+    app.button(key="FormSubmitter:need_form-Skicka").click().run()
+    assert any("minst 10 tecken" in error.value for error in app.error)
+    with Session(engine) as session:
+        assert session.scalar(select(func.count()).select_from(Need)) == 1
 
     inbox_page = AppTest.from_file(APP, default_timeout=60).run()
     inbox_page.switch_page("pages/inbox.py").run()
