@@ -17,7 +17,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -61,7 +61,6 @@ class Landed:
     count: int = 0
     total_ore: int = 0
     known: int = 0  # lines left out because their posting key was already in the database
-    months: set[date] = field(default_factory=set)
 
     @property
     def total(self) -> Decimal:
@@ -75,10 +74,6 @@ class _MonthTotals:
         self.by_unit: dict[_SummaryKey, list[int]] = {}
         self.by_supplier: dict[_SummaryKey, list[int]] = {}
         self._months: dict[date, date] = {}
-
-    @property
-    def months(self) -> set[date]:
-        return set(self._months.values())
 
     def add(
         self,
@@ -222,7 +217,6 @@ def land_lines(
     else:
         placeholders = ", ".join("?" for _ in WRITTEN_COLUMNS)
         cursor.executemany(f"INSERT INTO invoice_line ({columns}) VALUES ({placeholders})", classified())
-    landed.months = totals.months
 
     for table in SUMMARY_TABLES:
         rows = totals.rows(table)

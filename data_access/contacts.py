@@ -16,14 +16,11 @@ from sqlalchemy.orm import Session
 
 from data_access.models import Contract, Person, UnitContact
 from data_access.settings import bump_data_version
+from data_access.validation import FieldErrors
 
 
-class ContactError(ValueError):
+class ContactError(FieldErrors):
     """What is wrong with a contact, per field (``name``, ``email``, ``role``, ``phone``)."""
-
-    def __init__(self, problems: dict[str, str]) -> None:
-        super().__init__("; ".join(problems.values()))
-        self.problems = problems
 
 
 @dataclass(frozen=True)

@@ -15,14 +15,31 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import case, func, select
+from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from data_access.models import Category, Contract, Department, Feedback, Need, NeedEvent, Unit
-from data_access.needs_listing import NEED_STATUS_LABELS, NEED_TYPE_LABELS
 from data_access.settings import bump_data_version
+from data_access.validation import FieldErrors
 
+NEED_TYPE_LABELS = {
+    "package_size": "Förpackningsstorlek",
+    "delivery": "Leveranser",
+    "assortment": "Sortiment",
+    "quality": "Kvalitet",
+    "price": "Pris",
+    "ordering": "Beställning/e-handel",
+    "service": "Service",
+    "other": "Övrigt",
+}
+NEED_STATUS_LABELS = {
+    "new": "Ny",
+    "in_progress": "Under behandling",
+    "next_tender": "Beaktas i nästa upphandling",
+    "resolved": "Åtgärdad",
+    "declined": "Avböjd",
+}
 TEXT_MIN, TEXT_MAX = 10, 5_000
 STATUSES = tuple(NEED_STATUS_LABELS)
 TRIAGE_FIELDS = {
@@ -33,12 +50,8 @@ TRIAGE_FIELDS = {
 }
 
 
-class NeedError(ValueError):
+class NeedError(FieldErrors):
     """What is wrong with a submission or a triage change, per field."""
-
-    def __init__(self, problems: dict[str, str]) -> None:
-        super().__init__("; ".join(problems.values()))
-        self.problems = problems
 
 
 def new_token() -> str:
@@ -163,26 +176,21 @@ def submit_need(session: Session, need: NeedInput, token: str) -> str:
 
 
 def receipt(session: Session, token: str) -> Receipt | None:
-    """The submission behind a receipt link, or None for an unknown token."""
+    """The submission behind a receipt link, or None for an unknown token.
+    Only what the unit may see: no internal notes, no assignee."""
     if not token or len(token) > 64:
         return None
-    row = session.execute(
-        select(Need, Unit.name, Contract.reference, Category.name)
-        .outerjoin(Unit, Unit.id == Need.unit_id)
-        .outerjoin(Contract, Contract.id == Need.contract_id)
-        .outerjoin(Category, Category.id == Need.category_id)
-        .where(Need.token == token)
-    ).first()
-    if row is None:
+    found = _need_rows(session, Need.token == token, limit=1)
+    if not found:
         return None
-    need, unit_name, contract_reference, category_name = row
+    need = found[0]
     return Receipt(
-        token=need.token,
-        reference=reference_of(need.id),
+        token=token,
+        reference=need.reference,
         created_at=need.created_at,
-        unit=unit_name,
-        contract=contract_reference,
-        category=category_name,
+        unit=need.unit,
+        contract=need.contract,
+        category=need.category,
         need_type=NEED_TYPE_LABELS.get(need.need_type, need.need_type),
         text=need.text,
         status=NEED_STATUS_LABELS.get(need.status, need.status),
@@ -246,7 +254,11 @@ def _inbox_conditions(inbox_filter: InboxFilter) -> list:
 
 
 def inbox(session: Session, inbox_filter: InboxFilter = InboxFilter(), limit: int = 5_000) -> list[InboxRow]:
-    """Needs with their feedback, newest first."""
+    """Needs with their feedback, newest first (also the lists on the contract and unit pages)."""
+    return _need_rows(session, *_inbox_conditions(inbox_filter), limit=limit)
+
+
+def _need_rows(session: Session, *conditions: ColumnElement[bool], limit: int) -> list[InboxRow]:
     rows = session.execute(
         select(
             Need,
@@ -265,7 +277,7 @@ def inbox(session: Session, inbox_filter: InboxFilter = InboxFilter(), limit: in
         .outerjoin(Contract, Contract.id == Need.contract_id)
         .outerjoin(Category, Category.id == Need.category_id)
         .outerjoin(Feedback, Feedback.need_id == Need.id)
-        .where(*_inbox_conditions(inbox_filter))
+        .where(*conditions)
         .order_by(Need.created_at.desc(), Need.id.desc())
         .limit(limit)
     ).all()

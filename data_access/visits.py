@@ -6,17 +6,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from data_access.models import Contract, Unit, Visit
 from data_access.settings import bump_data_version
+from data_access.validation import FieldErrors
 
 
-class VisitError(ValueError):
-    def __init__(self, problems: dict[str, str]) -> None:
-        super().__init__("; ".join(problems.values()))
-        self.problems = problems
+class VisitError(FieldErrors):
+    """What is wrong with a visit, per field (``visit_date``, ``unit_id``, ``follow_up_date``, ``notes``)."""
 
 
 @dataclass(frozen=True)
@@ -66,11 +65,9 @@ def add_visit(
     return visit.id
 
 
-def visits(
-    session: Session, *, unit_id: int | None = None, contract_id: int | None = None, limit: int = 500
-) -> list[VisitRecord]:
-    """The newest first, for a unit, a contract, or all."""
-    query = (
+def _visit_records() -> Select:
+    """Visits with their unit's name and the contract's reference."""
+    return (
         select(
             Visit.id,
             Visit.visit_date,
@@ -83,9 +80,14 @@ def visits(
         )
         .join(Unit, Unit.id == Visit.unit_id)
         .outerjoin(Contract, Contract.id == Visit.contract_id)
-        .order_by(Visit.visit_date.desc(), Visit.id.desc())
-        .limit(limit)
     )
+
+
+def visits(
+    session: Session, *, unit_id: int | None = None, contract_id: int | None = None, limit: int = 500
+) -> list[VisitRecord]:
+    """The newest first, for a unit, a contract, or all."""
+    query = _visit_records().order_by(Visit.visit_date.desc(), Visit.id.desc()).limit(limit)
     if unit_id is not None:
         query = query.where(Visit.unit_id == unit_id)
     if contract_id is not None:
@@ -96,18 +98,7 @@ def visits(
 def upcoming_follow_ups(session: Session, today: date, limit: int = 200) -> list[VisitRecord]:
     """Follow-ups from today on, soonest first."""
     query = (
-        select(
-            Visit.id,
-            Visit.visit_date,
-            Visit.unit_id,
-            Unit.name,
-            Contract.reference,
-            Visit.participants,
-            Visit.notes,
-            Visit.follow_up_date,
-        )
-        .join(Unit, Unit.id == Visit.unit_id)
-        .outerjoin(Contract, Contract.id == Visit.contract_id)
+        _visit_records()
         .where(Visit.follow_up_date >= today)
         .order_by(Visit.follow_up_date, Visit.id)
         .limit(limit)

@@ -24,7 +24,7 @@ from playwright.sync_api import Dialog, Locator, Page, Request, WebSocket, expec
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from data_access.config import public_base_url
-from data_access.needs_listing import NEED_STATUS_LABELS
+from data_access.needs import NEED_STATUS_LABELS
 from e2e.test_contract_journey import _reference
 from e2e.test_import_journey import (
     APP_IDLE,

@@ -6,8 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from data_access.db import engine_for, session_scope
-from data_access.needs import NeedError, Triage, triage
-from data_access.needs_listing import NEED_STATUS_LABELS, NEED_TYPE_LABELS
+from data_access.needs import NEED_STATUS_LABELS, NEED_TYPE_LABELS, NeedError, Triage, triage
 from ui import cached
 from ui.drilldown import excel_download
 from ui.inbox import inbox_filter_widgets, inbox_rows, stats_frame

@@ -9,8 +9,7 @@ import streamlit as st
 
 from data_access.config import public_base_url
 from data_access.db import engine_for, session_scope
-from data_access.needs import NeedError, NeedInput, new_token, receipt, submit_need
-from data_access.needs_listing import NEED_TYPE_LABELS
+from data_access.needs import NEED_TYPE_LABELS, NeedError, NeedInput, new_token, receipt, submit_need
 from ui import cached
 from ui.widgets import demo_notice
 

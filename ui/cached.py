@@ -38,7 +38,6 @@ from data_access.importing.profiles import profile_names
 from data_access.line_listing import LinePage, LineSort, line_page
 from data_access.models import LineStatus
 from data_access.needs import HistoryEvent, InboxFilter, InboxRow, NeedStatsRow
-from data_access.needs_listing import NeedRecord, needs_for
 from data_access.periods import Period
 from data_access.settings import data_version, is_demo_data
 from data_access.spend_elsewhere import CategorySuppliers, category_suppliers
@@ -220,9 +219,14 @@ def follow_ups(url: str, version: str, today: date) -> list[VisitRecord]:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def needs(url: str, version: str, unit_id: int | None, contract_id: int | None) -> list[NeedRecord]:
+def needs(url: str, version: str, unit_id: int | None, contract_id: int | None) -> list[InboxRow]:
+    """A unit's or a contract's needs, newest first (the inbox's query)."""
+    about = InboxFilter(
+        unit_ids=(unit_id,) if unit_id is not None else (),
+        contract_ids=(contract_id,) if contract_id is not None else (),
+    )
     with session_scope(engine_for(url)) as session:
-        return needs_for(session, unit_id=unit_id, contract_id=contract_id)
+        return need_queries.inbox(session, about, limit=200)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from data_access.contacts import ContactError, ContactInput
-from data_access.needs_listing import NeedRecord
+from data_access.needs import NEED_STATUS_LABELS, NEED_TYPE_LABELS, InboxRow
 from data_access.visits import VisitRecord
 
 CONTACT_FIELDS = {"name": "Namn", "role": "Roll", "email": "E-post", "phone": "Telefon"}
@@ -29,7 +29,7 @@ def contact_table(frame: pd.DataFrame) -> None:
     )
 
 
-def needs_table(records: list[NeedRecord]) -> None:
+def needs_table(records: list[InboxRow]) -> None:
     if not records:
         st.caption("Inga behov eller synpunkter ännu.")
         return
@@ -39,9 +39,9 @@ def needs_table(records: list[NeedRecord]) -> None:
                 "Inkom": [record.created_at for record in records],
                 "Enhet": [record.unit for record in records],
                 "Avtal": [record.contract for record in records],
-                "Typ": [record.need_type for record in records],
+                "Typ": [NEED_TYPE_LABELS.get(record.need_type, record.need_type) for record in records],
                 "Behov": [record.text for record in records],
-                "Status": [record.status for record in records],
+                "Status": [NEED_STATUS_LABELS.get(record.status, record.status) for record in records],
                 "Svar": [record.answer for record in records],
                 "Leverantörens service (1–5)": [record.supplier_rating for record in records],
             }

@@ -7,8 +7,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from data_access.needs import InboxFilter, InboxRow, NeedStatsRow
-from data_access.needs_listing import NEED_STATUS_LABELS, NEED_TYPE_LABELS
+from data_access.needs import NEED_STATUS_LABELS, NEED_TYPE_LABELS, InboxFilter, InboxRow, NeedStatsRow
 from ui import cached
 from ui.cached import DataState
 

@@ -150,11 +150,6 @@ class InvoiceChunk:
     def __len__(self) -> int:
         return len(self.row_numbers)
 
-    def valid_positions(self) -> range | list[int]:
-        if not self.invalid:
-            return range(len(self))
-        return [position for position in range(len(self)) if position not in self.invalid]
-
     def row(self, position: int) -> InvoiceRow:
         """One row as a record, for the preview."""
         number, amount = self.row_numbers[position], self.amounts[position]
