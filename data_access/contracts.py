@@ -167,6 +167,27 @@ def contracts_called_off(session: Session, first_day: date, last_day: date) -> s
     return set(session.scalars(select(Contract.id).where(called_off)))
 
 
+def expiring_soonest_first(listings: list[ContractListing]) -> list[ContractListing]:
+    """Contracts ending within six months, the soonest first: the next tenders to plan."""
+    return sorted(
+        (item for item in listings if item.state is ContractState.EXPIRING), key=lambda item: item.valid_to
+    )
+
+
+def never_called_off(
+    listings: list[ContractListing], called_off: set[int], since: date
+) -> list[ContractListing]:
+    """Contracts valid all the time since ``since`` (and still) on which nobody
+    bought (``called_off`` from ``contracts_called_off`` for that period)."""
+    return [
+        item
+        for item in listings
+        if item.state in (ContractState.ACTIVE, ContractState.EXPIRING)
+        and item.valid_from <= since
+        and item.id not in called_off
+    ]
+
+
 OPEN_NEED_STATUSES = ("new", "in_progress")
 
 

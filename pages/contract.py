@@ -17,7 +17,7 @@ from ui.charts import fidelity_trend
 from ui.customer import contact_form, contact_table, needs_table, visits_table
 from ui.drilldown import excel_download
 from ui.format import kronor, long_date
-from ui.widgets import demo_notice
+from ui.widgets import deep_linked_choice, demo_notice
 
 
 def save_manager(contract_id: int, person: ContactInput) -> None:
@@ -37,23 +37,16 @@ if not listings or in_data.last is None:
     st.stop()
 
 by_reference = {listing.reference: listing for listing in listings}
-references = sorted(by_reference)
-wanted = st.query_params.get("contract")
-if "contract_choice" not in st.session_state and wanted in by_reference:
-    st.session_state["contract_choice"] = wanted
-reference = st.selectbox(
+reference = deep_linked_choice(
     "Avtal",
-    references,
-    format_func=lambda ref: f"{ref} {by_reference[ref].name}",
-    index=None,
-    placeholder="Sök avtal på nummer eller namn",
+    {ref: f"{ref} {by_reference[ref].name}" for ref in sorted(by_reference)},
+    param="contract",
     key="contract_choice",
+    placeholder="Sök avtal på nummer eller namn",
+    unknown="Avtalet {} finns inte. Välj ett avtal i listan.",
 )
 if reference is None:
-    if wanted and wanted not in by_reference:
-        st.error(f"Avtalet {wanted} finns inte. Välj ett avtal i listan.")
     st.stop()
-st.query_params["contract"] = reference
 contract = by_reference[reference]
 
 st.subheader(f"{contract.reference} {contract.name}")

@@ -6,11 +6,11 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from data_access.contracts import ContractListing, ContractState
+from data_access.contracts import ContractListing, ContractState, expiring_soonest_first, never_called_off
 from data_access.fidelity import Dimension, SpendFilter
 from data_access.periods import last_full_months
 from ui import cached
-from ui.widgets import demo_notice
+from ui.widgets import choice_multiselect, demo_notice
 
 STATE_LABELS = {
     ContractState.ACTIVE: "Gäller",
@@ -87,8 +87,8 @@ search = st.columns([3, 2, 2, 2])
 text = search[0].text_input("Sök", placeholder="Avtal, kategori eller leverantör", key="search")
 categories = cached.categories(state.url, state.version)
 names = {option.id: option.name for option in categories}
-category_ids = search[1].multiselect(
-    "Kategori", list(names), format_func=names.__getitem__, placeholder="Alla kategorier", key="categories"
+category_ids = choice_multiselect(
+    search[1], "Kategori", names, key="categories", placeholder="Alla kategorier"
 )
 states = search[2].multiselect(
     "Status",
@@ -98,12 +98,8 @@ states = search[2].multiselect(
     key="states",
 )
 supplier_options = {option.id: option.label for option in cached.suppliers(state.url, state.version)}
-supplier_ids = search[3].multiselect(
-    "Leverantör",
-    list(supplier_options),
-    format_func=supplier_options.__getitem__,
-    placeholder="Alla leverantörer",
-    key="catalogue_suppliers",
+supplier_ids = choice_multiselect(
+    search[3], "Leverantör", supplier_options, key="catalogue_suppliers", placeholder="Alla leverantörer"
 )
 listings = cached.contract_listings(
     state.url, state.version, text, tuple(category_ids), tuple(states), today, tuple(supplier_ids)
@@ -112,22 +108,13 @@ st.caption(f"{len(listings)} avtal")
 show(listings, "catalogue")
 
 everything = cached.contract_listings(state.url, state.version, "", (), (), today)
-expiring = sorted(
-    (listing for listing in everything if listing.state is ContractState.EXPIRING),
-    key=lambda item: item.valid_to,
-)
+expiring = expiring_soonest_first(everything)
 st.subheader(f"Upphör inom 6 månader ({len(expiring)})")
 st.caption("Planera nästa upphandling: hur trogna är enheterna i kategorin, och vilka behov är obesvarade?")
 show(expiring, "expiring")
 
 if in_data.last is not None:
-    unused = [
-        listing
-        for listing in everything
-        if listing.state in (ContractState.ACTIVE, ContractState.EXPIRING)
-        and listing.valid_from <= period.start
-        and listing.id not in called_off
-    ]
+    unused = never_called_off(everything, called_off, period.start)
     st.subheader(f"Ingen har köpt på avtalet de senaste 12 månaderna ({len(unused)})")
     st.caption("Avtal som gällt hela perioden utan ett enda avropat köp: vet enheterna om dem?")
     show(unused, "unused")

@@ -9,7 +9,7 @@ from data_access.db import engine_for, session_scope
 from data_access.needs import NEED_STATUS_LABELS, NEED_TYPE_LABELS, NeedError, Triage, triage
 from ui import cached
 from ui.drilldown import excel_download
-from ui.inbox import inbox_filter_widgets, inbox_rows, stats_frame
+from ui.inbox import inbox_filter_widgets, inbox_rows, stats_frame, stats_summary
 from ui.widgets import demo_notice
 
 state = cached.data_state()
@@ -134,29 +134,4 @@ else:
         .encode(x=alt.X("yearmonth(month):T", title="Månad"), y=alt.Y("needs:Q", title="Behov per månad")),
         width="stretch",
     )
-    summary = stats.groupby("key", as_index=False).sum(numeric_only=True)
-    summary = summary.assign(
-        **{
-            "Leverantörens service (snitt)": (summary["supplier_rating_sum"] / summary["ratings"]).round(1),
-            "Upphandlingens service (snitt)": (
-                summary["procurement_rating_sum"] / summary["procurement_ratings"]
-            ).round(1),
-            "Vet vem som är avtalsansvarig (%)": (
-                100 * summary["knows_manager"] / summary["asked_knows_manager"]
-            ).round(0),
-        }
-    ).rename(columns={"key": "Avtal" if by != "category" else "Kategori", "needs": "Behov"})
-    st.dataframe(
-        summary.drop(
-            columns=[
-                "supplier_rating_sum",
-                "procurement_rating_sum",
-                "ratings",
-                "procurement_ratings",
-                "knows_manager",
-                "asked_knows_manager",
-            ]
-        ).sort_values("Behov", ascending=False),
-        hide_index=True,
-        width="stretch",
-    )
+    st.dataframe(stats_summary(stats, by or "contract"), hide_index=True, width="stretch")

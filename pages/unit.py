@@ -14,31 +14,24 @@ from data_access.visits import VisitError, add_visit
 from ui import cached
 from ui.customer import contact_form, contact_table, needs_table, visits_table
 from ui.format import kronor, long_date
-from ui.widgets import demo_notice
+from ui.widgets import deep_linked_choice, demo_notice
 
 state = cached.data_state()
 st.title("Enhet")
 demo_notice(state)
-units = cached.all_units(state.url, state.version)
-by_code = {option.code: option for option in units}
-wanted = st.query_params.get("unit")
-if "unit_choice" not in st.session_state and wanted in by_code:
-    st.session_state["unit_choice"] = wanted
-code = st.selectbox(
+by_code = {option.code: option for option in cached.all_units(state.url, state.version)}
+code = deep_linked_choice(
     "Enhet",
-    sorted(by_code),
-    format_func=lambda value: by_code[value].label,
-    index=None,
-    placeholder="Sök enhet på kod eller namn",
+    {value: by_code[value].label for value in sorted(by_code)},
+    param="unit",
     key="unit_choice",
+    placeholder="Sök enhet på kod eller namn",
+    unknown="Enheten {} finns inte. Välj en enhet i listan.",
 )
 if code is None:
-    if wanted and wanted not in by_code:
-        st.error(f"Enheten {wanted} finns inte. Välj en enhet i listan.")
     st.markdown("#### Kommande uppföljningar")
     visits_table(cached.follow_ups(state.url, state.version, date.today()))
     st.stop()
-st.query_params["unit"] = code
 unit = by_code[code]
 st.subheader(unit.label)
 

@@ -32,7 +32,7 @@ from data_access.needs import (
     triage,
 )
 from tests.factories import World
-from ui.inbox import inbox_rows
+from ui.inbox import inbox_rows, stats_frame, stats_summary
 
 PAYLOADS = (
     "<script>alert(1)</script> mer text",
@@ -270,6 +270,9 @@ def test_stats_per_contract_and_category(engine: Engine, unit_and_contract: dict
         2,
     )
     assert (delivery.knows_manager, delivery.asked_knows_manager) == (1, 2)
+    summary = stats_summary(stats_frame(by_contract), "contract").iloc[0]
+    assert (summary["Avtal"], summary["Behov"], summary["Leverantörens service (snitt)"]) == ("LIV-1", 3, 3.0)
+    assert summary["Vet vem som är avtalsansvarig (%)"] == 50.0  # one of the two who answered
     assert sorted((row.key, row.need_type, row.needs) for row in by_category) == [
         ("Livsmedel", "Leveranser", 2),
         ("Livsmedel", "Pris", 1),

@@ -24,6 +24,7 @@ from ui.dashboard_view import (
     view_to_query,
 )
 from ui.format import long_date, month_name
+from ui.widgets import choice_multiselect
 
 KEYS = {
     "mode": "dash_mode",
@@ -63,13 +64,8 @@ def _start_from_address(in_data: DataPeriod, months: list[date]) -> None:
 
 
 def _multiselect(container, label: str, options: list[Option], key: str, placeholder: str) -> tuple[int, ...]:
-    known = {option.id: option.label for option in options}
-    # A hand-edited address or a narrowed department can leave ids that are not offered.
-    st.session_state[key] = [number for number in st.session_state.get(key, []) if number in known]
-    chosen = container.multiselect(
-        label, list(known), format_func=known.__getitem__, placeholder=placeholder, key=key
-    )
-    return tuple(chosen)
+    labels = {option.id: option.label for option in options}
+    return choice_multiselect(container, label, labels, key=key, placeholder=placeholder)
 
 
 def dashboard_filters(state: DataState, in_data: DataPeriod) -> DashboardView:

@@ -10,6 +10,7 @@ import streamlit as st
 from data_access.needs import NEED_STATUS_LABELS, NEED_TYPE_LABELS, InboxFilter, InboxRow, NeedStatsRow
 from ui import cached
 from ui.cached import DataState
+from ui.widgets import choice_multiselect
 
 HEADERS = (
     "Referens",
@@ -31,48 +32,23 @@ HEADERS = (
 def inbox_filter_widgets(state: DataState) -> tuple[InboxFilter, list[str]]:
     """The filters, and the lines that describe them above an export."""
     first, second = st.columns(4), st.columns(4)
-    statuses = first[0].multiselect(
-        "Status",
-        list(NEED_STATUS_LABELS),
-        format_func=NEED_STATUS_LABELS.__getitem__,
-        placeholder="Alla",
-        key="inbox_status",
-    )
     listings = cached.contract_listings(state.url, state.version, "", (), (), date.today())
     contracts = {listing.id: f"{listing.reference} {listing.name}" for listing in listings}
-    contract_ids = first[1].multiselect(
-        "Avtal", list(contracts), format_func=contracts.__getitem__, placeholder="Alla", key="inbox_contracts"
-    )
     categories = {option.id: option.name for option in cached.categories(state.url, state.version)}
-    category_ids = first[2].multiselect(
-        "Kategori",
-        list(categories),
-        format_func=categories.__getitem__,
-        placeholder="Alla",
-        key="inbox_categories",
-    )
-    types = first[3].multiselect(
-        "Typ",
-        list(NEED_TYPE_LABELS),
-        format_func=NEED_TYPE_LABELS.__getitem__,
-        placeholder="Alla",
-        key="inbox_types",
-    )
     departments = {option.id: option.label for option in cached.departments(state.url, state.version)}
-    department_ids = second[0].multiselect(
-        "Förvaltning",
-        list(departments),
-        format_func=departments.__getitem__,
-        placeholder="Alla",
-        key="inbox_departments",
+    statuses = choice_multiselect(
+        first[0], "Status", NEED_STATUS_LABELS, key="inbox_status", placeholder="Alla"
     )
-    units = {
-        option.id: option.label for option in cached.units(state.url, state.version, tuple(department_ids))
-    }
-    st.session_state["inbox_units"] = [uid for uid in st.session_state.get("inbox_units", []) if uid in units]
-    unit_ids = second[1].multiselect(
-        "Enhet", list(units), format_func=units.__getitem__, placeholder="Alla", key="inbox_units"
+    contract_ids = choice_multiselect(first[1], "Avtal", contracts, key="inbox_contracts", placeholder="Alla")
+    category_ids = choice_multiselect(
+        first[2], "Kategori", categories, key="inbox_categories", placeholder="Alla"
     )
+    types = choice_multiselect(first[3], "Typ", NEED_TYPE_LABELS, key="inbox_types", placeholder="Alla")
+    department_ids = choice_multiselect(
+        second[0], "Förvaltning", departments, key="inbox_departments", placeholder="Alla"
+    )
+    units = {option.id: option.label for option in cached.units(state.url, state.version, department_ids)}
+    unit_ids = choice_multiselect(second[1], "Enhet", units, key="inbox_units", placeholder="Alla")
     date_from = second[2].date_input("Inkom från", value=None, format="YYYY-MM-DD", key="inbox_from")
     date_to = second[3].date_input("Inkom till", value=None, format="YYYY-MM-DD", key="inbox_to")
     chosen = InboxFilter(
@@ -125,3 +101,33 @@ def inbox_rows(rows: list[InboxRow]) -> tuple[tuple[str, ...], list[tuple[object
 
 def stats_frame(rows: list[NeedStatsRow]) -> pd.DataFrame:
     return pd.DataFrame([row.__dict__ for row in rows])
+
+
+_SUM_COLUMNS = (
+    "supplier_rating_sum",
+    "procurement_rating_sum",
+    "ratings",
+    "procurement_ratings",
+    "knows_manager",
+    "asked_knows_manager",
+)
+
+
+def stats_summary(stats: pd.DataFrame, by: str) -> pd.DataFrame:
+    """One row per contract or category: needs, average ratings and the share
+    who know the contract manager, from the sums ``need_stats`` grouped in SQL.
+    Most needs first."""
+    summary = stats.groupby("key", as_index=False).sum(numeric_only=True)
+    summary = summary.assign(
+        **{
+            "Leverantörens service (snitt)": (summary["supplier_rating_sum"] / summary["ratings"]).round(1),
+            "Upphandlingens service (snitt)": (
+                summary["procurement_rating_sum"] / summary["procurement_ratings"]
+            ).round(1),
+            "Vet vem som är avtalsansvarig (%)": (
+                100 * summary["knows_manager"] / summary["asked_knows_manager"]
+            ).round(0),
+        }
+    )
+    summary = summary.rename(columns={"key": "Kategori" if by == "category" else "Avtal", "needs": "Behov"})
+    return summary.drop(columns=list(_SUM_COLUMNS)).sort_values("Behov", ascending=False)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -121,3 +123,37 @@ def fidelity_dataframe(frame: pd.DataFrame, *, show_key: bool = True, key: str |
     )
     selected = event.selection.rows if event is not None else []
     return selected[0] if selected else None
+
+
+def choice_multiselect(
+    container, label: str, labels: Mapping[Any, str], *, key: str, placeholder: str
+) -> tuple:
+    """A multiselect of ids (or codes) shown by their labels. Chosen values no
+    longer offered (a hand-edited address, a narrowed department) are dropped
+    first, where Streamlit would otherwise refuse the widget."""
+    if key in st.session_state:
+        st.session_state[key] = [value for value in st.session_state[key] if value in labels]
+    return tuple(
+        container.multiselect(
+            label, list(labels), format_func=labels.__getitem__, placeholder=placeholder, key=key
+        )
+    )
+
+
+def deep_linked_choice(
+    label: str, labels: Mapping[str, str], *, param: str, key: str, placeholder: str, unknown: str
+) -> str | None:
+    """A searchable select whose choice is in the address (``?param=value``):
+    a shared link opens the same record, and choosing one updates the link.
+    ``unknown`` is the message for a link to a value that does not exist."""
+    wanted = st.query_params.get(param)
+    if key not in st.session_state and wanted in labels:
+        st.session_state[key] = wanted
+    chosen = st.selectbox(
+        label, list(labels), format_func=labels.__getitem__, index=None, placeholder=placeholder, key=key
+    )
+    if chosen is not None:
+        st.query_params[param] = chosen
+    elif wanted and wanted not in labels:
+        st.error(unknown.format(wanted))
+    return chosen
