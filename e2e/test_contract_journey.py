@@ -17,7 +17,7 @@ import openpyxl
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from e2e.test_import_journey import VIEWPORT, Watch, _screenshot
+from e2e.test_import_journey import VIEWPORT, Watch, _dataframe_with_column, _screenshot
 
 pytestmark = [
     pytest.mark.e2e,
@@ -93,11 +93,6 @@ def _reference(cell: str) -> str:
     found = re.search(r"(?:^|contract=)([A-Z]+-\d{4}-\d{3})$", cell)
     assert found, f"no contract reference in {cell!r}"
     return found.group(1)
-
-
-def _dataframe_with_column(page: Page, header: str) -> Locator:
-    header_cell = page.locator("[role=columnheader]", has_text=re.compile(f"^{re.escape(header)}$"))
-    return page.locator(DATAFRAME).filter(has=header_cell)
 
 
 def _units_count(page: Page, label: str) -> int:

@@ -26,6 +26,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from data_access.config import public_base_url
 from data_access.needs import NEED_STATUS_LABELS
 from e2e.test_contract_journey import _reference
+from e2e.test_dashboard_journey import _select_row
 from e2e.test_import_journey import (
     APP_IDLE,
     DATAFRAME,
@@ -55,8 +56,6 @@ FORM = '[data-testid="stForm"]'
 DIALOG = '[role="dialog"]'
 # glide-data-grid, as st.dataframe draws it: a header row and then rows of this
 # height; a selectable table has its row checkboxes in a narrow first column.
-GRID_ROW_PX = 35
-CHECKBOX_X_PX = 15
 OPEN_ATTEMPTS, OPEN_WAIT_MS = 3, 3_000
 
 NEED_TYPE = "Leveranser"  # not the preselected first type
@@ -118,16 +117,6 @@ def _choose(page: Page, scope: Page | Locator, label: str, option: str) -> None:
     _open_list(page, box, wanted)
     wanted.click()
     expect(box).to_have_value(option)
-
-
-def _select_row(grid: Locator, row: int) -> None:
-    """Tick a row's checkbox in a selectable st.dataframe. The grid is a canvas,
-    so click by position: below the header row, in the checkbox column."""
-    grid.scroll_into_view_if_needed()
-    box = grid.bounding_box()
-    assert box, "the table is not on screen"
-    y = box["y"] + GRID_ROW_PX * (row + 1) + GRID_ROW_PX / 2
-    grid.page.mouse.click(box["x"] + CHECKBOX_X_PX, y)
 
 
 def _first_row(grid: Locator, last_header: str) -> dict[str, str]:
