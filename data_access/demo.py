@@ -18,6 +18,7 @@ from itertools import accumulate
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from data_access import clock
 from data_access import demo_catalog as catalog
 from data_access.bulk import LineTuple, analyze_after_bulk_load, land_lines, paused_garbage_collector
 from data_access.models import (
@@ -72,7 +73,7 @@ class DemoOptions:
     years: int = 3
 
     def resolved_end(self) -> date:
-        return self.end_date or date.today().replace(day=1) - timedelta(days=1)
+        return self.end_date or clock.today().replace(day=1) - timedelta(days=1)
 
 
 @dataclass

@@ -28,6 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
 
+from data_access import clock
 from data_access.money import Money
 from data_access.orgnr import normalise_org_number
 
@@ -198,7 +199,7 @@ class ImportBatch(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(40))
     source_name: Mapped[str] = mapped_column(String(300))
-    imported_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+    imported_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now, server_default=func.now())
     imported_by: Mapped[str | None] = mapped_column(String(200))
     checksum: Mapped[str | None] = mapped_column(String(64), index=True)
     profile_name: Mapped[str | None] = mapped_column(String(100))
@@ -220,7 +221,7 @@ class ImportProfile(Base):
     name: Mapped[str] = mapped_column(String(100), unique=True)
     kind: Mapped[str] = mapped_column(String(40))
     mapping: Mapped[str] = mapped_column(Text)  # JSON
-    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now, server_default=func.now())
 
 
 class InvoiceLine(Base):
@@ -337,7 +338,7 @@ class Need(Base):
     submitter_email: Mapped[str | None] = mapped_column(String(254))
     status: Mapped[str] = mapped_column(String(40), default="new", server_default="new")
     answer: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now, server_default=func.now())
     assignee: Mapped[str | None] = mapped_column(String(200))  # the procurer handling it
     internal_notes: Mapped[str | None] = mapped_column(Text)  # never shown to the unit
     updated_at: Mapped[datetime | None] = mapped_column(DateTime)
@@ -377,7 +378,7 @@ class Feedback(Base):
     knows_contract_manager: Mapped[bool | None] = mapped_column(Boolean)
     good_text: Mapped[str | None] = mapped_column(Text)
     less_good_text: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now, server_default=func.now())
 
 
 class Visit(Base):

@@ -19,6 +19,7 @@ from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from data_access import clock
 from data_access.models import Category, Contract, Department, Feedback, Need, NeedEvent, Unit
 from data_access.settings import bump_data_version
 from data_access.validation import FieldErrors
@@ -149,7 +150,7 @@ def submit_need(session: Session, need: NeedInput, token: str) -> str:
         submitter_name=need.submitter_name.strip() or None,
         submitter_email=need.submitter_email.strip() or None,
         status="new",
-        created_at=datetime.now().replace(microsecond=0),
+        created_at=clock.now(),
     )
     try:
         with session.begin_nested():
@@ -354,7 +355,7 @@ def triage(session: Session, need_id: int, change: Triage, by: str) -> int:
     need = session.get(Need, need_id)
     if need is None:
         raise NeedError({"need": "Behovet finns inte."})
-    now = datetime.now().replace(microsecond=0)
+    now = clock.now()
     changed = 0
     for name, value in (
         ("status", change.status),

@@ -1,11 +1,11 @@
 """Avtal (procurers): who buys on a contract, who buys the same things
 elsewhere, and the people to call there. ``?contract=REF`` opens a contract."""
 
-from datetime import date
 
 import pandas as pd
 import streamlit as st
 
+from data_access import clock
 from data_access.config import needs_form_link
 from data_access.contacts import ContactInput, set_contract_manager
 from data_access.contract_buyers import email_line, mailto_link
@@ -31,7 +31,7 @@ state = cached.data_state()
 st.title("Avtal")
 demo_notice(state)
 in_data = cached.data_period(state.url, state.version)
-listings = cached.contract_listings(state.url, state.version, "", (), (), date.today())
+listings = cached.contract_listings(state.url, state.version, "", (), (), clock.today())
 if not listings or in_data.last is None:
     st.warning("Inga avtal eller fakturarader finns ännu.")
     st.stop()

@@ -7,6 +7,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from data_access import clock
 from data_access.db import engine_for, session_scope
 from data_access.fidelity import SpendFilter
 from data_access.models import LineStatus
@@ -73,7 +74,7 @@ excel_download(
     "Ladda ner som Excel",
     HEADERS,
     rows,
-    notes=[f"Avtalslösa köp över {kronor(limit)} under {year}", f"Uttaget {date.today().isoformat()}"],
+    notes=[f"Avtalslösa köp över {kronor(limit)} under {year}", f"Uttaget {clock.today().isoformat()}"],
     file_name=f"direktupphandlingar_{year}.xlsx",
     key="awards_excel",
 )

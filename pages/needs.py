@@ -3,10 +3,10 @@ what you need from a contract and how it works; follow it up through the
 receipt link. ``?contract=REF&unit=CODE`` fills in both; ``?kvitto=TOKEN``
 shows a submission, its status and the answer."""
 
-from datetime import date
 
 import streamlit as st
 
+from data_access import clock
 from data_access.config import public_base_url
 from data_access.db import engine_for, session_scope
 from data_access.needs import NEED_TYPE_LABELS, NeedError, NeedInput, new_token, receipt, submit_need
@@ -44,7 +44,7 @@ st.write(
 )
 demo_notice(state)
 
-listings = cached.contract_listings(state.url, state.version, "", (), (), date.today())
+listings = cached.contract_listings(state.url, state.version, "", (), (), clock.today())
 contracts = {listing.id: listing for listing in listings}
 by_reference = {listing.reference: listing.id for listing in listings}
 units = {option.id: option for option in cached.all_units(state.url, state.version)}

@@ -2,11 +2,11 @@
 what it buys elsewhere and which contract it could have used, its needs and
 its visit log. ``?unit=CODE`` opens a unit."""
 
-from datetime import date
 
 import pandas as pd
 import streamlit as st
 
+from data_access import clock
 from data_access.contacts import ContactInput, add_unit_contact, remove_unit_contact, update_unit_contact
 from data_access.db import engine_for, session_scope
 from data_access.periods import last_full_months
@@ -30,7 +30,7 @@ code = deep_linked_choice(
 )
 if code is None:
     st.markdown("#### Kommande uppföljningar")
-    visits_table(cached.follow_ups(state.url, state.version, date.today()))
+    visits_table(cached.follow_ups(state.url, state.version, clock.today()))
     st.stop()
 unit = by_code[code]
 st.subheader(unit.label)
@@ -117,12 +117,12 @@ needs_table(cached.needs(state.url, state.version, unit.id, None))
 
 st.markdown("#### Besök och samtal")
 visits_table(cached.visit_log(state.url, state.version, unit.id, None))
-listings = cached.contract_listings(state.url, state.version, "", (), (), date.today())
+listings = cached.contract_listings(state.url, state.version, "", (), (), clock.today())
 contract_names = {listing.id: f"{listing.reference} {listing.name}" for listing in listings}
 with st.expander("Nytt besök eller samtal"):
     problems = st.session_state.get("visit_problems", {})
     with st.form("new_visit"):
-        visit_day = st.date_input("Datum", value=date.today(), format="YYYY-MM-DD", key="visit_date")
+        visit_day = st.date_input("Datum", value=clock.today(), format="YYYY-MM-DD", key="visit_date")
         contract_id = st.selectbox(
             "Avtal (frivilligt)",
             list(contract_names),

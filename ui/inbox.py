@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pandas as pd
 import streamlit as st
 
+from data_access import clock
 from data_access.needs import NEED_STATUS_LABELS, NEED_TYPE_LABELS, InboxFilter, InboxRow, NeedStatsRow
 from ui import cached
 from ui.cached import DataState
@@ -32,7 +31,7 @@ HEADERS = (
 def inbox_filter_widgets(state: DataState) -> tuple[InboxFilter, list[str]]:
     """The filters, and the lines that describe them above an export."""
     first, second = st.columns(4), st.columns(4)
-    listings = cached.contract_listings(state.url, state.version, "", (), (), date.today())
+    listings = cached.contract_listings(state.url, state.version, "", (), (), clock.today())
     contracts = {listing.id: f"{listing.reference} {listing.name}" for listing in listings}
     categories = {option.id: option.name for option in cached.categories(state.url, state.version)}
     departments = {option.id: option.label for option in cached.departments(state.url, state.version)}
