@@ -210,6 +210,41 @@ class ImportBatch(Base):
     duplicate_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     total_amount: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))  # the file's total
     imported_amount: Mapped[Decimal] = mapped_column(Money, default=Decimal(0), server_default="0")
+    # An undone batch stays listed (who undid it, and when); its lines are gone.
+    undone_at: Mapped[datetime | None] = mapped_column(DateTime)
+    undone_by: Mapped[str | None] = mapped_column(String(200))
+
+
+class ImportBatchCreated(Base):
+    """A supplier, unit, department or account an invoice import created, so
+    that undoing the batch can remove it again when nothing else uses it.
+    A register import that takes the row over (names it in its file) removes
+    the record: the row then belongs to the register."""
+
+    __tablename__ = "import_batch_created"
+
+    batch_id: Mapped[int] = mapped_column(
+        ForeignKey("import_batch.id", ondelete="CASCADE"), primary_key=True
+    )
+    entity: Mapped[str] = mapped_column(String(20), primary_key=True)  # supplier, unit, department, account
+    entity_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+
+    __table_args__ = (Index("ix_import_batch_created_entity", "entity", "entity_id"),)
+
+
+class ImportBatchOverlap(Base):
+    """How many of a batch's rows were already in the database, per batch that
+    held them: the list can say "68 021 fanns redan (i import 1)", and that
+    those rows are gone once import 1 is undone."""
+
+    __tablename__ = "import_batch_overlap"
+
+    batch_id: Mapped[int] = mapped_column(
+        ForeignKey("import_batch.id", ondelete="CASCADE"), primary_key=True
+    )
+    # No foreign key: the earlier batch may be one without a record (demo lines).
+    earlier_batch_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    line_count: Mapped[int] = mapped_column(Integer)
 
 
 class ImportProfile(Base):
@@ -416,6 +451,8 @@ __all__ = [
     "Department",
     "Feedback",
     "ImportBatch",
+    "ImportBatchCreated",
+    "ImportBatchOverlap",
     "ImportProfile",
     "InvoiceLine",
     "LineStatus",
