@@ -1,8 +1,15 @@
 """Who buys on a contract, who buys the same things elsewhere, and the
 people to talk to there: the procurer's "find out who the customer is".
 
-Both lists are read from the invoice lines of the contract's category in
-the period (index ``category_id, invoice_date``), grouped in SQL.
+Who buys on the contract is every line whose status is on contract with it
+(the contract the engine stored on the line), whatever its category: a line
+whose account maps to no category is on contract through its supplier
+(DOMAIN.md) and belongs to the contract like any other. Who buys elsewhere is
+the contract's category's off-contract lines. Each list is one grouped query
+over the period's lines through the index that starts with the contract or the
+category (``ix_invoice_line_contract_date``, ``ix_invoice_line_category_date``);
+the database sums per unit and month, so a few thousand rows reach Python
+whatever the number of lines.
 """
 
 from __future__ import annotations
@@ -13,7 +20,7 @@ from datetime import date
 from decimal import Decimal
 from urllib.parse import quote
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from data_access.classification import line
@@ -61,47 +68,74 @@ def _months(period: Period) -> tuple[date, ...]:
 def contract_customers(session: Session, contract_id: int, period: Period) -> ContractCustomers:
     """The units that bought on the contract, and those that bought in its
     category from someone else, each with spend, lines, first and last
-    purchase and a monthly trend: one grouped pass over the category's
-    lines of the period, shaped in Python."""
+    purchase and a monthly trend."""
     category_id = session.scalar(select(Contract.category_id).where(Contract.id == contract_id))
     months = _months(period)
+    in_period = (line.c.invoice_date >= period.start, line.c.invoice_date <= period.end)
+    buying = _unit_months(
+        session,
+        (line.c.contract_id == contract_id, *in_period, line.c.status == LineStatus.ON_CONTRACT.value),
+    )
+    elsewhere = (
+        line.c.category_id == category_id,
+        *in_period,
+        line.c.status == LineStatus.OFF_CONTRACT.value,
+    )
+    losing = _unit_months(session, elsewhere)
+    return ContractCustomers(
+        buying=_by_unit(session, buying, months),
+        losing=_by_unit(session, losing, months, _suppliers_by_unit(session, elsewhere)),
+        months=months,
+    )
+
+
+def _unit_months(session: Session, conditions: tuple[ColumnElement[bool], ...]) -> list:
+    """Spend, lines, first and last purchase per unit (and department) and month."""
     month = month_of(line.c.invoice_date)
-    rows = session.execute(
+    return session.execute(
         select(
-            line.c.status,
-            line.c.contract_id,
             line.c.unit_id,
             line.c.department_id,
-            line.c.supplier_id,
             month.label("month"),
             func.sum(line.c.amount).label("amount"),
             func.count().label("line_count"),
             func.min(line.c.invoice_date).label("first"),
             func.max(line.c.invoice_date).label("last"),
         )
-        .where(
-            line.c.category_id == category_id,
-            line.c.invoice_date >= period.start,
-            line.c.invoice_date <= period.end,
-            line.c.status.in_([LineStatus.ON_CONTRACT.value, LineStatus.OFF_CONTRACT.value]),
-        )
-        .group_by(
-            line.c.status, line.c.contract_id, line.c.unit_id, line.c.department_id, line.c.supplier_id, month
-        )
+        .where(*conditions)
+        .group_by(line.c.unit_id, line.c.department_id, month)
     ).all()
-    buying = [
-        row for row in rows if row.status == LineStatus.ON_CONTRACT.value and row.contract_id == contract_id
-    ]
-    losing = [row for row in rows if row.status == LineStatus.OFF_CONTRACT.value]
-    return ContractCustomers(
-        buying=_by_unit(session, buying, months),
-        losing=_by_unit(session, losing, months, with_suppliers=True),
-        months=months,
-    )
+
+
+def _suppliers_by_unit(
+    session: Session, conditions: tuple[ColumnElement[bool], ...]
+) -> dict[tuple[int | None, int | None], tuple[str, ...]]:
+    """Whom each unit (and department) paid, largest first, then by name."""
+    rows = session.execute(
+        select(
+            line.c.unit_id,
+            line.c.department_id,
+            supplier.c.name,
+            func.sum(line.c.amount).label("amount"),
+        )
+        .select_from(line.join(supplier, supplier.c.id == line.c.supplier_id))
+        .where(*conditions)
+        .group_by(line.c.unit_id, line.c.department_id, supplier.c.id, supplier.c.name)
+    ).all()
+    paid: dict[tuple[int | None, int | None], list[tuple[Decimal, str]]] = defaultdict(list)
+    for row in rows:
+        paid[(row.unit_id, row.department_id)].append((row.amount, row.name))
+    return {
+        key: tuple(name for _, name in sorted(items, key=lambda item: (-item[0], item[1])))
+        for key, items in paid.items()
+    }
 
 
 def _by_unit(
-    session: Session, rows: list, months: tuple[date, ...], with_suppliers: bool = False
+    session: Session,
+    rows: list,
+    months: tuple[date, ...],
+    suppliers: dict[tuple[int | None, int | None], tuple[str, ...]] | None = None,
 ) -> list[UnitSpend]:
     groups: dict[tuple[int | None, int | None], list] = defaultdict(list)
     for row in rows:
@@ -127,27 +161,14 @@ def _by_unit(
         if department_ids
         else {}
     )
-    supplier_names = {}
-    if with_suppliers:
-        supplier_ids = {row.supplier_id for row in rows}
-        supplier_names = (
-            dict(
-                session.execute(
-                    select(supplier.c.id, supplier.c.name).where(supplier.c.id.in_(supplier_ids))
-                ).all()
-            )
-            if supplier_ids
-            else {}
-        )
     total = sum((row.amount for row in rows), Decimal(0))
     result = []
-    for (unit_id, department_id), parts in groups.items():
+    for key, parts in groups.items():
+        unit_id, department_id = key
         amount = sum((part.amount for part in parts), Decimal(0))
         per_month: dict[date, float] = defaultdict(float)
-        per_supplier: dict[int, Decimal] = defaultdict(Decimal)
         for part in parts:
             per_month[_as_date(part.month)] += float(part.amount)
-            per_supplier[part.supplier_id] += part.amount
         code, name = units.get(unit_id, (None, None))
         department_name = departments.get(department_id)
         result.append(
@@ -162,14 +183,7 @@ def _by_unit(
                 first_purchase=_as_date(min(part.first for part in parts)),
                 last_purchase=_as_date(max(part.last for part in parts)),
                 monthly=tuple(per_month.get(month, 0.0) for month in months),
-                suppliers=tuple(
-                    supplier_names[supplier_id]
-                    for supplier_id, _ in sorted(
-                        per_supplier.items(), key=lambda item: (-item[1], supplier_names.get(item[0], ""))
-                    )
-                )
-                if with_suppliers
-                else (),
+                suppliers=suppliers.get(key, ()) if suppliers is not None else (),
             )
         )
     return sorted(result, key=lambda item: (-item.amount, item.unit_name))

@@ -1,6 +1,10 @@
 """One unit as a procurer sees it: the contracts it buys on, and what it
 buys off contract per category together with the contract it could have
-used. Read from the unit's lines of a period (index ``unit_id, invoice_date``)."""
+used. Read from the unit's lines of a period (index ``unit_id, invoice_date``).
+
+A contract is one row whatever the categories of its lines: a line whose
+account maps to no category is on contract through its supplier (DOMAIN.md),
+so the contract, and the category shown, are the contract's own."""
 
 from __future__ import annotations
 
@@ -52,7 +56,7 @@ def unit_overview(session: Session, unit_id: int, period: Period) -> UnitOvervie
             )
             .select_from(
                 line.join(contract, contract.c.id == line.c.contract_id)
-                .outerjoin(category, category.c.id == line.c.category_id)
+                .join(category, category.c.id == contract.c.category_id)
                 .outerjoin(person, person.c.id == contract.c.manager_id)
             )
             .where(
