@@ -45,7 +45,7 @@ IN_SCOPE = (
     LineStatus.NO_CONTRACT,
     LineStatus.UNCLASSIFIED,
 )
-MISSING_KEY = "(none)"
+MISSING_KEY = "–"  # the code of a line without a department, unit or supplier
 
 
 class Dimension(enum.StrEnum):
@@ -57,6 +57,14 @@ class Dimension(enum.StrEnum):
     UNIT = "unit"
     CATEGORY = "category"
     SUPPLIER = "supplier"
+
+
+MISSING_LABELS = {  # what a line without one is called on screen and in exports
+    Dimension.DEPARTMENT: "Utan förvaltning",
+    Dimension.UNIT: "Utan enhet",
+    Dimension.CATEGORY: "Utan kategori",
+    Dimension.SUPPLIER: "Utan leverantör",
+}
 
 
 @dataclass(frozen=True)
@@ -333,7 +341,7 @@ def fidelity_matrix(
             keys,
             {
                 "parts": [
-                    (_format_key(dimension, values[f"label{index}"]), values[f"id{index}"])
+                    (_format_key(dimension, values[f"label{index}"], label=True), values[f"id{index}"])
                     for dimension, index in names
                 ],
                 "amounts": {},
@@ -371,8 +379,10 @@ def fidelity_total(session: Session, spend_filter: SpendFilter = SpendFilter()) 
     return rows[0].figures if rows else FidelityFigures()
 
 
-def _format_key(dimension: Dimension | None, value: Any) -> str:
+def _format_key(dimension: Dimension | None, value: Any, *, label: bool = False) -> str:
     if value is None:
+        if dimension is not None and (label or dimension is Dimension.CATEGORY):  # its key is its name
+            return MISSING_LABELS.get(dimension, MISSING_KEY)
         return MISSING_KEY
     if dimension is Dimension.MONTH:
         if isinstance(value, str):  # SQLite returns the date() text

@@ -259,6 +259,15 @@ def inbox(session: Session, inbox_filter: InboxFilter = InboxFilter(), limit: in
     return _need_rows(session, *_inbox_conditions(inbox_filter), limit=limit)
 
 
+def need_count(session: Session, inbox_filter: InboxFilter = InboxFilter()) -> int:
+    """How many needs the filter holds, however many a list shows."""
+    return session.scalar(
+        select(func.count(Need.id))
+        .outerjoin(Unit, Unit.id == Need.unit_id)
+        .where(*_inbox_conditions(inbox_filter))
+    ) or 0
+
+
 def _need_rows(session: Session, *conditions: ColumnElement[bool], limit: int) -> list[InboxRow]:
     rows = session.execute(
         select(

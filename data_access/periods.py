@@ -42,3 +42,18 @@ def last_full_months(last_data_day: date, months: int = 12) -> Period:
     for _ in range(months - 1):
         start = (start - timedelta(days=1)).replace(day=1)
     return Period(start, end)
+
+
+def partial_months(first_data_day: date, last_data_day: date, today: date) -> set[date]:
+    """The first days of the months the data does not cover completely: the
+    month the data stops in, unless it stops on the month's last day of a
+    month that is over (invoices for the running month keep arriving), and the
+    month it starts in, when it starts after the 1st. A monthly trend marks
+    these, so a month half imported is not read as a collapse."""
+    partial = set()
+    running = (last_data_day.year, last_data_day.month) == (today.year, today.month)
+    if running or month_end(last_data_day) != last_data_day:
+        partial.add(last_data_day.replace(day=1))
+    if first_data_day.day != 1:
+        partial.add(first_data_day.replace(day=1))
+    return partial

@@ -8,7 +8,15 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from data_access.models import Category, Contract, Department, InvoiceLine, Supplier, Unit
+from data_access.models import (
+    Category,
+    Contract,
+    Department,
+    InvoiceLine,
+    SummaryByDepartment,
+    Supplier,
+    Unit,
+)
 
 
 @dataclass(frozen=True)
@@ -80,3 +88,12 @@ def data_period(session: Session) -> DataPeriod:
     first = session.scalar(select(func.min(InvoiceLine.invoice_date)))
     last = session.scalar(select(func.max(InvoiceLine.invoice_date)))
     return DataPeriod(first, last)
+
+
+def months_with_lines(session: Session) -> list[date]:
+    """The first day of every month that has invoice lines, in order: the
+    period choices offer these and no empty year or month between imports.
+    Read from the smallest summary (one row per month, department, category
+    and status), which holds every classified line."""
+    rows = session.scalars(select(SummaryByDepartment.month).distinct().order_by(SummaryByDepartment.month))
+    return list(rows)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import Select, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from data_access.models import Contract, Unit, Visit
 from data_access.settings import bump_data_version
@@ -95,11 +95,21 @@ def visits(
     return [VisitRecord(*row) for row in session.execute(query)]
 
 
-def upcoming_follow_ups(session: Session, today: date, limit: int = 200) -> list[VisitRecord]:
-    """Follow-ups from today on, soonest first."""
+def open_follow_ups(session: Session, limit: int = 200) -> list[VisitRecord]:
+    """Follow-ups not yet done, the most overdue first.
+
+    A follow-up is done when a later visit or conversation with the same unit
+    is logged; until then it stays on the list, also after its date (the page
+    marks it overdue), so a missed call is never silently dropped."""
+    later = aliased(Visit)
+    done = (
+        select(later.id)
+        .where(later.unit_id == Visit.unit_id, later.visit_date > Visit.visit_date)
+        .exists()
+    )
     query = (
         _visit_records()
-        .where(Visit.follow_up_date >= today)
+        .where(Visit.follow_up_date.is_not(None), ~done)
         .order_by(Visit.follow_up_date, Visit.id)
         .limit(limit)
     )

@@ -14,8 +14,8 @@ from data_access.models import LineStatus
 from data_access.targets import TargetError, set_direct_award_limit
 from ui import cached
 from ui.drilldown import excel_download, show_lines
-from ui.format import integer, kronor
-from ui.widgets import demo_notice
+from ui.format import grouped, integer, kronor, org_number
+from ui.widgets import demo_notice, flash, show_flash
 
 HEADERS = ("Kategori", "Leverantör", "Org.nr", "Avtalslöst belopp", "Leverantörer", "Enheter")
 
@@ -32,11 +32,13 @@ st.caption(
     "Köp utan avtal av samma slag räknas samman över räkenskapsåret (LOU 19 kap. 8 §). Listan visar "
     f"kategorier, och leverantörer inom en kategori, vars avtalslösa köp passerar {kronor(limit)}."
 )
-years = list(range(in_data.last.year, in_data.first.year - 1, -1))
+show_flash()
+years = sorted({month.year for month in cached.months_with_lines(state.url, state.version)}, reverse=True)
+years = years or [in_data.last.year]
 columns = st.columns([1, 2])
 year = columns[0].selectbox("Räkenskapsår", years, key="award_year")
 with columns[1].popover("Ändra gränsen"), st.form("award_limit"):
-    entered = st.text_input("Direktupphandlingsgräns (kr)", value=str(int(limit)), key="award_limit_value")
+    entered = st.text_input("Direktupphandlingsgräns (kr)", value=grouped(limit, 0), key="award_limit_value")
     if st.form_submit_button("Spara gränsen"):
         try:
             with session_scope(engine_for(state.url)) as session:
@@ -44,6 +46,7 @@ with columns[1].popover("Ändra gränsen"), st.form("award_limit"):
         except TargetError as error:
             st.error(str(error))
         else:
+            flash("Direktupphandlingsgränsen är sparad.")
             st.rerun()
 
 risks = cached.award_risks(state.url, state.version, year, limit)
@@ -54,7 +57,7 @@ rows = [
     (
         risk.category,
         risk.supplier or "(alla leverantörer)",
-        risk.org_number,
+        org_number(risk.org_number),
         risk.amount,
         risk.supplier_count,
         risk.unit_count,

@@ -5,14 +5,16 @@ from dataclasses import replace
 
 import streamlit as st
 
+from data_access import clock
 from data_access.fidelity import Dimension
+from data_access.periods import Period, partial_months
 from ui import cached
-from ui.charts import fidelity_bars, fidelity_heatmap, fidelity_trend, target_rule
+from ui.charts import PARTIAL_MARK, fidelity_bars, fidelity_heatmap, fidelity_trend, target_rule
 from ui.dashboard_filters import dashboard_filters, describe_view
 from ui.drilldown import excel_download, show_lines
 from ui.elsewhere import show_category_suppliers
 from ui.theme import DEFINITIONS
-from ui.widgets import demo_notice, fidelity_dataframe, headline_cards, status_summary_caption
+from ui.widgets import demo_notice, draw_chart, fidelity_dataframe, headline_cards, status_summary_caption
 
 BREAKDOWN_HEADERS = (
     "Kod",
@@ -46,8 +48,14 @@ target = cached.targets(state.url, state.version).for_departments(view.departmen
 target_value = float(target) if target is not None else None
 
 figures = cached.fidelity_total(state.url, state.version, spend_filter)
-earlier = cached.fidelity_total(state.url, state.version, view.year_earlier(in_data.last))
-headline_cards(figures, earlier if earlier.line_counts else None, target)
+earlier_filter = view.year_earlier(in_data.last)
+earlier = cached.fidelity_total(state.url, state.version, earlier_filter)
+headline_cards(
+    figures,
+    earlier if earlier.line_counts else None,
+    target,
+    Period(earlier_filter.date_from, earlier_filter.date_to),
+)
 st.caption(status_summary_caption(figures))
 with st.expander("Så räknas siffrorna"):
     for definition in DEFINITIONS.values():
@@ -55,7 +63,13 @@ with st.expander("Så räknas siffrorna"):
 
 st.subheader("Utveckling per månad")
 trend = cached.fidelity_table(state.url, state.version, Dimension.MONTH, spend_filter)
-st.altair_chart(fidelity_trend(trend, target_value), width="stretch")
+unfinished = partial_months(in_data.first, in_data.last, clock.today())
+draw_chart(fidelity_trend(trend, target_value, unfinished))
+if any(month.strftime("%Y-%m") in set(trend["key"]) for month in unfinished):
+    st.caption(
+        f"{PARTIAL_MARK.strip()} Månaden är inte komplett: fakturaraderna går till och med "
+        f"{in_data.last.isoformat()}. Den visas blekare."
+    )
 
 
 def breakdown(dimension: Dimension, title: str, key: str, scope=spend_filter, show_key: bool = True):
@@ -67,7 +81,7 @@ def breakdown(dimension: Dimension, title: str, key: str, scope=spend_filter, sh
         return frame, None
     largest = frame.nlargest(CHART_ROWS, "in_scope_amount")
     chart = fidelity_bars(largest, title)
-    st.altair_chart(chart + target_rule(target_value) if target_value is not None else chart, width="stretch")
+    draw_chart(chart + target_rule(target_value) if target_value is not None else chart)
     if len(frame) > CHART_ROWS:
         st.caption(
             f"Diagrammet visar de {CHART_ROWS} med störst påverkbar volym; tabellen visar alla {len(frame)}."
@@ -129,7 +143,7 @@ with tabs[3]:
         if cells.empty:
             st.info("Ingen påverkbar volym i urvalet.")
         else:
-            st.altair_chart(fidelity_heatmap(cells), width="stretch")
+            draw_chart(fidelity_heatmap(cells))
 with tabs[4]:
     if tabs[4].open:
         show_category_suppliers(state, spend_filter, notes)

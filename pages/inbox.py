@@ -1,16 +1,26 @@
 """Inkorg (procurers): every need and feedback from the units, filtered,
 counted, answered; every change recorded with who and when."""
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
+from data_access import clock
 from data_access.db import engine_for, session_scope
 from data_access.needs import NEED_STATUS_LABELS, NEED_TYPE_LABELS, NeedError, Triage, triage
 from ui import cached
+from ui.charts import PARTIAL_MARK, needs_by_key, needs_per_month
 from ui.drilldown import excel_download
-from ui.inbox import inbox_filter_widgets, inbox_rows, stats_frame, stats_summary
-from ui.widgets import demo_notice
+from ui.format import integer, month_name, whole_percent
+from ui.inbox import (
+    KNOWS_MANAGER,
+    RATING_COLUMNS,
+    inbox_filter_widgets,
+    inbox_rows,
+    stats_frame,
+    stats_summary,
+)
+from ui.tables import swedish_table
+from ui.widgets import count_caption, demo_notice, draw_chart
 
 state = cached.data_state()
 st.title("Inkorg")
@@ -25,19 +35,31 @@ for column, (status, label) in zip(
     column.metric(label, counts.get(status, 0))
 
 rows = cached.need_inbox(state.url, state.version, inbox_filter)
+total = cached.need_total(state.url, state.version, inbox_filter)
 headers, records = inbox_rows(rows)
 event = st.dataframe(
-    pd.DataFrame.from_records(records, columns=headers),
+    swedish_table(
+        pd.DataFrame.from_records(records, columns=headers), dict.fromkeys(RATING_COLUMNS, integer)
+    ),
     hide_index=True,
     width="stretch",
     key="inbox_table",
     on_select="rerun",
     selection_mode="single-row",
-    column_config={"Inkom": st.column_config.DatetimeColumn(format="YYYY-MM-DD")},
+    column_config={
+        "Behov": st.column_config.TextColumn(width="large", pinned=True),
+        "Status": st.column_config.TextColumn(width="small", pinned=True),
+    },
 )
-st.caption(f"{len(rows)} ärenden")
+shown_count = count_caption(len(rows), total, "ärenden")
+st.caption(f"{shown_count}. Välj en rad för att läsa hela texten och svara.")
 excel_download(
-    "Ladda ner listan som Excel", headers, records, notes=notes, file_name="behov.xlsx", key="inbox_excel"
+    "Ladda ner listan som Excel",
+    headers,
+    records,
+    notes=[*notes, shown_count],
+    file_name="behov.xlsx",
+    key="inbox_excel",
 )
 
 if event.selection.rows:
@@ -111,27 +133,14 @@ if stats.empty:
     st.caption("Inga behov i urvalet.")
 else:
     top = stats.groupby("key")["needs"].sum().nlargest(15).index
-    shown = stats[stats["key"].isin(top)]
-    st.altair_chart(
-        alt.Chart(shown)
-        .mark_bar()
-        .encode(
-            y=alt.Y("key:N", title=None, sort="-x"),
-            x=alt.X("sum(needs):Q", title="Antal behov"),
-            color=alt.Color("need_type:N", title="Typ"),
-            tooltip=[
-                alt.Tooltip("key:N", title=""),
-                alt.Tooltip("need_type:N", title="Typ"),
-                alt.Tooltip("sum(needs):Q", title="Antal"),
-            ],
-        ),
-        width="stretch",
-    )
+    draw_chart(needs_by_key(stats[stats["key"].isin(top)], NEED_TYPE_LABELS))
     per_month = stats.groupby("month", as_index=False)["needs"].sum()
-    st.altair_chart(
-        alt.Chart(per_month)
-        .mark_line(point=True)
-        .encode(x=alt.X("yearmonth(month):T", title="Månad"), y=alt.Y("needs:Q", title="Behov per månad")),
+    running_month = clock.today().replace(day=1)
+    draw_chart(needs_per_month(per_month, {running_month}))
+    if running_month in set(pd.to_datetime(per_month["month"]).dt.date):
+        st.caption(f"{PARTIAL_MARK.strip()} {month_name(running_month).capitalize()} pågår fortfarande.")
+    st.dataframe(
+        swedish_table(stats_summary(stats, by or "contract"), {KNOWS_MANAGER: whole_percent}),
+        hide_index=True,
         width="stretch",
     )
-    st.dataframe(stats_summary(stats, by or "contract"), hide_index=True, width="stretch")

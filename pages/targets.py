@@ -6,8 +6,8 @@ import streamlit as st
 from data_access.db import engine_for, session_scope
 from data_access.targets import TargetError, set_department_target, set_overall_target
 from ui import cached
-from ui.format import percent
-from ui.widgets import demo_notice
+from ui.format import typed_number, typed_percent
+from ui.widgets import demo_notice, flash, show_flash
 
 state = cached.data_state()
 st.title("Mål")
@@ -16,20 +16,16 @@ st.caption(
     "Mål för avtalstroheten. Ett mål per förvaltning gäller när dashboarden visar just den "
     "förvaltningen; annars gäller det övergripande målet. Lämna fältet tomt för att ta bort ett mål."
 )
+show_flash()
 targets = cached.targets(state.url, state.version)
 departments = cached.departments(state.url, state.version)
 
-
-def shown(value) -> str:
-    return "" if value is None else str(value).replace(".", ",")
-
-
 with st.form("targets"):
-    overall = st.text_input("Övergripande mål (%)", value=shown(targets.overall), key="target_overall")
+    overall = st.text_input("Övergripande mål (%)", value=typed_number(targets.overall), key="target_overall")
     entered = {
         department.id: st.text_input(
             f"{department.label} (%)",
-            value=shown(targets.by_department.get(department.id)),
+            value=typed_number(targets.by_department.get(department.id)),
             key=f"target_{department.id}",
         )
         for department in departments
@@ -45,8 +41,8 @@ if saved:
     except TargetError as error:
         st.error(f"Målen sparades inte: {error}")  # the form keeps what was typed
     else:
-        st.success("Målen är sparade.")
+        flash("Målen är sparade.")
         st.rerun()
 
 if targets.overall is not None:
-    st.metric("Övergripande mål", percent(targets.overall))
+    st.metric("Övergripande mål", typed_percent(targets.overall))

@@ -9,12 +9,14 @@ import streamlit as st
 from data_access import clock
 from data_access.contacts import ContactInput, add_unit_contact, remove_unit_contact, update_unit_contact
 from data_access.db import engine_for, session_scope
+from data_access.needs import InboxFilter
 from data_access.periods import last_full_months
 from data_access.visits import VisitError, add_visit
 from ui import cached
-from ui.customer import contact_form, contact_table, needs_table, visits_table
+from ui.customer import contact_form, contact_table, follow_ups_table, needs_table, visits_table
 from ui.format import kronor, long_date
-from ui.widgets import deep_linked_choice, demo_notice
+from ui.tables import swedish_table
+from ui.widgets import deep_linked_choice, demo_notice, flash, show_flash
 
 state = cached.data_state()
 st.title("Enhet")
@@ -29,11 +31,12 @@ code = deep_linked_choice(
     unknown="Enheten {} finns inte. Välj en enhet i listan.",
 )
 if code is None:
-    st.markdown("#### Kommande uppföljningar")
-    visits_table(cached.follow_ups(state.url, state.version, clock.today()))
+    st.markdown("#### Uppföljningar att göra")
+    follow_ups_table(cached.follow_ups(state.url, state.version), clock.today())
     st.stop()
 unit = by_code[code]
 st.subheader(unit.label)
+show_flash()
 
 
 def write(action) -> None:
@@ -77,9 +80,21 @@ if contacts:
                 name=person.name, email=person.email or "", phone=person.phone or "", role=person.role
             ),
         )
-        if st.button(f"Ta bort {person.name} som kontaktperson", key="remove_contact"):
-            write(lambda session: remove_unit_contact(session, unit.id, chosen))
+        confirming = st.session_state.get("remove_contact_asked") == chosen
+        if not confirming and st.button(f"Ta bort {person.name} som kontaktperson", key="remove_contact"):
+            st.session_state["remove_contact_asked"] = chosen
             st.rerun()
+        if confirming:
+            st.warning(f"Vill du ta bort {person.name} som kontaktperson för {unit.name}?")
+            yes, no = st.columns(2)
+            if yes.button("Ja, ta bort", type="primary", key="remove_contact_yes"):
+                write(lambda session: remove_unit_contact(session, unit.id, chosen))
+                st.session_state.pop("remove_contact_asked", None)
+                flash(f"{person.name} är borttagen som kontaktperson.")
+                st.rerun()
+            if no.button("Avbryt", key="remove_contact_no"):
+                st.session_state.pop("remove_contact_asked", None)
+                st.rerun()
 
 in_data = cached.data_period(state.url, state.version)
 if in_data.last is not None:
@@ -87,33 +102,37 @@ if in_data.last is not None:
     overview = cached.unit_spend(state.url, state.version, unit.id, period)
     st.markdown("#### Inköp senaste 12 hela månaderna")
     st.caption(f"{long_date(period.start)} – {long_date(period.end)}")
-    left, right = st.columns(2)
-    for column, title, rows, heading in (
-        (left, "Köper på avtal", overview.on_contract, "Köpt på avtalet"),
-        (right, "Köper utanför avtal, fast avtal finns", overview.off_contract, "Köpt utanför"),
+    for title, rows, heading in (  # one under the other: side by side, both were cut at 1366 px
+        ("Köper på avtal", overview.on_contract, "Köpt på avtalet"),
+        ("Köper utanför avtal, fast avtal finns", overview.off_contract, "Köpt utanför"),
     ):
-        with column:
-            st.markdown(f"**{title}**")
-            if not rows:
-                st.caption("Inga.")
-                continue
-            st.dataframe(
+        st.markdown(f"**{title}**")
+        if not rows:
+            st.caption("Inga.")
+            continue
+        st.dataframe(
+            swedish_table(
                 pd.DataFrame(
                     {
                         "Avtal": [row.reference for row in rows],
                         "Namn": [row.name for row in rows],
-                        "Kategori": [row.category for row in rows],
-                        heading: [kronor(row.amount) for row in rows],
+                        heading: [float(row.amount) for row in rows],
                         "Rader": [row.line_count for row in rows],
                         "Avtalsansvarig": [row.manager for row in rows],
+                        "Kategori": [row.category for row in rows],
                     }
                 ),
-                hide_index=True,
-                width="stretch",
-            )
+                {heading: kronor},
+            ),
+            hide_index=True,
+            width="stretch",
+        )
 
 st.markdown("#### Behov och synpunkter")
-needs_table(cached.needs(state.url, state.version, unit.id, None))
+needs_table(
+    cached.needs(state.url, state.version, unit.id, None),
+    cached.need_total(state.url, state.version, InboxFilter(unit_ids=(unit.id,))),
+)
 
 st.markdown("#### Besök och samtal")
 visits_table(cached.visit_log(state.url, state.version, unit.id, None))
@@ -152,5 +171,5 @@ with st.expander("Nytt besök eller samtal"):
                 st.session_state["visit_problems"] = error.problems
             else:
                 st.session_state["visit_problems"] = {}
-                st.toast("Besöket är sparat.")
+                flash("Besöket är sparat.")
             st.rerun()

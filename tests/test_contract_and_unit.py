@@ -29,7 +29,7 @@ from data_access.excel import table_workbook
 from data_access.models import Contract, Person, Supplier, UnitContact
 from data_access.periods import Period
 from data_access.unit_overview import unit_overview
-from data_access.visits import VisitError, add_visit, upcoming_follow_ups
+from data_access.visits import VisitError, add_visit, open_follow_ups
 from tests.factories import World
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -187,11 +187,19 @@ def test_contact_rules_manager_unit_overview_and_visits(known: dict[str, int], e
             notes="Vill ha mindre förpackningar.",
             follow_up_date=date(2026, 12, 1),
         )
-        upcoming = upcoming_follow_ups(session, date(2026, 11, 28))
-        assert [(visit.unit_name, visit.contract, visit.follow_up_date) for visit in upcoming] == [
+        pending = open_follow_ups(session)
+        assert [(visit.unit_name, visit.contract, visit.follow_up_date) for visit in pending] == [
             ("Ekbacken", "LIV-1", date(2026, 12, 1))
         ]
-        assert upcoming_follow_ups(session, date(2026, 12, 2)) == []
+        add_visit(
+            session, visit_date=date(2026, 11, 3), unit_id=known["u2"], follow_up_date=date(2026, 11, 20)
+        )
+        assert [visit.follow_up_date for visit in open_follow_ups(session)] == [  # the overdue one first
+            date(2026, 11, 20),
+            date(2026, 12, 1),
+        ]
+        add_visit(session, visit_date=date(2026, 12, 5), unit_id=known["u1"])  # the follow-up call is made
+        assert [visit.follow_up_date for visit in open_follow_ups(session)] == [date(2026, 11, 20)]
 
 
 def test_the_needs_link_follows_the_configured_address(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -103,8 +103,10 @@ def cards(app: AppTest) -> dict[str, tuple[str, str | None]]:
 
 
 def test_cards_show_the_hand_computed_figures_and_their_change(fixture: dict[str, int]) -> None:
-    shown = cards(dashboard())
-    assert shown["Avtalstrohet"] == ("61,5\u00a0%", "+11,5\u00a0p.e. mot året före")
+    app = dashboard()
+    shown = cards(app)
+    assert shown["Avtalstrohet"] == ("61,5\u00a0%", "+11,5\u00a0p.e.")
+    assert {metric.proto.delta_description for metric in app.metric} == {"mot nov 2024–okt 2025"}
     assert shown["Avtalstäckning"][0] == "86,7\u00a0%"
     assert shown["Avtalat"][0] == "1\u00a0600\u00a0kr"
     assert shown["Avtalsotroget"][0] == "1\u00a0000\u00a0kr"
@@ -142,7 +144,7 @@ def test_the_target_is_compared_on_the_page(fixture: dict[str, int], engine: Eng
             set_overall_target(session, "120")
         session.commit()
     captions = [caption.value for caption in dashboard().caption]
-    assert "Mål för avtalstroheten: 70,0\u00a0% (8,5\u00a0p.e. kvar till målet)" in captions
+    assert "Mål för avtalstroheten: 70\u00a0% (8,5\u00a0p.e. kvar till målet)" in captions
     captions = [caption.value for caption in dashboard({"forv": str(fixture["utb"])}).caption]
     assert "Mål för avtalstroheten: 45,5\u00a0% (5,5\u00a0p.e. kvar till målet)" in captions
 
@@ -298,3 +300,62 @@ def test_unit_and_category_filters(fixture: dict[str, int]) -> None:
     shown = cards(app)
     assert shown["Avtalstrohet"][0] == "61,5\u00a0%" and shown["Avtalstäckning"][0] == "100,0\u00a0%"
     assert app.query_params["kat"] == str(fixture["food"])
+
+
+def add_line(engine: Engine, day: date, amount: str, supplier: str = "ICA") -> None:
+    """One more food line for unit U1, classified like the others."""
+    from sqlalchemy import select
+
+    from data_access.models import Account, Supplier, Unit
+
+    with Session(engine) as session:
+        world = World(session)
+        world.line(
+            day,
+            amount,
+            session.scalar(select(Supplier).where(Supplier.name == supplier)),
+            session.scalar(select(Account).where(Account.number == "4010")),
+            session.scalar(select(Unit).where(Unit.code == "U1")),
+        )
+        classify_lines(session)
+        session.commit()
+
+
+def test_a_running_year_is_compared_with_the_same_months_a_year_earlier(
+    fixture: dict[str, int], engine: Engine
+) -> None:
+    """2026 has lines up to October: it is compared with January to October
+    2025, not with all of 2025 (whose December would make the rise look
+    four times larger), and the card says which months."""
+    add_line(engine, date(2025, 12, 10), "1300.00")  # all of 2025: 300 / 1 900 = 18,8 %
+    app = dashboard({"period": "ar", "ar": "2026"})
+    assert cards(app)["Avtalstrohet"] == ("61,5\u00a0%", "+11,5\u00a0p.e.")  # against 50,0 %
+    assert {metric.proto.delta_description for metric in app.metric} == {"mot jan–okt 2025"}
+
+
+def test_the_year_list_offers_years_with_lines_and_marks_partial_ones(
+    fixture: dict[str, int], engine: Engine
+) -> None:
+    add_line(engine, date(2022, 6, 1), "10.00")  # an old import: 2023 and 2024 have no lines
+    app = dashboard({"period": "ar", "ar": "2026"})
+    year = app.selectbox(key="dash_year")
+    assert year.options == ["2026 (mars–okt)", "2025 (mars–apr)", "2022 (juni)"]
+
+
+def test_a_month_the_data_stops_in_is_marked_on_the_trend(fixture: dict[str, int], engine: Engine) -> None:
+    from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
+
+    add_line(engine, date(2026, 11, 3), "100.00", supplier="Menigo")
+    app = dashboard({"period": "ar", "ar": "2026"})
+    trend = app.get("vega_lite_chart")[0]
+    spec = json.loads(trend.proto.spec)
+    assert spec["config"]["locale"]["time"]["months"][4] == "maj"  # Swedish axes
+    months = set()
+    for dataset in trend.proto.datasets:
+        frame = convert_arrow_bytes_to_pandas_df(dataset.data.data)
+        if "month_text" in frame:
+            months |= {(text, bool(partial)) for text, partial in zip(frame["month_text"], frame["partial"], strict=True)}
+    assert ("nov 2026 *", True) in months and ("okt 2026", False) in months
+    assert any("till och med 2026-11-03" in caption.value for caption in app.caption)
+    descriptions = {metric.proto.delta_description for metric in app.metric}
+    assert descriptions == {"mot 2025-01-01 – 2025-11-03"}

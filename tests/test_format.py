@@ -11,14 +11,28 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from data_access.periods import Period, last_full_months
-from ui.format import compact_kronor, grouped, kronor, long_date, percent, points
+from ui.format import (
+    MINUS,
+    compact_kronor,
+    decimal_number,
+    grouped,
+    iso_date,
+    kronor,
+    long_date,
+    org_number,
+    percent,
+    points,
+    short_month,
+    swedish_amount,
+)
 
 
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
         (Decimal("1234567.49"), "1\u00a0234\u00a0567\u00a0kr"),
-        (Decimal("-250.5"), "-251\u00a0kr"),
+        (Decimal("-250.5"), "\u2212251\u00a0kr"),  # one minus sign: U+2212
+        (Decimal("-0.4"), "0\u00a0kr"),  # no sign on a zero
         (0, "0\u00a0kr"),
         (None, "–"),
     ],
@@ -60,4 +74,32 @@ def test_last_full_months(last_day: date, expected: Period) -> None:
 )
 def test_grouped_equals_babel(value: Decimal | float | int, decimals: int) -> None:
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    assert grouped(value, decimals) == format_decimal(value, format=pattern, locale="sv_SE")
+    babel = format_decimal(value, format=pattern, locale="sv_SE")
+    if babel.startswith("-"):  # Babel writes a hyphen-minus, and a sign on a zero
+        babel = MINUS + babel[1:] if any(digit in "123456789" for digit in babel) else babel[1:]
+    assert grouped(value, decimals) == babel
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (kronor(Decimal("-11300000")), "\u221211\u00a0300\u00a0000\u00a0kr"),
+        (compact_kronor(Decimal("-11300000")), "\u221211,3\u00a0mnkr"),
+        (compact_kronor(Decimal("-654420")), "\u2212654\u00a0420\u00a0kr"),
+        (points(Decimal("-2.44")), "\u22122,4\u00a0p.e."),
+        (points(Decimal("0.01")), "0,0\u00a0p.e."),
+        (percent(Decimal("-2.25")), "\u22122,2\u00a0%"),
+        (swedish_amount(Decimal("-1234.5")), "\u22121\u00a0234,50"),
+        (percent(float("nan")), "–"),
+        (kronor(float("nan")), "–"),
+        (decimal_number(2.66), "2,7"),
+        (decimal_number(float("nan")), "–"),
+        (org_number("5560360793"), "556036-0793"),
+        (org_number(None), "–"),
+        (iso_date(date(2026, 3, 14)), "2026-03-14"),
+        (iso_date(None), "–"),
+        (short_month(date(2026, 5, 1)), "maj 2026"),
+    ],
+)
+def test_one_minus_sign_and_no_raw_values(text: str, expected: str) -> None:
+    assert text == expected

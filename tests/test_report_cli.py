@@ -95,10 +95,10 @@ def test_by_month_and_year(org_numbers: dict[str, str]) -> None:
 def test_by_category_shows_undefined_ratios_as_empty(org_numbers: dict[str, str]) -> None:
     assert report("--by", "category") == [
         HEADER,
-        "(none),50.00,0.00,0.00,0.00,150.00,100.00,100.00",
         "Livsmedel,2800.00,500.00,0.00,0.00,0.00,84.85,100.00",
         "Lokalhyror,0.00,0.00,0.00,800.00,0.00,,",
         "Möbler,0.00,0.00,3000.00,0.00,0.00,,0.00",
+        "Utan kategori,50.00,0.00,0.00,0.00,150.00,100.00,100.00",
         ALL,
     ]
 

@@ -81,6 +81,12 @@ def data_period(url: str, version: str) -> reference.DataPeriod:
 
 
 @st.cache_data(show_spinner=False)
+def months_with_lines(url: str, version: str) -> list[date]:
+    with session_scope(engine_for(url)) as session:
+        return reference.months_with_lines(session)
+
+
+@st.cache_data(show_spinner=False)
 def departments(url: str, version: str) -> list[reference.Option]:
     with session_scope(engine_for(url)) as session:
         return reference.departments(session)
@@ -213,9 +219,10 @@ def visit_log(url: str, version: str, unit_id: int | None, contract_id: int | No
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def follow_ups(url: str, version: str, today: date) -> list[VisitRecord]:
+def follow_ups(url: str, version: str) -> list[VisitRecord]:
+    """Follow-ups not yet done, the most overdue first."""
     with session_scope(engine_for(url)) as session:
-        return visit_queries.upcoming_follow_ups(session, today)
+        return visit_queries.open_follow_ups(session)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -257,6 +264,13 @@ def open_needs(url: str, version: str) -> dict[int, int]:
 def need_inbox(url: str, version: str, inbox_filter: InboxFilter) -> list[InboxRow]:
     with session_scope(engine_for(url)) as session:
         return need_queries.inbox(session, inbox_filter)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def need_total(url: str, version: str, inbox_filter: InboxFilter) -> int:
+    """How many needs the filter holds (a list may show only the first)."""
+    with session_scope(engine_for(url)) as session:
+        return need_queries.need_count(session, inbox_filter)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -1,26 +1,68 @@
-"""Altair chart specs, built by plain functions that tests can call."""
+"""Altair chart specs, built by plain functions that tests can call.
+
+Every chart is drawn in Swedish: ``swedish()`` gives the top-level chart
+Vega's number and time locale for Swedish (decimal comma, no-break space
+between thousands, the typographic minus, month names), and month axes are
+written out by ``ui.format.short_month`` ("maj 2026")."""
 
 from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import date
 
 import altair as alt
 import pandas as pd
 
 from data_access.models import LineStatus
-from ui.format import kronor, percent
+from ui.format import MINUS, NBSP, SHORT_MONTHS, kronor, percent, short_month
 from ui.theme import STATUS_COLOURS, STATUS_LABELS
+
+MONTHS = (
+    "januari", "februari", "mars", "april", "maj", "juni",
+    "juli", "augusti", "september", "oktober", "november", "december",
+)  # fmt: skip
+DAYS = ("söndag", "måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag")
+SWEDISH_LOCALE = {
+    "number": {
+        "decimal": ",",
+        "thousands": NBSP,
+        "grouping": [3],
+        "currency": ["", f"{NBSP}kr"],
+        "minus": MINUS,
+    },
+    "time": {
+        "dateTime": "%A %e %B %Y %X",
+        "date": "%Y-%m-%d",
+        "time": "%H:%M:%S",
+        "periods": ["fm", "em"],
+        "days": list(DAYS),
+        "shortDays": [day[:3] for day in DAYS],
+        "months": list(MONTHS),
+        "shortMonths": list(SHORT_MONTHS),
+    },
+}
+PARTIAL_MARK = " *"  # after a month the data does not cover completely
+PARTIAL_OPACITY = 0.4
+
+
+def swedish(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """The chart with Swedish number and date formats on its axes and
+    tooltips; apply to the chart as drawn (after layering)."""
+    return chart.configure(locale=SWEDISH_LOCALE)
+
+
+def whole_number_axis(title: str) -> alt.Axis:
+    """A count axis: whole numbers only, never "0,5 behov"."""
+    return alt.Axis(title=title, format="d", tickMinStep=1)
 
 BAR_HEIGHT = 24  # pixels per bar: every label readable at a laptop width
 MIN_BARS = 4  # a chart of one bar still has room for its bar and its axis
 SPEND_STATUSES = (LineStatus.ON_CONTRACT, LineStatus.OFF_CONTRACT, LineStatus.NO_CONTRACT)
-# Vega formats numbers the US way; axis labels are rewritten Swedish-style,
-# in million kronor from a million up and thousands below: "1,5 mnkr", "250 tkr".
-_SWEDISH = "replace(replace(replace({}, ',', ' '), ',', ' '), '.', ',')"
+# Kronor axes in million kronor from a million up and thousands below:
+# "1,5 mnkr", "250 tkr" (Vega's format() follows the chart's Swedish locale).
 KRONOR_AXIS_LABEL = (
-    "abs(datum.value) >= 1000000 ? "
-    + _SWEDISH.format("format(datum.value / 1000000, ',.1~f')")
-    + " + ' mnkr' : "
-    + _SWEDISH.format("format(datum.value / 1000, ',.0f')")
-    + " + ' tkr'"
+    "abs(datum.value) >= 1000000 ? format(datum.value / 1000000, ',.1~f') + ' mnkr'"
+    " : format(datum.value / 1000, ',.0f') + ' tkr'"
 )
 STATUS_AMOUNT_COLUMNS = {
     LineStatus.ON_CONTRACT: "on_amount",
@@ -55,10 +97,23 @@ def fidelity_bars(frame: pd.DataFrame, label_title: str) -> alt.Chart:
     )
 
 
-def spend_by_status(frame: pd.DataFrame, x_field: str, x_title: str) -> alt.Chart:
-    """Stacked spend on / off / no contract per key, in the app's colours."""
-    long = frame.melt(
-        id_vars=[x_field],
+def _label_months(frame: pd.DataFrame, partial_months: Collection[date]) -> pd.DataFrame:
+    """Rows of ``month`` in order, with ``partial`` and the axis text
+    ``month_text`` ("maj 2026", "dec 2026 *")."""
+    data = frame.assign(month=pd.to_datetime(frame["month"])).sort_values("month")
+    days = data["month"].dt.date
+    partial = days.isin(set(partial_months))
+    text = [short_month(d) + (PARTIAL_MARK if mark else "") for d, mark in zip(days, partial, strict=True)]
+    return data.assign(partial=partial, month_text=text)
+
+
+def spend_by_status(
+    frame: pd.DataFrame, x_field: str, x_title: str, x_order: list[str] | None = None
+) -> alt.Chart:
+    """Stacked spend on / off / no contract per key, in the app's colours;
+    rows with ``partial`` set are drawn paler."""
+    long = frame.assign(partial=frame.get("partial", False)).melt(
+        id_vars=[x_field, "partial"],
         value_vars=list(STATUS_AMOUNT_COLUMNS.values()),
         var_name="column",
         value_name="amount",
@@ -71,8 +126,9 @@ def spend_by_status(frame: pd.DataFrame, x_field: str, x_title: str) -> alt.Char
         alt.Chart(long)
         .mark_bar()
         .encode(
-            x=alt.X(f"{x_field}:O", title=x_title),
+            x=alt.X(f"{x_field}:O", title=x_title, sort=x_order),
             y=alt.Y("amount:Q", title="Belopp", axis=alt.Axis(labelExpr=KRONOR_AXIS_LABEL)),
+            opacity=alt.condition("datum.partial", alt.value(PARTIAL_OPACITY), alt.value(1.0)),
             color=alt.Color(
                 "status:N",
                 title="Status",
@@ -90,23 +146,26 @@ def spend_by_status(frame: pd.DataFrame, x_field: str, x_title: str) -> alt.Char
     )
 
 
-def fidelity_trend(frame: pd.DataFrame, target_pct: float | None = None) -> alt.LayerChart:
+def fidelity_trend(
+    frame: pd.DataFrame, target_pct: float | None = None, partial_months: Collection[date] = ()
+) -> alt.LayerChart:
     """Spend per month as stacked bars (on / off / no contract) with the
-    month's fidelity as a line on its own axis, and the target when one is set."""
-    months = frame.assign(month=pd.to_datetime(frame["key"]))
-    bars = spend_by_status(
-        months.assign(month_text=months["month"].dt.strftime("%Y-%m")), "month_text", "Månad"
-    )
+    month's fidelity as a line on its own axis, and the target when one is set.
+    A month in ``partial_months`` (still running, or where the data stops) is
+    pale and marked with an asterisk, so it is not read as a collapse."""
+    months = _label_months(frame.assign(month=frame["key"]), partial_months)
+    order = list(months["month_text"])
+    bars = spend_by_status(months, "month_text", "Månad", order)
     line_data = months.dropna(subset=["fidelity_pct"]).assign(
-        month_text=lambda f: f["month"].dt.strftime("%Y-%m"),
         fidelity_text=lambda f: f["fidelity_pct"].map(percent),
     )
     fidelity_line = (
         alt.Chart(line_data)
         .mark_line(point=True, color="#000000")
         .encode(
-            x=alt.X("month_text:O", title="Månad"),
+            x=alt.X("month_text:O", title="Månad", sort=order),
             y=alt.Y("fidelity_pct:Q", title="Avtalstrohet (%)", scale=alt.Scale(domain=[0, 100])),
+            opacity=alt.condition("datum.partial", alt.value(PARTIAL_OPACITY), alt.value(1.0)),
             tooltip=[
                 alt.Tooltip("month_text:O", title="Månad"),
                 alt.Tooltip("fidelity_text:N", title="Avtalstrohet"),
@@ -167,4 +226,39 @@ def fidelity_heatmap(frame: pd.DataFrame) -> alt.Chart:
             ],
         )
         .properties(height=alt.Step(22))
+    )
+
+
+def needs_by_key(frame: pd.DataFrame, type_labels: dict[str, str]) -> alt.Chart:
+    """Needs per contract or category (``key``), stacked by type, most first."""
+    data = frame.assign(type_text=frame["need_type"].map(lambda kind: type_labels.get(kind, kind)))
+    return (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=alt.Y("key:N", title=None, sort="-x", axis=alt.Axis(labelLimit=260)),
+            x=alt.X("sum(needs):Q", axis=whole_number_axis("Antal behov")),
+            color=alt.Color("type_text:N", title="Typ"),
+            tooltip=[
+                alt.Tooltip("key:N", title="Avser"),
+                alt.Tooltip("type_text:N", title="Typ"),
+                alt.Tooltip("sum(needs):Q", title="Antal"),
+            ],
+        )
+    )
+
+
+def needs_per_month(frame: pd.DataFrame, partial_months: Collection[date] = ()) -> alt.Chart:
+    """Needs received per month (``month``, ``needs``); the running month is
+    pale and marked, since it is not over."""
+    data = _label_months(frame, partial_months)
+    return (
+        alt.Chart(data)
+        .mark_bar(color=STATUS_COLOURS[LineStatus.ON_CONTRACT])
+        .encode(
+            x=alt.X("month_text:O", title="Månad", sort=list(data["month_text"])),
+            y=alt.Y("needs:Q", axis=whole_number_axis("Behov per månad")),
+            opacity=alt.condition("datum.partial", alt.value(PARTIAL_OPACITY), alt.value(1.0)),
+            tooltip=[alt.Tooltip("month_text:O", title="Månad"), alt.Tooltip("needs:Q", title="Behov")],
+        )
     )

@@ -5,6 +5,7 @@ never as Markdown or HTML."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 import pandas as pd
 import streamlit as st
@@ -12,6 +13,10 @@ import streamlit as st
 from data_access.contacts import ContactError, ContactInput
 from data_access.needs import NEED_STATUS_LABELS, NEED_TYPE_LABELS, InboxRow
 from data_access.visits import VisitRecord
+from ui.format import integer
+from ui.inbox import contract_or_category
+from ui.tables import swedish_table
+from ui.widgets import count_caption, flash
 
 CONTACT_FIELDS = {"name": "Namn", "role": "Roll", "email": "E-post", "phone": "Telefon"}
 
@@ -29,27 +34,32 @@ def contact_table(frame: pd.DataFrame) -> None:
     )
 
 
-def needs_table(records: list[InboxRow]) -> None:
+def needs_table(records: list[InboxRow], total: int | None = None) -> None:
+    """Needs and feedback, the text and status first; with ``total``, says
+    when the list shows only the first of them."""
     if not records:
         st.caption("Inga behov eller synpunkter ännu.")
         return
+    frame = pd.DataFrame(
+        {
+            "Behov": [record.text for record in records],
+            "Status": [NEED_STATUS_LABELS.get(record.status, record.status) for record in records],
+            "Inkom": [record.created_at for record in records],
+            "Enhet": [record.unit for record in records],
+            "Avtal": [contract_or_category(record) for record in records],
+            "Typ": [NEED_TYPE_LABELS.get(record.need_type, record.need_type) for record in records],
+            "Svar": [record.answer for record in records],
+            "Leverantörens service (1–5)": [record.supplier_rating for record in records],
+        }
+    )
     st.dataframe(
-        pd.DataFrame(
-            {
-                "Inkom": [record.created_at for record in records],
-                "Enhet": [record.unit for record in records],
-                "Avtal": [record.contract for record in records],
-                "Typ": [NEED_TYPE_LABELS.get(record.need_type, record.need_type) for record in records],
-                "Behov": [record.text for record in records],
-                "Status": [NEED_STATUS_LABELS.get(record.status, record.status) for record in records],
-                "Svar": [record.answer for record in records],
-                "Leverantörens service (1–5)": [record.supplier_rating for record in records],
-            }
-        ),
+        swedish_table(frame, {"Leverantörens service (1–5)": integer}),
         hide_index=True,
         width="stretch",
-        column_config={"Inkom": st.column_config.DatetimeColumn(format="YYYY-MM-DD")},
+        column_config={"Behov": st.column_config.TextColumn(width="large")},
     )
+    if total is not None and total > len(records):
+        st.caption(count_caption(len(records), total, "behov och synpunkter"))
 
 
 def visits_table(records: list[VisitRecord]) -> None:
@@ -57,19 +67,52 @@ def visits_table(records: list[VisitRecord]) -> None:
         st.caption("Inga besök eller samtal ännu.")
         return
     st.dataframe(
-        pd.DataFrame(
-            {
-                "Datum": [visit.visit_date for visit in records],
-                "Enhet": [visit.unit_name for visit in records],
-                "Avtal": [visit.contract for visit in records],
-                "Deltagare": [visit.participants for visit in records],
-                "Anteckningar": [visit.notes for visit in records],
-                "Följs upp": [visit.follow_up_date for visit in records],
-            }
+        swedish_table(
+            pd.DataFrame(
+                {
+                    "Datum": [visit.visit_date for visit in records],
+                    "Enhet": [visit.unit_name for visit in records],
+                    "Avtal": [visit.contract for visit in records],
+                    "Deltagare": [visit.participants for visit in records],
+                    "Anteckningar": [visit.notes for visit in records],
+                    "Följs upp": [visit.follow_up_date for visit in records],
+                }
+            )
         ),
         hide_index=True,
         width="stretch",
     )
+
+
+OVERDUE = "försenad"
+
+
+def follow_ups_table(records: list[VisitRecord], today: date) -> None:
+    """Follow-ups not yet done: the date first, the overdue ones first and
+    marked, and the unit, so a procurer sees whom to call today."""
+    if not records:
+        st.caption("Inga uppföljningar väntar.")
+        return
+    frame = pd.DataFrame(
+        {
+            "Följs upp": [visit.follow_up_date for visit in records],
+            "Läge": [OVERDUE if visit.follow_up_date < today else "" for visit in records],
+            "Enhet": [visit.unit_name for visit in records],
+            "Avtal": [visit.contract for visit in records],
+            "Besök": [visit.visit_date for visit in records],
+            "Anteckningar": [visit.notes for visit in records],
+        }
+    )
+    st.dataframe(
+        swedish_table(frame).map(
+            lambda value: "color: #B00020; font-weight: bold" if value == OVERDUE else "", subset=["Läge"]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    overdue = sum(1 for visit in records if visit.follow_up_date < today)
+    if overdue:
+        st.caption(f"{integer(overdue)} försenade: datumet har passerat utan att ett nytt besök loggats.")
 
 
 def contact_form(
@@ -100,4 +143,5 @@ def contact_form(
             st.rerun()
         st.session_state[f"{key}_problems"] = {}
         st.session_state[f"{key}_saved"] = True
+        flash(f"Kontaktpersonen {values['name'].strip()} är sparad.")
         st.rerun()

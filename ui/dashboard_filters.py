@@ -20,10 +20,12 @@ from ui.dashboard_view import (
     VIEW_PARAMS,
     DashboardView,
     PeriodMode,
+    month_label,
     view_from_query,
     view_to_query,
+    year_label,
 )
-from ui.format import long_date, month_name
+from ui.format import long_date
 from ui.widgets import choice_multiselect
 
 KEYS = {
@@ -38,13 +40,12 @@ KEYS = {
 }
 
 
-def _months(in_data: DataPeriod) -> list[date]:
-    assert in_data.first is not None and in_data.last is not None
-    months, month = [], in_data.first.replace(day=1)
-    while month <= in_data.last:
-        months.append(month)
-        month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
-    return months
+def _months(state: DataState, in_data: DataPeriod) -> list[date]:
+    """The months that have lines: no empty year or month between imports
+    is offered. The data's first month, should the summaries still be
+    empty (lines being classified), so the lists are never empty."""
+    assert in_data.first is not None
+    return cached.months_with_lines(state.url, state.version) or [in_data.first.replace(day=1)]
 
 
 def _start_from_address(in_data: DataPeriod, months: list[date]) -> None:
@@ -70,7 +71,9 @@ def _multiselect(container, label: str, options: list[Option], key: str, placeho
 
 def dashboard_filters(state: DataState, in_data: DataPeriod) -> DashboardView:
     """Draw the filters and return the view they describe."""
-    months = _months(in_data)
+    months = _months(state, in_data)
+    assert in_data.last is not None
+    last_day = in_data.last
     if "dash_started" not in st.session_state:
         _start_from_address(in_data, months)
     period_row = st.columns([3, 2, 2])
@@ -80,10 +83,16 @@ def dashboard_filters(state: DataState, in_data: DataPeriod) -> DashboardView:
     year = first = last = None
     if mode is PeriodMode.YEAR:
         years = sorted({month.year for month in months}, reverse=True)
-        year = period_row[1].selectbox("År", years, key=KEYS["year"])
+        year = period_row[1].selectbox(
+            "År", years, format_func=lambda year: year_label(year, months, last_day), key=KEYS["year"]
+        )
     elif mode is PeriodMode.MONTHS:
-        first = period_row[1].selectbox("Från och med", months, format_func=month_name, key=KEYS["from"])
-        last = period_row[2].selectbox("Till och med", months, format_func=month_name, key=KEYS["to"])
+
+        def label(month: date) -> str:
+            return month_label(month, last_day)
+
+        first = period_row[1].selectbox("Från och med", months, format_func=label, key=KEYS["from"])
+        last = period_row[2].selectbox("Till och med", months, format_func=label, key=KEYS["to"])
     filters = st.columns(4)
     department_ids = _multiselect(
         filters[0],

@@ -17,6 +17,7 @@ from datetime import date
 
 from data_access.fidelity import SpendFilter
 from data_access.periods import Period, last_full_months, month_end
+from ui.format import SHORT_MONTHS, month_name, short_month
 
 
 class PeriodMode(enum.StrEnum):
@@ -45,12 +46,15 @@ class DashboardView:
     supplier_ids: tuple[int, ...] = ()
 
     def period(self, last_data_day: date) -> Period:
-        """The inclusive dates the view covers, given the data's last day."""
+        """The inclusive dates the view covers, given the data's last day: a
+        year or a month range still running ends on that day, so that "2026"
+        with lines up to 30 November is January to November, and is compared
+        with January to November a year earlier."""
         if self.mode is PeriodMode.YEAR and self.year:
-            return Period(date(self.year, 1, 1), date(self.year, 12, 31))
+            return _up_to(Period(date(self.year, 1, 1), date(self.year, 12, 31)), last_data_day)
         if self.mode is PeriodMode.MONTHS and self.first_month and self.last_month:
             first, last = sorted((self.first_month, self.last_month))
-            return Period(first, month_end(last))
+            return _up_to(Period(first, month_end(last)), last_data_day)
         return last_full_months(last_data_day)
 
     def spend_filter(self, last_data_day: date) -> SpendFilter:
@@ -65,9 +69,52 @@ class DashboardView:
         )
 
     def year_earlier(self, last_data_day: date) -> SpendFilter:
-        """The same slice a year before, for the change on each card."""
+        """The same slice a year before, for the change on each card: the
+        same days, so a part of a year is never compared with a whole one."""
         period = self.period(last_data_day).year_earlier()
         return replace(self.spend_filter(last_data_day), date_from=period.start, date_to=period.end)
+
+
+def _up_to(period: Period, last_data_day: date) -> Period:
+    if period.start <= last_data_day < period.end:
+        return Period(period.start, last_data_day)
+    return period
+
+
+def period_text(period: Period) -> str:
+    """A period in few words: ``jan–nov 2025``, ``dec 2024–nov 2025``,
+    ``nov 2025``; days are written out when it does not hold whole months."""
+    whole_months = period.start.day == 1 and month_end(period.end) == period.end
+    if not whole_months:
+        return f"{period.start.isoformat()} – {period.end.isoformat()}"
+    first, last = short_month(period.start), short_month(period.end)
+    if first == last:
+        return first
+    if period.start.year == period.end.year:
+        return f"{first.split()[0]}–{last}"
+    return f"{first}–{last}"
+
+
+def year_label(year: int, months: list[date], last_data_day: date) -> str:
+    """A year in the year list, marked when the data does not cover all of
+    it: ``2025``, ``2026 (jan–nov)``, ``2026 (jan–15 dec)``."""
+    in_year = [month for month in months if month.year == year]
+    ends_early = last_data_day.year == year and last_data_day < date(year, 12, 31)
+    if not in_year or (len(in_year) == 12 and not ends_early):
+        return str(year)
+    first = SHORT_MONTHS[in_year[0].month - 1]
+    last = SHORT_MONTHS[in_year[-1].month - 1]
+    if ends_early and month_end(last_data_day) != last_data_day:
+        last = f"{last_data_day.day} {last}"
+    return f"{year} ({first})" if first == last else f"{year} ({first}–{last})"
+
+
+def month_label(month: date, last_data_day: date) -> str:
+    """A month in the month lists, marked when the data stops inside it."""
+    same_month = (month.year, month.month) == (last_data_day.year, last_data_day.month)
+    if same_month and month_end(last_data_day) != last_data_day:
+        return f"{month_name(month)} (t.o.m. {last_data_day.isoformat()})"
+    return month_name(month)
 
 
 _ID_PARAMS = {

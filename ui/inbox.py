@@ -11,21 +11,30 @@ from ui import cached
 from ui.cached import DataState
 from ui.widgets import choice_multiselect
 
-HEADERS = (
-    "Referens",
-    "Inkom",
-    "Förvaltning",
-    "Enhet",
-    "Avtal",
-    "Kategori",
-    "Typ",
+HEADERS = (  # what a procurer reads first comes first: the need and its status
     "Behov",
     "Status",
+    "Inkom",
+    "Enhet",
+    "Avtal",
+    "Typ",
     "Handläggare",
     "Svar",
+    "Förvaltning",
+    "Kategori",
+    "Referens",
     "Leverantörens service",
     "Upphandlingens service",
 )
+KNOWS_MANAGER = "Vet vem som är avtalsansvarig"
+RATING_COLUMNS = ("Leverantörens service", "Upphandlingens service")
+
+
+def contract_or_category(row: InboxRow) -> str | None:
+    """What a need is about: its contract, else its category."""
+    if row.contract:
+        return row.contract
+    return f"{row.category} (inget avtal)" if row.category else None
 
 
 def inbox_filter_widgets(state: DataState) -> tuple[InboxFilter, list[str]]:
@@ -80,17 +89,17 @@ def inbox_rows(rows: list[InboxRow]) -> tuple[tuple[str, ...], list[tuple[object
     """Headers and rows for the table and its Excel export."""
     return HEADERS, [
         (
-            row.reference,
-            row.created_at,
-            row.department,
-            row.unit,
-            row.contract,
-            row.category,
-            NEED_TYPE_LABELS.get(row.need_type, row.need_type),
             row.text,
             NEED_STATUS_LABELS.get(row.status, row.status),
+            row.created_at,
+            row.unit,
+            contract_or_category(row),
+            NEED_TYPE_LABELS.get(row.need_type, row.need_type),
             row.assignee,
             row.answer,
+            row.department,
+            row.category,
+            row.reference,
             row.supplier_rating,
             row.procurement_rating,
         )
@@ -123,9 +132,7 @@ def stats_summary(stats: pd.DataFrame, by: str) -> pd.DataFrame:
             "Upphandlingens service (snitt)": (
                 summary["procurement_rating_sum"] / summary["procurement_ratings"]
             ).round(1),
-            "Vet vem som är avtalsansvarig (%)": (
-                100 * summary["knows_manager"] / summary["asked_knows_manager"]
-            ).round(0),
+            KNOWS_MANAGER: 100 * summary["knows_manager"] / summary["asked_knows_manager"],
         }
     )
     summary = summary.rename(columns={"key": "Kategori" if by == "category" else "Avtal", "needs": "Behov"})

@@ -6,14 +6,48 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
 from data_access.fidelity import FidelityFigures
 from data_access.models import LineStatus
+from data_access.periods import Period
 from ui.cached import DataState
-from ui.format import compact_kronor, integer, kronor, percent, points
+from ui.changes import kronor_change, points_change
+from ui.charts import swedish
+from ui.dashboard_view import period_text
+from ui.format import compact_kronor, integer, kronor, percent, points, typed_percent
 from ui.theme import DEFINITIONS, STATUS_LABELS
+
+
+def draw_chart(chart: alt.TopLevelMixin) -> None:
+    """A chart across the page, with Swedish number and date formats."""
+    st.altair_chart(swedish(chart), width="stretch")
+
+
+FLASH_KEY = "flash_message"
+
+
+def flash(message: str) -> None:
+    """Say ``message`` on the next run: a form that saved reruns the page,
+    and a message shown before the rerun would vanish unseen."""
+    st.session_state[FLASH_KEY] = message
+
+
+def show_flash() -> None:
+    """The message of the action that led to this run, once."""
+    message = st.session_state.pop(FLASH_KEY, None)
+    if message:
+        st.success(message, icon=":material/check_circle:")
+
+
+def count_caption(shown: int, total: int, noun: str) -> str:
+    """``1 234 ärenden`` or, when a list is cut, ``7 000 ärenden, de första
+    5 000 visas``: a list never passes for everything when it is not."""
+    if total > shown:
+        return f"{integer(total)} {noun}, de första {integer(shown)} visas"
+    return f"{integer(total)} {noun}"
 
 
 def demo_notice(state: DataState) -> None:
@@ -26,42 +60,50 @@ def demo_notice(state: DataState) -> None:
 
 
 def headline_cards(
-    figures: FidelityFigures, earlier: FidelityFigures | None = None, target_pct: Decimal | None = None
+    figures: FidelityFigures,
+    earlier: FidelityFigures | None = None,
+    target_pct: Decimal | None = None,
+    earlier_period: Period | None = None,
 ) -> None:
     """The five headline figures with their definitions as help text; with
-    ``earlier``, each shows its change against the same period a year before,
-    and the fidelity card compares with the target when one is set."""
-
-    def change_in_points(now: Decimal | None, before: Decimal | None) -> str | None:
-        return None if now is None or before is None else f"{points(now - before)} mot året före"
-
-    def change_in_kronor(now: Decimal, before: Decimal) -> str:
-        sign = "+" if now >= before else "−"
-        return f"{sign}{compact_kronor(abs(now - before))} mot året före"
-
-    columns = st.columns(5)
-    ratios = (
-        ("Avtalstrohet", "fidelity_pct", "fidelity"),
-        ("Leverantörstrohet", "supplier_fidelity_pct", "supplier_fidelity"),
-        ("Avtalstäckning", "coverage_pct", "coverage"),
+    ``earlier``, each shows its change against the same days a year before
+    (``earlier_period``, named under the change), its arrow following the
+    change and its colour saying whether that is good news; the fidelity card
+    compares with the target when one is set."""
+    compared = f"mot {period_text(earlier_period)}" if earlier_period else "mot året före"
+    cards = (
+        ("Avtalstrohet", percent(figures.fidelity_pct), "fidelity", "fidelity_pct", True),
+        (
+            "Leverantörstrohet",
+            percent(figures.supplier_fidelity_pct),
+            "supplier_fidelity",
+            "supplier_fidelity_pct",
+            True,
+        ),
+        ("Avtalstäckning", percent(figures.coverage_pct), "coverage", "coverage_pct", True),
+        ("Avtalat", compact_kronor(figures.on_amount), "on", "on_amount", True),
+        ("Avtalsotroget", compact_kronor(figures.off_amount), "off", "off_amount", False),
     )
-    for column, (label, attribute, definition) in zip(columns, ratios, strict=False):
-        value = getattr(figures, attribute)
-        delta = change_in_points(value, getattr(earlier, attribute)) if earlier else None
-        column.metric(label, percent(value), delta=delta, help=DEFINITIONS[definition])
-    columns[3].metric(
-        "Avtalat",
-        compact_kronor(figures.on_amount),
-        delta=change_in_kronor(figures.on_amount, earlier.on_amount) if earlier else None,
-        help=DEFINITIONS["on"],
-    )
-    columns[4].metric(
-        "Avtalsotroget",
-        compact_kronor(figures.off_amount),
-        delta=change_in_kronor(figures.off_amount, earlier.off_amount) if earlier else None,
-        delta_color="inverse",  # more spend off contract is worse
-        help=DEFINITIONS["off"],
-    )
+    for column, (label, value, definition, attribute, rise_is_good) in zip(
+        st.columns(len(cards)), cards, strict=True
+    ):
+        change = None
+        if earlier is not None:
+            now, before = getattr(figures, attribute), getattr(earlier, attribute)
+            change = (
+                kronor_change(now, before, rise_is_good=rise_is_good)
+                if attribute.endswith("_amount")
+                else points_change(now, before, rise_is_good=rise_is_good)
+            )
+        column.metric(
+            label,
+            value,
+            delta=change.text if change else None,
+            delta_color=change.colour if change else "normal",
+            delta_arrow=change.arrow if change else "auto",
+            delta_description=compared if change else None,
+            help=DEFINITIONS[definition],
+        )
     if target_pct is not None:
         st.caption(target_text(figures.fidelity_pct, target_pct))
 
@@ -69,10 +111,10 @@ def headline_cards(
 def target_text(fidelity_pct: Decimal | None, target_pct: Decimal) -> str:
     """``Mål 70,0 %: 3,4 p.e. kvar`` or ``… uppnått``."""
     if fidelity_pct is None:
-        return f"Mål för avtalstroheten: {percent(target_pct)}"
+        return f"Mål för avtalstroheten: {typed_percent(target_pct)}"
     gap = fidelity_pct - target_pct
     verdict = "uppnått" if gap >= 0 else f"{points(-gap).lstrip('+')} kvar till målet"
-    return f"Mål för avtalstroheten: {percent(target_pct)} ({verdict})"
+    return f"Mål för avtalstroheten: {typed_percent(target_pct)} ({verdict})"
 
 
 def status_summary_caption(figures: FidelityFigures) -> str:

@@ -1,0 +1,56 @@
+"""Tables as people read them: Swedish numbers and dates, a dash where a
+value is missing, never "None" or "nan".
+
+``st.dataframe`` shows a missing cell as "None" and a float as "2.7"; a
+Styler gives every cell the text it should show while the frame underneath
+keeps its numbers and dates, so sorting a column still sorts by value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
+
+import pandas as pd
+from pandas.io.formats.style import Styler
+
+from ui.format import MISSING, decimal_number, integer, iso_date
+
+Formatter = Callable[[object], str]
+
+
+def _cell_date(value: object) -> str:
+    if isinstance(value, (datetime, pd.Timestamp)):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return iso_date(value)
+    return str(value)
+
+
+def _default_formatter(series: pd.Series) -> Formatter | None:
+    """How a column is shown when the caller does not say: whole numbers
+    grouped, other numbers with one decimal and a decimal comma, dates as
+    2026-03-14."""
+    if pd.api.types.is_bool_dtype(series):
+        return lambda value: "ja" if value else "nej"
+    if pd.api.types.is_integer_dtype(series):
+        return integer
+    if pd.api.types.is_float_dtype(series):
+        return decimal_number
+    if pd.api.types.is_datetime64_any_dtype(series):
+        return _cell_date
+    sample = series.dropna()
+    if not sample.empty and all(isinstance(value, date) for value in sample.head(50)):
+        return _cell_date
+    return None
+
+
+def swedish_table(frame: pd.DataFrame, formats: Mapping[str, Formatter] | None = None) -> Styler:
+    """The frame styled for ``st.dataframe``: ``formats`` per column, a
+    sensible Swedish default for the others, and "–" in every empty cell."""
+    chosen: dict[str, Formatter] = {}
+    for column in frame.columns:
+        formatter = (formats or {}).get(column) or _default_formatter(frame[column])
+        if formatter is not None:
+            chosen[column] = formatter
+    return frame.style.format(chosen, na_rep=MISSING)
