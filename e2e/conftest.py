@@ -14,11 +14,11 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
@@ -35,7 +35,6 @@ CHROMIUM_ARGS = [
 NO_CHROMIUM_REASON = "Browser tests need Debian's Chromium: apt-get install chromium"
 E2E_DIR = Path(__file__).resolve().parent
 SERVER_START_TIMEOUT = 60.0
-FIRST_RENDER_TIMEOUT_MS = 30_000
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -75,62 +74,31 @@ def _healthy(url: str) -> bool:
         return False
 
 
-def _warm_up(browser: Browser, base_url: str, log_path: Path) -> None:
-    """Run the entry script once in a throwaway session.
-
-    Streamlit learns the page list only when ``st.navigation`` first runs. Until then,
-    the very first session of a fresh server that opens a non-default page by its URL
-    (say /hitta-avtal) gets a spurious "Page not found" dialog and console error, drawn
-    over the correct page (streamlit/streamlit#8860, still present in 1.67). Real users
-    meet that only once per server start; without this warm-up the smoke tests would
-    pass or fail depending on which test happens to run first.
-    """
-    page = browser.new_page()
-    try:
-        page.goto(base_url)
-        page.locator('[data-testid="stSidebarNavLink"]').first.wait_for(timeout=FIRST_RENDER_TIMEOUT_MS)
-        page.wait_for_selector(
-            '[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=FIRST_RENDER_TIMEOUT_MS
-        )
-    except Exception as error:
-        pytest.fail(f"Warm-up visit to {base_url} failed: {error}\nServer log:\n{log_path.read_text()}")
-    finally:
-        page.close()
-
-
-@pytest.fixture(scope="session")
-def app_url(tmp_path_factory: pytest.TempPathFactory, browser: Browser) -> Iterator[str]:
-    """Start ``streamlit run app.py`` on a fresh demo database; yield its base URL.
-
-    The server is warmed up with one visit to the main page before any test runs; see
-    ``_warm_up`` for why.
-    """
-    if not CHROMIUM.exists():  # no browser, no point in starting a server
-        pytest.skip(NO_CHROMIUM_REASON)
-    tmp = tmp_path_factory.mktemp("e2e")
-    env = os.environ.copy()
-    env["DATABASE_URL"] = f"sqlite:///{tmp / 'e2e.db'}"
+def demo_database(folder: Path) -> str:
+    """A fresh demo database in ``folder``: its URL."""
+    url = f"sqlite:///{folder / 'e2e.db'}"
     subprocess.run(
         [sys.executable, "-m", "data_access", "demo", "--lines", "4000", "--end", "2026-10-31"],
         cwd=REPO_ROOT,
-        env=env,
+        env={**os.environ, "DATABASE_URL": url},
         check=True,  # its output lands in pytest's captured setup output
     )
+    return url
 
+
+@contextmanager
+def served(database_url: str, folder: Path) -> Iterator[str]:
+    """``streamlit run serve.py`` (the command the README gives) on its own
+    port with ``database_url``; yields its base URL and stops it afterwards."""
+    env = {**os.environ, "DATABASE_URL": database_url}
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
-    log_path = tmp / "server.log"
-    server_cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true"]
+    log_path = folder / "server.log"
+    server_cmd = [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.headless", "true"]
     server_cmd += ["--server.port", str(port), "--server.address", "127.0.0.1"]
     server_cmd += ["--browser.gatherUsageStats", "false"]
     with log_path.open("w") as log:
-        proc = subprocess.Popen(
-            server_cmd,
-            cwd=REPO_ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+        proc = subprocess.Popen(server_cmd, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + SERVER_START_TIMEOUT
         while not _healthy(f"{base_url}/_stcore/health"):
@@ -141,7 +109,6 @@ def app_url(tmp_path_factory: pytest.TempPathFactory, browser: Browser) -> Itera
                     pytrace=False,
                 )
             time.sleep(0.2)
-        _warm_up(browser, base_url, log_path)
         yield base_url
     finally:
         proc.terminate()
@@ -150,3 +117,18 @@ def app_url(tmp_path_factory: pytest.TempPathFactory, browser: Browser) -> Itera
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A server on a fresh demo database, shared by the journeys; its base URL.
+
+    No warm-up visit: ``serve.py`` tells Streamlit at start-up that the app
+    navigates with ``st.navigation``, so even the first visitor's deep link opens
+    without the "Page not found" dialog (``test_smoke`` proves it on a server of
+    its own)."""
+    if not CHROMIUM.exists():  # no browser, no point in starting a server
+        pytest.skip(NO_CHROMIUM_REASON)
+    tmp = tmp_path_factory.mktemp("e2e")
+    with served(demo_database(tmp), tmp) as base_url:
+        yield base_url

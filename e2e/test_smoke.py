@@ -114,3 +114,20 @@ def test_sidebar_navigation(page: Page, app_url: str) -> None:
         expected_path = "/" if spec.default else f"/{spec.url_path}"
         page.wait_for_url(lambda url, path=expected_path: urlparse(url).path == path, timeout=TIMEOUT_MS)
         _wait_until_rendered(page, spec)
+
+
+def test_the_first_visitor_after_a_start_opens_a_deep_link_without_page_not_found(
+    page: Page, tmp_path: Path
+) -> None:
+    """The first session of a freshly started server, opening a page by its
+    address: Streamlit took ``pages/`` for its old folder navigation until
+    ``st.navigation`` first ran, and said "Page not found" over the right page."""
+    from e2e.conftest import demo_database, served
+
+    spec = next(spec for spec in PAGES if spec.url_path == "avtalstrohet")
+    with served(demo_database(tmp_path), tmp_path) as base_url:
+        page.goto(f"{base_url}/{spec.url_path}?period=ar&ar=2026")
+        _wait_until_rendered(page, spec)
+        page.wait_for_timeout(1_000)  # the dialog arrived after the page had drawn
+        assert page.locator(DIALOG).count() == 0, page.locator(DIALOG).all_inner_texts()
+        assert urlparse(page.url).path == f"/{spec.url_path}"

@@ -70,7 +70,7 @@ def headline_cards(
     (``earlier_period``, named under the change), its arrow following the
     change and its colour saying whether that is good news; the fidelity card
     compares with the target when one is set."""
-    compared = f"mot {period_text(earlier_period)}" if earlier_period else "mot året före"
+    compared = period_text(earlier_period) if earlier_period else "samma period året före"
     cards = (
         ("Avtalstrohet", percent(figures.fidelity_pct), "fidelity", "fidelity_pct", True),
         (
@@ -101,9 +101,10 @@ def headline_cards(
             delta=change.text if change else None,
             delta_color=change.colour if change else "normal",
             delta_arrow=change.arrow if change else "auto",
-            delta_description=compared if change else None,
             help=DEFINITIONS[definition],
         )
+    if earlier is not None:
+        st.caption(f"Förändringen under varje siffra är jämförd med {compared}: samma dagar året före.")
     if target_pct is not None:
         st.caption(target_text(figures.fidelity_pct, target_pct))
 
@@ -143,6 +144,21 @@ FIDELITY_TABLE_LABELS = {
 }
 
 
+FIDELITY_COLUMN_ORDER = (  # the name, then what management came for: how high, how much off
+    "key",
+    "label",
+    "fidelity_pct",
+    "off_amount",
+    "on_amount",
+    "no_contract_amount",
+    "supplier_fidelity_pct",
+    "coverage_pct",
+    "unclassified_amount",
+    "excluded_amount",
+    "line_count",
+)
+
+
 def fidelity_dataframe(frame: pd.DataFrame, *, show_key: bool = True, key: str | None = None) -> int | None:
     """A breakdown table with Swedish headers and number formats, sortable.
     With a ``key`` a row can be selected; returns the selected row's position
@@ -150,6 +166,7 @@ def fidelity_dataframe(frame: pd.DataFrame, *, show_key: bool = True, key: str |
     shown = frame.drop(columns=[c for c in ("id", "in_scope_amount") if c in frame.columns])
     if not show_key:
         shown = shown.drop(columns=["key"])
+    shown = shown[[c for c in FIDELITY_COLUMN_ORDER if c in shown.columns]]
     amount_columns = [c for c in shown.columns if c.endswith("_amount")]
     pct_columns = [c for c in shown.columns if c.endswith("_pct")]
     styled = shown.rename(columns=FIDELITY_TABLE_LABELS).style.format(
@@ -157,11 +174,22 @@ def fidelity_dataframe(frame: pd.DataFrame, *, show_key: bool = True, key: str |
         | {FIDELITY_TABLE_LABELS[c]: percent for c in pct_columns}
         | {"Rader": integer}
     )
+    widths = {  # wide enough for "10 680 807 kr" and "100,0 %", so nothing is cut at 1366 px
+        FIDELITY_TABLE_LABELS[c]: st.column_config.Column(width=112 if c.endswith("_amount") else 96)
+        for c in shown.columns
+        if c.endswith(("_amount", "_pct"))
+    } | {"Kod": st.column_config.Column(width="small")}
     if key is None:
-        st.dataframe(styled, hide_index=True, width="stretch")
+        st.dataframe(styled, hide_index=True, width="stretch", column_config=widths)
         return None
     event = st.dataframe(
-        styled, hide_index=True, width="stretch", key=key, on_select="rerun", selection_mode="single-row"
+        styled,
+        hide_index=True,
+        width="stretch",
+        key=key,
+        on_select="rerun",
+        selection_mode="single-row",
+        column_config=widths,
     )
     selected = event.selection.rows if event is not None else []
     return selected[0] if selected else None
