@@ -1,15 +1,28 @@
 """Contract queries: the catalogue units search to find contracts and the
-person responsible for each."""
+person responsible for each.
+
+The free-text search runs in Python, not in SQL: SQLite's ``lower()`` and
+``LIKE`` fold only ASCII (so "övriga" never found "Övriga"), PostgreSQL's
+``lower()`` folds by the database's ctype (a C-locale database folds only
+ASCII too), and ``LIKE`` reads ``%`` and ``_`` as wildcards. The catalogue is
+small (hundreds to a few thousand contracts), so comparing casefolded text in
+Python gives the same answer on both databases for the cost of reading the
+rows once.
+"""
 
 from __future__ import annotations
 
 import enum
+import re
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import func, literal, or_, select
+from sqlalchemy import Select, func, literal, select
 from sqlalchemy.orm import Session, aliased
 
+from data_access import clock
 from data_access.models import (
     Category,
     Contract,
@@ -20,6 +33,7 @@ from data_access.models import (
     Person,
     Supplier,
 )
+from data_access.orgnr import InvalidOrgNumber, format_org_number, normalise_org_number
 
 EXPIRING_WITHIN = timedelta(days=183)  # "expiring within 6 months"
 
@@ -43,6 +57,20 @@ def contract_state(valid_from: date, valid_to: date, today: date) -> ContractSta
 
 
 @dataclass(frozen=True)
+class SupplierOnContract:
+    """A supplier as the catalogue shows it: name and org number (ten digits,
+    or None for a supplier known only by name)."""
+
+    name: str
+    org_number: str | None
+
+    @property
+    def org_number_text(self) -> str | None:
+        """``556036-0793``, the form people read and type."""
+        return None if self.org_number is None else format_org_number(self.org_number)
+
+
+@dataclass(frozen=True)
 class ContractListing:
     """One row of the contract catalogue."""
 
@@ -60,6 +88,76 @@ class ContractListing:
     bid_count: int | None
     purchasing_body: str | None
     category_id: int | None = None
+    supplier_list: tuple[SupplierOnContract, ...] = ()
+
+
+def search_key(text: str) -> str:
+    """Text as the search compares it: compatibility-normalised (a decomposed
+    "Ö" or a no-break space typed or pasted is the same as the plain one),
+    casefolded for every alphabet (Å/å, Ä/ä, Ö/ö, É/é, ...), runs of
+    whitespace made one space. Å, ä and ö stay letters of their own, as in
+    Swedish: "ar" does not find "år"."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return " ".join(folded.split())
+
+
+_ORG_NUMBER_SEPARATORS = re.compile(r"[\s\-‐‑–—]")
+_ORG_NUMBER_MIN_DIGITS = 6  # "556036", the first half of 556036-0793; shorter digit runs are years, codes ...
+
+
+def _org_number_digits(term: str) -> str | None:
+    """The digits a term asks for in org numbers, when it looks like (part of)
+    one: ``556036-0793``, ``5560360793``, ``556036``, or a full number in any
+    form the importer reads (``16556036-0793``, ``SE556036079301``)."""
+    try:
+        return normalise_org_number(term)
+    except InvalidOrgNumber:
+        pass
+    digits = _ORG_NUMBER_SEPARATORS.sub("", term)
+    return digits if digits.isdigit() and len(digits) >= _ORG_NUMBER_MIN_DIGITS else None
+
+
+@dataclass(frozen=True)
+class _Searchable:
+    text: str  # every text field's search key, joined by a separator no term contains
+    org_numbers: tuple[str, ...]  # ten digits each: matched only by terms that look like one
+
+
+_FIELD_SEPARATOR = "\n"
+
+
+def _searchable(listing: ContractListing) -> _Searchable:
+    """What a contract is found by: reference, name, category, its suppliers'
+    names and org numbers, the contract manager and the purchasing body."""
+    fields = [
+        listing.reference,
+        listing.name,
+        listing.category,
+        listing.manager_name,
+        listing.purchasing_body,
+    ]
+    fields += [supplier.name for supplier in listing.supplier_list]
+    return _Searchable(
+        text=_FIELD_SEPARATOR.join(search_key(field) for field in fields if field),
+        org_numbers=tuple(s.org_number for s in listing.supplier_list if s.org_number),
+    )
+
+
+def matches(listing: ContractListing, text: str) -> bool:
+    """Whether every word of ``text`` occurs in one of the contract's fields,
+    whatever its case; ``%``, ``_`` and every other character mean themselves.
+    Words that look like an org number also match with or without the dash."""
+    searchable = _searchable(listing)
+    for term in search_key(text).split(" "):
+        if not term:
+            continue
+        if term in searchable.text:
+            continue
+        digits = _org_number_digits(term)
+        if digits is not None and any(digits in number for number in searchable.org_numbers):
+            continue
+        return False
+    return True
 
 
 def search_contracts(
@@ -71,9 +169,20 @@ def search_contracts(
     today: date | None = None,
     supplier_ids: tuple[int, ...] = (),
 ) -> list[ContractListing]:
-    """Contracts matching a free-text search (reference, name, category or
-    supplier), newest first. ``states`` filters on the state ``today``."""
-    today = today or date.today()
+    """Contracts matching a free-text search (every word found in the
+    reference, name, category, a supplier's name or org number, the contract
+    manager or the purchasing body; see ``matches``), the latest ending first.
+    ``states`` filters on the state ``today`` (the clock's today by default)."""
+    today = today or clock.today()
+    contract_ids = select(Contract.id)
+    if category_ids:
+        contract_ids = contract_ids.where(Contract.category_id.in_(category_ids))
+    if supplier_ids:
+        contract_ids = contract_ids.where(
+            Contract.id.in_(
+                select(ContractSupplier.contract_id).where(ContractSupplier.supplier_id.in_(supplier_ids))
+            )
+        )
     manager = aliased(Person)
     query = (
         select(
@@ -85,40 +194,18 @@ def search_contracts(
         )
         .join(Category, Category.id == Contract.category_id)
         .outerjoin(manager, manager.id == Contract.manager_id)
+        .where(Contract.id.in_(contract_ids))
         .order_by(Contract.valid_to.desc(), Contract.reference)
     )
-    if text.strip():
-        pattern = f"%{text.strip().lower()}%"
-        matching_suppliers = (
-            select(ContractSupplier.contract_id)
-            .join(Supplier, Supplier.id == ContractSupplier.supplier_id)
-            .where(func.lower(Supplier.name).like(pattern))
-        )
-        query = query.where(
-            or_(
-                func.lower(Contract.reference).like(pattern),
-                func.lower(Contract.name).like(pattern),
-                func.lower(Category.name).like(pattern),
-                Contract.id.in_(matching_suppliers),
-            )
-        )
-    if category_ids:
-        query = query.where(Contract.category_id.in_(category_ids))
-    if supplier_ids:
-        query = query.where(
-            Contract.id.in_(
-                select(ContractSupplier.contract_id).where(ContractSupplier.supplier_id.in_(supplier_ids))
-            )
-        )
     rows = session.execute(query).all()
-    names = _supplier_names(session, [row.Contract.id for row in rows])
+    suppliers = _suppliers_by_contract(session, contract_ids)
     listings = [
         ContractListing(
             id=row.Contract.id,
             reference=row.Contract.reference,
             name=row.Contract.name,
             category=row.category,
-            suppliers=", ".join(names.get(row.Contract.id, [])),
+            suppliers=", ".join(supplier.name for supplier in suppliers.get(row.Contract.id, ())),
             valid_from=row.Contract.valid_from,
             valid_to=row.Contract.valid_to,
             state=contract_state(row.Contract.valid_from, row.Contract.valid_to, today),
@@ -128,27 +215,30 @@ def search_contracts(
             bid_count=row.Contract.bid_count,
             purchasing_body=row.Contract.purchasing_body,
             category_id=row.Contract.category_id,
+            supplier_list=tuple(suppliers.get(row.Contract.id, ())),
         )
         for row in rows
     ]
-    if states:
-        listings = [listing for listing in listings if listing.state in states]
-    return listings
+    return [
+        listing for listing in listings if (not states or listing.state in states) and matches(listing, text)
+    ]
 
 
-def _supplier_names(session: Session, contract_ids: list[int]) -> dict[int, list[str]]:
-    names: dict[int, list[str]] = {}
-    if not contract_ids:
-        return names
-    rows = session.execute(
-        select(ContractSupplier.contract_id, Supplier.name)
+def _suppliers_by_contract(
+    session: Session, contract_ids: Select[tuple[int]]
+) -> dict[int, list[SupplierOnContract]]:
+    """Each contract's suppliers, by name. Selected with the same subquery as
+    the contracts: no list of thousands of ids sent as parameters."""
+    rows: Iterable = session.execute(
+        select(ContractSupplier.contract_id, Supplier.name, Supplier.org_number)
         .join(Supplier, Supplier.id == ContractSupplier.supplier_id)
         .where(ContractSupplier.contract_id.in_(contract_ids))
-        .order_by(Supplier.name)
+        .order_by(Supplier.name, Supplier.id)
     )
-    for contract_id, name in rows:
-        names.setdefault(contract_id, []).append(name)
-    return names
+    suppliers: dict[int, list[SupplierOnContract]] = {}
+    for contract_id, name, org_number in rows:
+        suppliers.setdefault(contract_id, []).append(SupplierOnContract(name, org_number))
+    return suppliers
 
 
 def contracts_called_off(session: Session, first_day: date, last_day: date) -> set[int]:

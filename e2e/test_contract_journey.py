@@ -150,7 +150,7 @@ def test_search_catalogue_open_contract_and_download_contacts(
 
     # 2. Search: fewer contracts, every one matching the word somewhere.
     search = page.get_by_role("textbox", name="Sök", exact=True)
-    expect(search).to_have_attribute("placeholder", "Avtal, kategori eller leverantör")
+    expect(search).to_have_attribute("placeholder", "Avtal, kategori, leverantör eller org.nr")
     search.fill(SEARCH)
     search.press("Enter")
     expect(count_caption).not_to_have_text(f"{everything} avtal", timeout=TIMEOUT_MS)
