@@ -254,9 +254,16 @@ def _inbox_conditions(inbox_filter: InboxFilter) -> list:
     return conditions
 
 
-def inbox(session: Session, inbox_filter: InboxFilter = InboxFilter(), limit: int = 5_000) -> list[InboxRow]:
-    """Needs with their feedback, newest first (also the lists on the contract and unit pages)."""
-    return _need_rows(session, *_inbox_conditions(inbox_filter), limit=limit)
+INBOX_LIMIT = 5_000  # the inbox shows this many; its caption and export say when there are more
+
+
+def inbox(
+    session: Session, inbox_filter: InboxFilter = InboxFilter(), limit: int | None = None
+) -> list[InboxRow]:
+    """Needs with their feedback, newest first (also the lists on the contract
+    and unit pages); at most ``limit`` (``INBOX_LIMIT``), ``need_count`` tells
+    how many there are in all."""
+    return _need_rows(session, *_inbox_conditions(inbox_filter), limit=limit or INBOX_LIMIT)
 
 
 def need_count(session: Session, inbox_filter: InboxFilter = InboxFilter()) -> int:

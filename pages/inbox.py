@@ -37,6 +37,9 @@ for column, (status, label) in zip(
 rows = cached.need_inbox(state.url, state.version, inbox_filter)
 total = cached.need_total(state.url, state.version, inbox_filter)
 headers, records = inbox_rows(rows)
+if not rows:
+    st.info("Inga behov eller synpunkter i urvalet.")
+    st.stop()
 event = st.dataframe(
     swedish_table(
         pd.DataFrame.from_records(records, columns=headers), dict.fromkeys(RATING_COLUMNS, integer)

@@ -151,7 +151,13 @@ with st.expander("Nytt besök eller samtal"):
         )
         participants = st.text_input("Deltagare", key="visit_participants")
         notes = st.text_area("Anteckningar", key="visit_notes", max_chars=10_000)
-        follow_up = st.date_input("Följs upp", value=None, format="YYYY-MM-DD", key="visit_follow_up")
+        follow_up = st.date_input(
+            "Följs upp",
+            value=None,
+            format="YYYY-MM-DD",
+            key="visit_follow_up",
+            help="Skriv datumet som ÅÅÅÅ-MM-DD eller välj i kalendern. Tomt: ingen uppföljning.",
+        )
         for message in problems.values():
             st.error(message)
         if st.form_submit_button("Spara besöket", type="primary"):

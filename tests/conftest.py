@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
+import streamlit as st
 from hypothesis import settings
 from sqlalchemy import Engine, create_engine, delete, text
 from sqlalchemy.engine import make_url
@@ -84,5 +85,8 @@ def engine(migrated_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engin
     monkeypatch.setenv("DATABASE_URL", migrated_url)
     engine = engine_for(migrated_url)
     wipe(engine)
+    # Fixtures write rows without replacing the data version, so two tests'
+    # worlds would share a cache key ("" on the same URL): start each cold.
+    st.cache_data.clear()
     yield engine
     wipe(engine)

@@ -9,12 +9,13 @@ import pandas as pd
 import streamlit as st
 
 from data_access.excel import table_workbook
-from data_access.fidelity import SpendFilter
+from data_access.fidelity import MISSING_LABELS, Dimension, SpendFilter
 from data_access.line_listing import LinePage, LineSort
 from data_access.models import LineStatus
 from ui import cached
 from ui.cached import DataState
-from ui.format import integer, kronor
+from ui.format import integer, kronor, org_number
+from ui.tables import swedish_table
 from ui.theme import STATUS_LABELS
 
 PAGE_SIZE = 100
@@ -73,9 +74,9 @@ def line_rows(page: LinePage) -> list[tuple[object, ...]]:
             line.department,
             line.unit,
             line.supplier,
-            line.org_number,
+            org_number(line.org_number),
             line.account,
-            line.category,
+            line.category or MISSING_LABELS[Dimension.CATEGORY],
             line.amount,
             STATUS_LABELS.get(line.status, line.status.value),
             line.contract,
@@ -115,11 +116,10 @@ def show_lines(
     )
     rows = line_rows(page)
     frame = pd.DataFrame.from_records(rows, columns=LINE_HEADERS)
-    st.dataframe(
-        frame.style.format({"Belopp": kronor}),
-        hide_index=True,
-        width="stretch",
-    )
+    if frame.empty:
+        st.info("Inga fakturarader med den statusen i urvalet.")
+        return page
+    st.dataframe(swedish_table(frame, {"Belopp": kronor}), hide_index=True, width="stretch")
     st.caption(
         f"{integer(page.total_count)} rader, summa {kronor(page.total_amount)} · "
         f"sida {page.page} av {integer(page.page_count)} ({PAGE_SIZE} rader per sida)"

@@ -26,6 +26,7 @@ HEADERS = (  # what a procurer reads first comes first: the need and its status
     "Leverantörens service",
     "Upphandlingens service",
 )
+DATE_HELP = "Skriv datumet som ÅÅÅÅ-MM-DD, t.ex. 2026-03-14, eller välj i kalendern. Tomt: alla datum."
 KNOWS_MANAGER = "Vet vem som är avtalsansvarig"
 RATING_COLUMNS = ("Leverantörens service", "Upphandlingens service")
 
@@ -57,8 +58,12 @@ def inbox_filter_widgets(state: DataState) -> tuple[InboxFilter, list[str]]:
     )
     units = {option.id: option.label for option in cached.units(state.url, state.version, department_ids)}
     unit_ids = choice_multiselect(second[1], "Enhet", units, key="inbox_units", placeholder="Alla")
-    date_from = second[2].date_input("Inkom från", value=None, format="YYYY-MM-DD", key="inbox_from")
-    date_to = second[3].date_input("Inkom till", value=None, format="YYYY-MM-DD", key="inbox_to")
+    date_from = second[2].date_input(
+        "Inkom från", value=None, format="YYYY-MM-DD", key="inbox_from", help=DATE_HELP
+    )
+    date_to = second[3].date_input(
+        "Inkom till", value=None, format="YYYY-MM-DD", key="inbox_to", help=DATE_HELP
+    )
     chosen = InboxFilter(
         statuses=tuple(statuses),
         contract_ids=tuple(contract_ids),
@@ -80,7 +85,7 @@ def inbox_filter_widgets(state: DataState) -> tuple[InboxFilter, list[str]]:
         f"Kategori: {names(categories, category_ids)}",
         f"Typ: {names(NEED_TYPE_LABELS, types)}",
         f"Förvaltning: {names(departments, department_ids)}; enhet: {names(units, unit_ids)}",
-        f"Inkom: {date_from or 'från början'} – {date_to or 'idag'}",
+        f"Inkom: {date_from or 'från början'} – {date_to or 'i dag'}",
     ]
     return chosen, notes
 

@@ -205,7 +205,12 @@ def choice_multiselect(
         st.session_state[key] = [value for value in st.session_state[key] if value in labels]
     return tuple(
         container.multiselect(
-            label, list(labels), format_func=labels.__getitem__, placeholder=placeholder, key=key
+            label,
+            list(labels),
+            format_func=labels.__getitem__,
+            placeholder=placeholder,
+            key=key,
+            select_all=False,  # Streamlit's bulk action reads "Select all"; an empty choice means all
         )
     )
 
