@@ -2,12 +2,11 @@
 organisation, the account plan and PEPPOL e-invoices. Nothing is written
 until the user has seen the preview and the validation report."""
 
-import pandas as pd
 import streamlit as st
 from sqlalchemy.orm import Session
 
 from data_access.db import engine_for, session_scope
-from data_access.importing.batches import BatchNotFoundError, undo_batch
+from data_access.importing.batches import BatchUndoError, undo_batch
 from data_access.importing.columns import ImportKind
 from data_access.importing.errors import ImportRefusedError, ValueProblemError
 from data_access.importing.invoices import ImportOptions, InvalidRowsError
@@ -26,15 +25,19 @@ from data_access.importing.service import (
 )
 from ui import cached
 from ui.importing import (
-    KIND_LABELS,
+    batch_label,
     batch_table,
-    count_text,
+    cached_batch_listing,
     import_result,
+    kind_choice,
     mapping_editor,
+    peppol_frame,
+    period_input,
     preview_report,
     remember_flash,
     remembered,
     show_flash,
+    undo_message,
 )
 from ui.widgets import demo_notice
 
@@ -44,17 +47,11 @@ st.title("Importera data")
 st.write(
     "Läs in leverantörsfakturor från ekonomisystemet, avtalsregistret, organisationen med "
     "kontaktpersoner, kontoplanen eller e-fakturor. Du ser en förhandsgranskning och en "
-    "valideringsrapport innan något sparas, och varje import kan ångras."
+    "valideringsrapport innan något sparas, och en import av fakturor kan ångras."
 )
 demo_notice(state)
 
-kind = st.radio(
-    "Vad vill du importera?",
-    list(KIND_LABELS),
-    format_func=KIND_LABELS.__getitem__,
-    key="kind",
-    horizontal=True,
-)
+kind = kind_choice()
 upload = st.file_uploader(
     "Fil",
     type=["xml", "zip"] if kind == "peppol" else ["xlsx", "csv", "txt"],
@@ -68,27 +65,7 @@ if upload is not None and kind == "peppol":
     except ImportRefusedError as error:
         st.error(str(error))
     else:
-        st.dataframe(
-            pd.DataFrame(
-                [
-                    {
-                        "Fil": document.source_name,
-                        "Typ": "Kreditnota" if document.kind == "credit_note" else "Faktura",
-                        "Fakturanummer": document.invoice_number,
-                        "Datum": document.issue_date,
-                        "Säljare": document.seller_name,
-                        "Organisationsnummer": document.seller_org_number or document.seller_org_problem,
-                        "Köparens referens": document.buyer_reference,
-                        "Avtalsreferens": document.contract_reference,
-                        "Rader": len(document.lines),
-                        "Belopp": float(document.total),
-                    }
-                    for document in documents
-                ]
-            ),
-            hide_index=True,
-            width="stretch",
-        )
+        st.dataframe(peppol_frame(documents), hide_index=True, width="stretch")
         if st.button("Importera e-fakturorna", type="primary", key="import_peppol"):
             with session_scope(engine) as session:
                 summary = import_peppol_file(session, upload.name, upload.getvalue())
@@ -100,7 +77,7 @@ elif upload is not None:
     profile = st.selectbox(
         "Sparad kolumnmappning",
         [None, *profiles],
-        format_func=lambda name: name or "(gissa från rubrikerna)",
+        format_func=lambda name: name or "Ingen: gissa från rubrikerna",
         key="profile",
     )
     file_key = (upload.file_id, kind, profile)
@@ -119,15 +96,7 @@ elif upload is not None:
     columns = mapping_editor(opened.mapping, key_prefix=f"map_{kind}_{upload.file_id}")
     period = None
     if import_kind is ImportKind.INVOICES and columns.get("date") is None:
-        period = (
-            st.text_input(
-                "Period (ÅÅÅÅ-MM)",
-                key="period",
-                placeholder="2016-03",
-                help="Filen saknar datum: vilken månad gäller den?",
-            ).strip()
-            or None
-        )
+        period = period_input()
 
     def validate() -> FilePreview:
         with Session(engine) as session:
@@ -145,7 +114,7 @@ elif upload is not None:
     if preview.summary.problems:
         st.download_button(
             "Ladda ner valideringsrapporten (Excel)",
-            problems_workbook(preview),
+            lambda: problems_workbook(preview),  # built when clicked: 50 000 rows take seconds
             file_name=f"valideringsrapport-{upload.name.rsplit('.', 1)[0]}.xlsx",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             key="report",
@@ -204,31 +173,46 @@ elif upload is not None:
 st.divider()
 st.subheader("Importer")
 show_flash()
-batches = cached.import_batches(state.url, state.version)
-batch_table(batches)
-if batches:
-    with st.form("undo"):
+listing = cached_batch_listing(state.url, state.version)
+batch_table(listing)
+undoable = {batch.id: batch for batch in listing.batches if batch.can_be_undone}
+if listing.batches:
+    st.caption(
+        "Att ångra en import av fakturor tar bort exakt dess rader, och de leverantörer, enheter, "
+        "förvaltningar och konton den skapade som inget annat använder. Ett avtalsregister, en "
+        "organisationsfil eller en kontoplan kan inte ångras (de skriver över tidigare värden): importera "
+        "en rättad fil i stället."
+    )
+if undoable:
+    with st.form("undo", enter_to_submit=False):
         chosen = st.selectbox(
             "Ångra en import",
-            [batch.id for batch in batches],
-            format_func=lambda batch_id: next(
-                f"{b.id}: {b.source_name} ({b.imported_at:%Y-%m-%d %H:%M})"
-                for b in batches
-                if b.id == batch_id
-            ),
+            list(undoable),
+            format_func=lambda batch_id: batch_label(undoable[batch_id]),
+            index=None,
+            placeholder="Välj en import",
             key="undo_batch",
         )
+        undone_by = st.text_input("Ångras av *", key="undone_by", placeholder="Ditt namn")
         sure = st.checkbox("Ja, ta bort exakt de rader som importen lade till", key="undo_sure")
         if st.form_submit_button("Ångra importen"):
-            if not sure:
+            if chosen is None:
+                st.warning(
+                    "Välj vilken import som ska ångras. En import som redan är ångrad står som "
+                    "ångrad i listan."
+                )
+            elif not undone_by.strip():
+                st.warning("Skriv ditt namn: det står i listan vid den ångrade importen.")
+            elif not sure:
                 st.warning("Bekräfta först att importen ska ångras.")
             else:
                 try:
                     with session_scope(engine) as session:
-                        removed = undo_batch(session, chosen)
-                    # Shown after the rerun that refreshes the list.
-                    removed_text = count_text(removed, "fakturarad", "fakturarader")
-                    remember_flash(f"Import {chosen} är ångrad: {removed_text} borttagna.")
+                        result = undo_batch(session, chosen, undone_by=undone_by)
+                except BatchUndoError as error:
+                    st.warning(str(error))
+                else:
+                    remember_flash(undo_message(result))  # shown after the rerun that refreshes the list
                     st.rerun()
-                except BatchNotFoundError as error:
-                    st.error(str(error))
+elif listing.batches:
+    st.caption("Ingen import att ångra.")

@@ -19,12 +19,19 @@ from sqlalchemy.orm import Session
 from data_access.cli import main
 from data_access.db import session_scope
 from data_access.fidelity import fidelity_total
+from data_access.importing import invoices
 from data_access.importing.batches import list_batches, undo_batch
 from data_access.importing.columns import ImportKind
 from data_access.importing.errors import ImportRefusedError
 from data_access.importing.invoices import ImportOptions, InvalidRowsError
 from data_access.importing.profiles import save_profile
-from data_access.importing.service import import_invoice_file, open_for_import
+from data_access.importing.service import (
+    import_invoice_file,
+    open_for_import,
+    preview_import,
+    problems_workbook,
+    report_notes,
+)
 from data_access.models import Department, ImportBatch, InvoiceLine, Supplier
 from data_access.verdicts import Catalogue
 
@@ -135,11 +142,67 @@ def test_undo_removes_exactly_one_batch(engine: Engine) -> None:
     other.save(buffer)
     undone = run_import(engine, "maj.xlsx", buffer.getvalue())
     with session_scope(engine) as session:
-        assert undo_batch(session, undone.batch_id) == 1
+        assert undo_batch(session, undone.batch_id, undone_by="Anna").lines_removed == 1
     with Session(engine) as session:
-        assert [batch.id for batch in list_batches(session)] == [kept.batch_id]
+        listed = {batch.id: batch.is_undone for batch in list_batches(session)}
+        assert listed == {kept.batch_id: False, undone.batch_id: True}  # the undone batch stays listed
         assert count(session, InvoiceLine) == 7
         assert fidelity_total(session).total_amount == MESSY_TOTAL
+
+
+def _workbook_notes(data: bytes) -> tuple[list[str], int]:
+    """The notes above the table, and the number of rows in the table."""
+    rows = list(openpyxl.load_workbook(io.BytesIO(data), read_only=True).active.iter_rows(values_only=True))
+    blank = next(index for index, row in enumerate(rows) if not row or row[0] is None)
+    return [row[0] for row in rows[:blank]], len(rows) - blank - 2  # the blank row and the header
+
+
+def test_the_counts_stay_whole_when_the_report_is_cut(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Point 6: the report keeps the first N problems; the counts are the file's."""
+    monkeypatch.setattr(invoices, "MAX_REPORTED_PROBLEMS", 5)
+    rows = ["Fakturadatum;Leverantör;Org.nr;Belopp"]
+    rows += [f"2025-03-01;Leverantör {n};556036-0793;x{n}" for n in range(8)]  # 8 rows with an error
+    rows += [f"2025-03-02;Namnbolaget {n};123;100,00" for n in range(2)]  # 2 with a warning
+    rows += ["2025-03-03;Menigo;556036-0793;50,00"]
+    with Session(engine) as session:
+        opened = open_for_import(session, ImportKind.INVOICES, "fel.csv", data="\n".join(rows).encode())
+        preview = preview_import(session, opened, ImportOptions())
+    summary = preview.summary
+    assert (summary.rows_read, summary.rows_with_errors, summary.rows_with_warnings) == (11, 8, 2)
+    assert (summary.problem_count, len(summary.problems)) == (10, 5)
+    assert _workbook_notes(problems_workbook(preview)) == (
+        [
+            "Fil: fel.csv",
+            "Rader i filen: 11",
+            "Rader med fel (importeras inte): 8",
+            "Rader med varningar (importeras, bör granskas): 2",
+            "10 anmärkningar, de första 5 visas",
+        ],
+        5,
+    )
+
+
+@pytest.mark.skipif(not OREBRO.is_file(), reason=f"real sample missing: {OREBRO}")
+def test_orebro_without_a_period_counts_every_faulty_row(engine: Engine) -> None:
+    """Point 6 on the real file: 68 021 rows, none with a date; the report
+    stops at 50 000 and says so, the counts do not stop."""
+    from python_calamine import CalamineWorkbook
+
+    data_rows = len(CalamineWorkbook.from_path(OREBRO).get_sheet_by_name("Blad2").to_python()) - 1
+    with Session(engine) as session:
+        opened = open_for_import(session, ImportKind.INVOICES, OREBRO.name, data=OREBRO.read_bytes())
+        preview = preview_import(session, opened, ImportOptions())
+    summary = preview.summary
+    assert summary.rows_with_errors == summary.rows_read == data_rows == 68_021
+    assert len(summary.problems) == invoices.MAX_REPORTED_PROBLEMS == 50_000
+    warnings = summary.problem_count - data_rows  # one date error per row, the rest warnings
+    assert summary.rows_with_warnings == 0 and warnings > 0  # a row with a warning has the date error too
+    notes = report_notes(preview)  # the validation report's notes (its table is tested above)
+    assert "Rader med fel (importeras inte): 68\u00a0021" in notes
+    total = f"{summary.problem_count:,}".replace(",", "\u00a0")
+    assert f"{total} anmärkningar, de första 50\u00a0000 visas" in notes
 
 
 def test_invalid_rows_stop_the_import_unless_skipped(engine: Engine) -> None:

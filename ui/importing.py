@@ -1,20 +1,28 @@
-"""Widgets of the import page: the mapping editor, the preview with its
-validation report, the summary after an import, and the batch list."""
+"""Widgets of the import page: the kind (deep-linkable), the mapping editor,
+the preview with its validation report, the summary after an import, the
+batch list and the texts of an undo."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from decimal import Decimal
 from typing import TypeVar
 
 import pandas as pd
 import streamlit as st
 
-from data_access.importing.batches import BatchInfo
+from data_access.db import engine_for, session_scope
+from data_access.importing.batches import BatchInfo, BatchListing, UndoResult, batch_listing
 from data_access.importing.columns import ColumnMapping, field_specs
 from data_access.importing.invoices import InvoiceImportSummary
+from data_access.importing.peppol import PeppolDocument
 from data_access.importing.registers import RegisterImportSummary
-from data_access.importing.service import FilePreview
-from ui.format import integer, kronor, swedish_amount
+from data_access.importing.service import FilePreview, problem_count_text
+from data_access.orgnr import format_org_number
+from data_access.unclassified import BatchUnclassified
+from ui.format import MISSING, integer, kronor, percent, swedish_amount
 
 KIND_LABELS = {
     "invoices": "Leverantörsfakturor",
@@ -23,8 +31,32 @@ KIND_LABELS = {
     "accounts": "Kontoplan",
     "peppol": "E-fakturor (PEPPOL)",
 }
+KIND_PARAM = "kind"  # ?kind=accounts opens the page with the account plan chosen
+IMPORT_PAGE = "pages/import_data.py"
 NOT_IN_FILE = -1
+REPORT_ROWS_ON_SCREEN = 2_000  # the Excel report holds more
+PERIOD_PLACEHOLDER = "ÅÅÅÅ-MM, t.ex. 2016-03"
 T = TypeVar("T")
+
+# Swedish nouns (one, many) for what an undo removes or keeps, by table.
+ENTITY_NOUNS = {
+    "supplier": ("leverantör", "leverantörer"),
+    "unit": ("enhet", "enheter"),
+    "department": ("förvaltning", "förvaltningar"),
+    "account": ("konto", "konton"),
+}
+# What keeps a created row, by the table that refers to it.
+USED_BY = {
+    "invoice_line": "fakturarader från andra importer",
+    "contract_supplier": "avtal",
+    "unit": "enheter",
+    "unit_contact": "kontaktpersoner",
+    "need": "behov",
+    "feedback": "återkoppling",
+    "visit": "besök",
+    "department": "egna mål",
+    "account": "kontoplanen",
+}
 
 
 def remembered(slot: str, key: tuple[object, ...], compute: Callable[[], T]) -> T:
@@ -54,6 +86,32 @@ def show_flash() -> None:
         st.success(message)
 
 
+# --------------------------------------------------------------------------- the kind
+
+
+def _kind_chosen_by_hand() -> None:
+    st.query_params[KIND_PARAM] = st.session_state["kind"]
+
+
+def kind_choice() -> str:
+    """What the file holds. ``?kind=accounts`` (a link from a notice) chooses
+    the kind; choosing another writes it into the address."""
+    wanted = st.query_params.get(KIND_PARAM)
+    if wanted in KIND_LABELS and st.session_state.get("kind") != wanted:
+        st.session_state["kind"] = wanted
+    return st.radio(
+        "Vad vill du importera?",
+        list(KIND_LABELS),  # the first, invoices, is the default
+        format_func=KIND_LABELS.__getitem__,
+        key="kind",
+        horizontal=True,
+        on_change=_kind_chosen_by_hand,
+    )
+
+
+# --------------------------------------------------------------------------- before the import
+
+
 def mapping_editor(mapping: ColumnMapping, key_prefix: str) -> dict[str, int | None]:
     """One select box per field, preset with the guess; returns field -> column."""
     st.markdown(f"**Kolumner** (rubrikraden är rad {mapping.header_row + 1}; rätta om något blev fel)")
@@ -80,41 +138,163 @@ def mapping_editor(mapping: ColumnMapping, key_prefix: str) -> dict[str, int | N
     return chosen
 
 
+def period_input() -> str | None:
+    """The month of a file without dates. The placeholder reads as a hint
+    (``ÅÅÅÅ-MM, t.ex. …``), never as a value already filled in."""
+    period = st.text_input(
+        "Period (ÅÅÅÅ-MM) *",
+        key="period",
+        placeholder=PERIOD_PLACEHOLDER,
+        help="Filen saknar datum: skriv vilken månad den gäller, till exempel 2016-03 för mars 2016.",
+    ).strip()
+    if not period:
+        st.caption("Ingen period angiven ännu: filen kan inte importeras utan en.")
+    return period or None
+
+
+def cell_text(value: object) -> str:
+    """A spreadsheet cell as people read it: empty as a dash, a date without
+    a time of midnight, a whole number without ``.0``, a decimal comma."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return MISSING
+    if isinstance(value, str):
+        return value if value.strip() else MISSING
+    if isinstance(value, bool):
+        return "ja" if value else "nej"
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d" if value.time() == datetime.min.time() else "%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, float | Decimal):
+        return str(value).replace(".", ",").replace("-", "\u2212")
+    return str(value)
+
+
+def sample_frame(preview: FilePreview) -> pd.DataFrame:
+    """The first rows as they were read, as text: no raw ``None`` or ``nan``,
+    org numbers as ``NNNNNN-NNNN``, amounts with Swedish grouping."""
+    formats: dict[str, Callable[[object], str]] = {
+        "Belopp": lambda amount: swedish_amount(amount),  # type: ignore[arg-type]
+        "Organisationsnummer": lambda digits: format_org_number(str(digits)),
+        "Datum": lambda day: day.isoformat(),  # type: ignore[attr-defined]
+    }
+    rows = []
+    for record in preview.sample:
+        shown = {}
+        for column, value in record.items():
+            if column == "Rad":
+                shown[column] = value
+            elif value is None or value == "":
+                shown[column] = MISSING
+            elif isinstance(preview.summary, InvoiceImportSummary) and column in formats:
+                shown[column] = formats[column](value)
+            else:
+                shown[column] = cell_text(value)
+        rows.append(shown)
+    return pd.DataFrame(rows)
+
+
 def preview_report(preview: FilePreview) -> None:
+    """The whole file's counts, the first rows and the validation report.
+    The counts are the file's, however long the report; a cut list says so."""
     summary = preview.summary
-    errors = sum(1 for p in summary.problems if p.severity.value == "fel")
-    warnings = len(summary.problems) - errors
     cards = st.columns(4)
     cards[0].metric("Rader i filen", integer(summary.rows_read))
     if isinstance(summary, InvoiceImportSummary):
         cards[1].metric("Filens summa", kronor(summary.file_total))
-    cards[2].metric("Fel", integer(errors), help="Rader med fel importeras inte.")
-    cards[3].metric("Varningar", integer(warnings), help="Importeras, men bör granskas.")
+    cards[2].metric("Fel", integer(summary.rows_with_errors), help="Rader med fel: de importeras inte.")
+    cards[3].metric(
+        "Varningar",
+        integer(summary.rows_with_warnings),
+        help="Rader med varningar: de importeras, men bör granskas.",
+    )
     if isinstance(summary, InvoiceImportSummary) and summary.earlier_batches:
         batches = ", ".join(str(batch) for batch in summary.earlier_batches)
         st.warning(
             f"Samma fil har importerats förut (import {batches}). Rader som redan finns läggs inte till igen."
         )
     st.markdown("**Förhandsgranskning** (de första raderna som de tolkats)")
-    sample = pd.DataFrame(preview.sample)
-    formats = {"Belopp": lambda amount: "" if amount is None else swedish_amount(amount)}
-    styled = sample.style.format({k: v for k, v in formats.items() if k in sample.columns}, na_rep="")
-    st.dataframe(styled, hide_index=True, width="stretch")
+    st.dataframe(sample_frame(preview), hide_index=True, width="stretch")
     if summary.problems:
         st.markdown("**Valideringsrapport**")
+        shown = summary.problems[:REPORT_ROWS_ON_SCREEN]
+        st.caption(report_caption(summary.problem_count, len(shown), len(summary.problems)))
         report = pd.DataFrame(
             [
                 {
                     "Rad": p.row_number,
                     "Kolumn": p.column,
-                    "Värde": p.value,
+                    "Värde": p.value or MISSING,
                     "Problem": p.problem,
                     "Allvar": p.severity.value,
                 }
-                for p in summary.problems[:2000]
+                for p in shown
             ]
         )
         st.dataframe(report, hide_index=True, width="stretch")
+
+
+def report_caption(total: int, on_screen: int, in_excel: int) -> str:
+    """How much of the validation report the page and the Excel file hold."""
+    text = problem_count_text(total, on_screen)
+    if on_screen < total:
+        if in_excel < total:
+            text += f" här; valideringsrapporten i Excel har de första {integer(in_excel)}"
+        else:
+            text += " här; valideringsrapporten i Excel har alla"
+    return text + "."
+
+
+def peppol_frame(documents: Sequence[PeppolDocument]) -> pd.DataFrame:
+    """The e-invoices of an upload, one row each, as text."""
+    return pd.DataFrame(
+        [
+            {
+                "Fil": document.source_name,
+                "Typ": "Kreditnota" if document.kind == "credit_note" else "Faktura",
+                "Fakturanummer": document.invoice_number,
+                "Datum": document.issue_date.isoformat(),
+                "Säljare": document.seller_name or MISSING,
+                "Organisationsnummer": (
+                    format_org_number(document.seller_org_number)
+                    if document.seller_org_number
+                    else document.seller_org_problem or MISSING
+                ),
+                "Köparens referens": document.buyer_reference or MISSING,
+                "Avtalsreferens": document.contract_reference or MISSING,
+                "Rader": integer(len(document.lines)),
+                "Belopp": kronor(document.total),
+            }
+            for document in documents
+        ]
+    )
+
+
+# --------------------------------------------------------------------------- after the import
+
+
+def invoice_result_text(summary: InvoiceImportSummary) -> str:
+    """``Import 2 klar: 68 021 rader lästa, 0 nya rader, 68 021 fanns redan (i import 1). …``"""
+    parts = [
+        count_text(summary.rows_read, "rad läst", "rader lästa"),
+        count_text(summary.imported, "ny rad", "nya rader"),
+    ]
+    if summary.duplicates:
+        parts.append(f"{integer(summary.duplicates)} fanns redan{_held_by(list(summary.overlaps))}")
+    if summary.skipped:
+        parts.append(f"{integer(summary.skipped)} med fel överhoppade ({kronor(summary.skipped_total)})")
+    return (
+        f"Import {summary.batch_id} klar: {', '.join(parts)}. Filens summa {kronor(summary.file_total)}, "
+        f"importerat {kronor(summary.imported_total)}."
+    )
+
+
+def _held_by(batch_ids: Sequence[int]) -> str:
+    if not batch_ids:
+        return ""
+    return f" (i import {', '.join(str(batch_id) for batch_id in batch_ids)})"
 
 
 def import_result(summary: InvoiceImportSummary | RegisterImportSummary) -> None:
@@ -125,18 +305,8 @@ def import_result(summary: InvoiceImportSummary | RegisterImportSummary) -> None
             f"{integer(summary.skipped)} överhoppade."
         )
         return
-    st.success(
-        f"Import {summary.batch_id} klar: {count_text(summary.imported, 'rad', 'rader')} importerade av "
-        f"{integer(summary.rows_read)}. Filens summa {kronor(summary.file_total)}, importerat "
-        f"{kronor(summary.imported_total)}."
-    )
+    st.success(invoice_result_text(summary))
     notes = []
-    if summary.skipped:
-        notes.append(
-            f"{integer(summary.skipped)} rader med fel hoppades över ({kronor(summary.skipped_total)})."
-        )
-    if summary.duplicates:
-        notes.append(f"{integer(summary.duplicates)} rader fanns redan och lades inte till igen.")
     if summary.flagged_rows:
         notes.append(
             f"{integer(summary.flagged_rows)} rader har leverantörer utan giltigt organisationsnummer; "
@@ -149,29 +319,156 @@ def import_result(summary: InvoiceImportSummary | RegisterImportSummary) -> None
         )
     for note in notes:
         st.info(note)
+    if summary.unclassified is not None and summary.unclassified.notice_due:
+        unclassified_notice(summary.unclassified)
 
 
-def batch_table(batches: list[BatchInfo]) -> None:
-    frame = pd.DataFrame(
+def unclassified_notice_text(spend: BatchUnclassified) -> str:
+    """Why most of an import's spend is unclassified, and what to do about it."""
+    text = (
+        f"{percent(spend.share_pct)} av importens påverkbara belopp ({kronor(spend.amount)} av "
+        f"{kronor(spend.in_scope_amount)}) blev oklassificerat: raderna har ingen kategori, så det går inte "
+        "att säga om köpen är avtalade eller avtalsotrogna, och avtalstroheten visas som –."
+    )
+    if spend.account_plan_helps:
+        largest = ", ".join(
+            f"{account.number} {account.name}" if account.name else account.number
+            for account in spend.largest_accounts[:3]
+        )
+        text += (
+            f" {count_text(spend.unmapped_account_count, 'konto', 'konton')} saknar kategori i kontoplanen "
+            f"(störst: {largest}). Importera kontoplanen (konto, kategori, påverkbar ja/nej): raderna "
+            "klassas om direkt."
+        )
+    if spend.without_account_lines:
+        text += (
+            f" {count_text(spend.without_account_lines, 'rad', 'rader')} "
+            f"({kronor(spend.without_account_amount)}) saknar konto: om filen har en kontokolumn, "
+            "välj den i kolumnmappningen och importera igen."
+        )
+    return text
+
+
+def unclassified_notice(spend: BatchUnclassified) -> None:
+    st.warning(unclassified_notice_text(spend), icon=":material/category:")
+    if spend.account_plan_helps:
+        st.page_link(
+            IMPORT_PAGE,
+            label="Importera kontoplanen",
+            icon=":material/upload_file:",
+            query_params={KIND_PARAM: "accounts"},
+        )
+
+
+# --------------------------------------------------------------------------- the batch list
+
+
+@st.cache_data(show_spinner=False)
+def cached_batch_listing(url: str, version: str) -> BatchListing:
+    """Keyed on the data version: every import and undo replaces it."""
+    with session_scope(engine_for(url)) as session:
+        return batch_listing(session)
+
+
+def batch_result_text(batch: BatchInfo) -> str:
+    """``0 nya rader, 68 021 fanns redan (i import 1)``; when import 1 was
+    undone since, that those rows are gone."""
+    if batch.kind not in ("invoices", "peppol"):
+        parts = [count_text(batch.imported, "rad inläst", "rader inlästa")]
+    else:
+        parts = [count_text(batch.imported, "ny rad", "nya rader")]
+        if batch.duplicates:
+            text = f"{integer(batch.duplicates)} fanns redan"
+            active = [overlap.earlier_batch_id for overlap in batch.overlaps if not overlap.earlier_undone]
+            gone = [overlap for overlap in batch.overlaps if overlap.earlier_undone]
+            if active:
+                text += _held_by(active)
+            for overlap in gone:
+                text += (
+                    f"; {integer(overlap.line_count)} av dem i import {overlap.earlier_batch_id}, "
+                    "som är ångrad: de raderna finns inte längre"
+                )
+            parts.append(text)
+    if batch.skipped:
+        parts.append(f"{integer(batch.skipped)} med fel överhoppade")
+    return ", ".join(parts)
+
+
+def batch_status_text(batch: BatchInfo) -> str:
+    if batch.undone_at is None:
+        return "importerad"
+    who = f" av {batch.undone_by}" if batch.undone_by else ""
+    return f"ångrad {batch.undone_at:%Y-%m-%d %H:%M}{who}"
+
+
+def batch_frame(batches: Sequence[BatchInfo]) -> pd.DataFrame:
+    """The batch list as text: who, when, what came in, and what became of it."""
+    return pd.DataFrame(
         [
             {
                 "Import": batch.id,
-                "Typ": KIND_LABELS.get(batch.kind, batch.kind),
+                "Status": batch_status_text(batch),
                 "Fil": batch.source_name,
-                "Tid": batch.imported_at,
-                "Av": batch.imported_by,
-                "Rader lästa": batch.rows_read,
-                "Importerade": batch.imported,
-                "Överhoppade": batch.skipped,
-                "Fanns redan": batch.duplicates,
-                "Filens summa": float(batch.file_total),
-                "Importerat belopp": float(batch.imported_total),
+                "Resultat": batch_result_text(batch),
+                "Typ": KIND_LABELS.get(batch.kind, batch.kind),
+                "Tid": f"{batch.imported_at:%Y-%m-%d %H:%M}" if batch.imported_at else MISSING,
+                "Av": batch.imported_by or MISSING,
+                "Rader lästa": integer(batch.rows_read),
+                "Importerat belopp": kronor(batch.imported_total),
             }
             for batch in batches
-        ]
+        ],
+        columns=[
+            "Import",
+            "Status",
+            "Fil",
+            "Resultat",
+            "Typ",
+            "Tid",
+            "Av",
+            "Rader lästa",
+            "Importerat belopp",
+        ],
     )
-    if frame.empty:
+
+
+def batch_table(listing: BatchListing) -> None:
+    if not listing.batches:
         st.caption("Inga importer ännu.")
         return
-    styled = frame.style.format({"Filens summa": kronor, "Importerat belopp": kronor})
-    st.dataframe(styled, hide_index=True, width="stretch")
+    if listing.is_cut:
+        st.caption(f"{integer(listing.total)} importer, de senaste {integer(len(listing.batches))} visas.")
+    st.dataframe(batch_frame(listing.batches), hide_index=True, width="stretch")
+
+
+def batch_label(batch: BatchInfo) -> str:
+    """The undo choice. Only what never changes (a changed label would make
+    Streamlit drop the choice)."""
+    return f"{batch.id}: {batch.source_name} ({batch.imported_at:%Y-%m-%d %H:%M})"
+
+
+def _listed(counts: dict[str, int]) -> str:
+    items = [
+        count_text(count, *ENTITY_NOUNS.get(entity, (entity, entity))) for entity, count in counts.items()
+    ]
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} och {items[-1]}"
+
+
+def undo_message(result: UndoResult) -> str:
+    """What an undo removed and what it left, and why."""
+    removed = "fakturarad borttagen" if result.lines_removed == 1 else "fakturarader borttagna"
+    text = f"Import {result.batch_id} är ångrad: {integer(result.lines_removed)} {removed}."
+    if result.removed:
+        text += f" Borttaget, eftersom bara importen använde dem: {_listed(result.removed)}."
+    if result.kept:
+        reasons = sorted(
+            {USED_BY.get(table, "annat") for tables in result.kept_because.values() for table in tables}
+        )
+        text += f" Kvar, eftersom annat använder dem ({', '.join(reasons)}): {_listed(result.kept)}."
+    if result.later_batches_affected:
+        later = ", ".join(str(batch_id) for batch_id in result.later_batches_affected)
+        text += (
+            f" Import {later} hittade samma rader (”fanns redan”); de finns inte längre. Importera filen "
+            "igen om raderna ska vara kvar."
+        )
+    return text

@@ -8,31 +8,39 @@ and the user did not choose to skip them.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from data_access import clock
 from data_access.bulk import (
     LineTuple,
     analyze_after_bulk_load,
-    known_posting_keys,
     land_lines,
     paused_garbage_collector,
 )
 from data_access.importing.columns import ColumnMapping
 from data_access.importing.errors import ImportRefusedError
-from data_access.importing.invoice_rows import InvoiceChunk, InvoiceRow, RowProblem, read_invoice_chunks
+from data_access.importing.invoice_rows import (
+    InvoiceChunk,
+    InvoiceRow,
+    RowProblem,
+    read_invoice_chunks,
+)
 from data_access.importing.resolve import PostingKeys, Resolver, natural_key
-from data_access.models import ImportBatch
+from data_access.models import ImportBatch, ImportBatchOverlap, InvoiceLine
 from data_access.money import from_ore, ore_text
+from data_access.settings import bump_data_version
+from data_access.unclassified import BatchUnclassified, batch_unclassified
 
 Progress = Callable[[int, str], None]  # rows read so far, message
 PREVIEW_ROWS = 20
-MAX_REPORTED_PROBLEMS = 50_000  # the report stays downloadable for any file
+MAX_REPORTED_PROBLEMS = 50_000  # the report stays downloadable for any file; the counts stay whole
 
 
 @dataclass(frozen=True)
@@ -56,16 +64,26 @@ class InvoiceImportSummary:
     file_total: Decimal = Decimal("0.00")
     imported_total: Decimal = Decimal("0.00")
     skipped_total: Decimal = Decimal("0.00")
-    rows_with_problems: int = 0
-    problems: list[RowProblem] = field(default_factory=list)
+    rows_with_problems: int = 0  # rows with an error: they cannot be imported
+    rows_with_warnings: int = 0  # rows without an error but with a warning: imported, to be looked at
+    problems: list[RowProblem] = field(default_factory=list)  # the first MAX_REPORTED_PROBLEMS
+    problem_count: int = 0  # every problem found, also those beyond the list
     flagged_rows: int = 0  # supplier identified by name only
     new_suppliers: int = 0
     new_units: int = 0
     new_departments: int = 0
     new_accounts: int = 0
-    earlier_batches: list[int] = field(default_factory=list)  # same checksum imported before
+    earlier_batches: list[int] = field(default_factory=list)  # same checksum imported before, not undone
+    overlaps: dict[int, int] = field(default_factory=dict)  # earlier batch -> its rows this file repeated
+    unclassified: BatchUnclassified | None = None  # how much of what came in has no category
+
+    @property
+    def rows_with_errors(self) -> int:
+        return self.rows_with_problems
 
     def add_problems(self, problems: Sequence[RowProblem]) -> None:
+        """Count every problem; keep the first MAX_REPORTED_PROBLEMS for the report."""
+        self.problem_count += len(problems)
         room = MAX_REPORTED_PROBLEMS - len(self.problems)
         if room > 0:
             self.problems.extend(problems[:room])
@@ -102,6 +120,7 @@ def _count(summary: InvoiceImportSummary, chunk: InvoiceChunk) -> None:
     summary.file_total += from_ore(sum(amount for amount in chunk.amounts if amount is not None))
     summary.add_problems(chunk.problems)
     summary.rows_with_problems += len(chunk.invalid)
+    summary.rows_with_warnings += len(chunk.warned - chunk.invalid)
     summary.flagged_rows += sum(
         1
         for position in chunk.warned
@@ -156,7 +175,7 @@ def _read_and_land(
             summary.skipped_total += from_ore(sum(chunk.amounts[position] or 0 for position in chunk.invalid))
         lines.add(chunk)
         if progress:
-            progress(summary.rows_read, f"{_spaced(summary.rows_read)} rader lästa")
+            progress(summary.rows_read, f"{spaced_count(summary.rows_read)} rader lästa")
     if summary.rows_read == 0:
         raise ImportRefusedError("Filen innehåller inga datarader under rubrikraden")
     if summary.rows_with_problems and not options.skip_invalid:
@@ -164,7 +183,7 @@ def _read_and_land(
 
     def landing(count: int) -> None:
         if progress:
-            progress(summary.rows_read, f"Klassificerar och sparar: {_spaced(count)} rader")
+            progress(summary.rows_read, f"Klassificerar och sparar: {spaced_count(count)} rader")
 
     land_batch(session, lines.lines, batch, summary, lines.resolver, progress=landing)
 
@@ -173,13 +192,10 @@ def start_batch(
     session: Session, summary: InvoiceImportSummary, *, kind: str, checksum: str, options: ImportOptions
 ) -> ImportBatch:
     """The batch an import writes into, and the earlier batches of the same file."""
-    summary.earlier_batches = list(
-        session.scalars(
-            select(ImportBatch.id).where(ImportBatch.checksum == checksum).order_by(ImportBatch.id)
-        )
-    )
+    summary.earlier_batches = earlier_batches(session, checksum)
     batch = ImportBatch(
         kind=kind,
+        imported_at=clock.now(),
         source_name=summary.file_name,
         checksum=checksum,
         imported_by=options.imported_by,
@@ -201,12 +217,27 @@ def land_batch(
     progress: Callable[[int], None] | None = None,
 ) -> None:
     """Land a batch's lines, leaving out postings already in the database,
-    and record on the summary and the batch what landed."""
-    known: set[bytes] = set()
+    and record on the summary and the batch what landed, what the file
+    created, and which earlier batches held the rows it repeated. The data
+    version is replaced even when nothing new landed: the batch list changed."""
+    known: dict[bytes, int | None] = {}
     if lines:
         days = [line[1] for line in lines]
-        known = known_posting_keys(session, min(days), max(days))
-    landed = land_lines(session, lines, known_keys=known, progress=progress)
+        known = _known_postings(session, min(days), max(days))
+    landed = land_lines(session, lines, known_keys=known.keys(), progress=progress)
+    if known and landed.known:
+        held = Counter(known[line[8]] for line in lines if line[8] is not None and line[8] in known)
+        summary.overlaps = {earlier: count for earlier, count in sorted(held.items()) if earlier is not None}
+        if summary.overlaps:
+            session.execute(
+                insert(ImportBatchOverlap),
+                [
+                    {"batch_id": batch.id, "earlier_batch_id": earlier, "line_count": count}
+                    for earlier, count in summary.overlaps.items()
+                ],
+            )
+    resolver.record_created(batch.id)
+    bump_data_version(session)
     analyze_after_bulk_load(session)
     summary.imported, summary.imported_total = landed.count, landed.total
     summary.duplicates = landed.known
@@ -216,9 +247,37 @@ def land_batch(
     batch.skipped_count, batch.duplicate_count = summary.skipped, summary.duplicates
     batch.total_amount, batch.imported_amount = summary.file_total, summary.imported_total
     session.flush()
+    summary.unclassified = batch_unclassified(session, batch.id)
 
 
-def _spaced(count: int) -> str:
+def earlier_batches(session: Session, checksum: str) -> list[int]:
+    """Batches of the same file whose rows are still in: an undone one is not."""
+    return list(
+        session.scalars(
+            select(ImportBatch.id)
+            .where(ImportBatch.checksum == checksum, ImportBatch.undone_at.is_(None))
+            .order_by(ImportBatch.id)
+        )
+    )
+
+
+def _known_postings(session: Session, first_day: date, last_day: date) -> dict[bytes, int | None]:
+    """Posting key -> batch of the lines already in the database on these
+    days (a key includes its posting's date, so a file can only repeat
+    postings of its own days)."""
+    line = InvoiceLine.__table__
+    return dict(
+        session.execute(
+            select(line.c.posting_key, line.c.batch_id).where(
+                line.c.invoice_date.between(first_day, last_day), line.c.posting_key.is_not(None)
+            )
+        ).all()
+    )
+
+
+def spaced_count(count: int) -> str:
+    """Swedish grouping (``68 021``, no-break spaces) for messages made here:
+    data_access does not import the UI's formatting."""
     return f"{count:,}".replace(",", "\u00a0")
 
 

@@ -15,6 +15,7 @@ from typing import TypeVar
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from data_access import clock
 from data_access.classification import classify_lines, refresh_summaries
 from data_access.importing.columns import ColumnMapping, ImportKind, field_specs
 from data_access.importing.errors import ImportRefusedError, ValueProblemError
@@ -34,6 +35,7 @@ from data_access.models import (
     ContractSupplier,
     Department,
     ImportBatch,
+    ImportBatchCreated,
     InvoiceLine,
     Person,
     Supplier,
@@ -60,6 +62,16 @@ class RegisterImportSummary:
     @property
     def rows_with_errors(self) -> int:
         return len({p.row_number for p in self.problems if p.severity is Severity.ERROR})
+
+    @property
+    def rows_with_warnings(self) -> int:
+        """Rows without an error but with a warning: imported, to be looked at."""
+        errors = {p.row_number for p in self.problems if p.severity is Severity.ERROR}
+        return len({p.row_number for p in self.problems if p.row_number not in errors})
+
+    @property
+    def problem_count(self) -> int:
+        return len(self.problems)  # a register's report is never cut
 
 
 class InvalidRegisterRowsError(ImportRefusedError):
@@ -116,7 +128,9 @@ def _records(rows: Iterable[Sequence[object]], mapping: ColumnMapping) -> Iterat
 def _start(
     session: Session, kind: ImportKind, file_name: str, checksum: str, user: str | None
 ) -> ImportBatch:
-    batch = ImportBatch(kind=kind.value, source_name=file_name, checksum=checksum, imported_by=user)
+    batch = ImportBatch(
+        kind=kind.value, source_name=file_name, checksum=checksum, imported_by=user, imported_at=clock.now()
+    )
     session.add(batch)
     session.flush()
     return batch
@@ -136,6 +150,16 @@ def _finish(
     batch.skipped_count = summary.skipped
     session.flush()
     return summary
+
+
+def _claim(session: Session, entity: str, entity_id: int) -> None:
+    """A row an invoice import created is now named by a register: it belongs
+    to the register, and undoing that invoice import must leave it."""
+    session.execute(
+        delete(ImportBatchCreated).where(
+            ImportBatchCreated.entity == entity, ImportBatchCreated.entity_id == entity_id
+        )
+    )
 
 
 def _category(session: Session, cache: dict[str, int], name: str) -> int:
@@ -189,6 +213,7 @@ def import_accounts(
         account.category_id = category_id
         account.influenceable = True if influenceable is None else influenceable
         session.flush()
+        _claim(session, "account", account.id)
         changed.append(account.id)
     _finish(summary, batch, skip_invalid, session)
     if changed:
@@ -234,8 +259,10 @@ def import_organisation(
             department = Department(code=department_code, name=department_name or department_code)
             session.add(department)
             session.flush()
-        elif department_name:
-            department.name = department_name
+        else:
+            _claim(session, "department", department.id)
+            if department_name:
+                department.name = department_name
         unit = session.scalar(select(Unit).where(Unit.code == unit_code))
         if unit is None:
             unit = Unit(code=unit_code, name=unit_name or unit_code, department_id=department.id)
@@ -246,6 +273,7 @@ def import_organisation(
                 moved_units.add(unit.id)
             unit.department_id = department.id
             unit.name = unit_name or unit.name
+            _claim(session, "unit", unit.id)
             summary.updated += 1
         session.flush()
         if contact_name:
@@ -420,4 +448,6 @@ def _supplier(session: Session, org_number: str | None, name: str | None) -> int
         )
         session.add(supplier)
         session.flush()
+    else:
+        _claim(session, "supplier", supplier.id)
     return supplier.id

@@ -10,7 +10,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from data_access.importing.invoice_rows import split_code_and_name
-from data_access.models import Account, Department, Supplier, Unit
+from data_access.models import Account, Department, ImportBatchCreated, Supplier, Unit
 
 UNKNOWN_DEPARTMENT = ("OKAND", "Okänd förvaltning")
 
@@ -70,6 +70,8 @@ class Resolver:
         }
         self.accounts = dict(session.execute(select(Account.number, Account.id)).all())
         self.new_suppliers = self.new_units = self.new_departments = self.new_accounts = 0
+        # (entity, id) of every row this file created, for ``record_created``.
+        self.created: list[tuple[str, int]] = []
 
     def supplier(self, org_number: str | None, name: str | None) -> int:
         if org_number:
@@ -117,4 +119,15 @@ class Resolver:
         suppliers in a first import must not cost an ORM flush each.
         Values are already normalised (org numbers validated by the parser)."""
         table = model.__table__
-        return self.session.execute(insert(table).values(**values).returning(table.c.id)).scalar_one()
+        new_id = self.session.execute(insert(table).values(**values).returning(table.c.id)).scalar_one()
+        self.created.append((table.name, new_id))
+        return new_id
+
+    def record_created(self, batch_id: int) -> None:
+        """Remember what this file created, so that undoing its batch can
+        remove those rows again when nothing else uses them."""
+        if self.created:
+            self.session.execute(
+                insert(ImportBatchCreated),
+                [{"batch_id": batch_id, "entity": entity, "entity_id": id_} for entity, id_ in self.created],
+            )

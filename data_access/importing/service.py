@@ -8,7 +8,6 @@ import hashlib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from data_access.excel import table_workbook
@@ -21,7 +20,9 @@ from data_access.importing.invoices import (
     InvoiceImportSummary,
     Progress,
     analyse_invoice_rows,
+    earlier_batches,
     import_invoices,
+    spaced_count,
 )
 from data_access.importing.peppol import read_peppol_files
 from data_access.importing.peppol_import import import_peppol
@@ -33,7 +34,6 @@ from data_access.importing.registers import (
     import_contracts,
     import_organisation,
 )
-from data_access.models import ImportBatch
 
 HEADER_ROWS_TO_SCAN = 40
 KIND_NAMES = {
@@ -201,8 +201,7 @@ def preview_import(session: Session, opened: OpenedFile, options: ImportOptions)
                 }
                 for row in rows
             ]
-            earlier = select(ImportBatch.id).where(ImportBatch.checksum == opened.table.checksum)
-            summary.earlier_batches = list(session.scalars(earlier))
+            summary.earlier_batches = earlier_batches(session, opened.table.checksum)
             return FilePreview(opened, summary, sample)
         try:
             summary = import_file(session, opened, replace(options, skip_invalid=True))
@@ -225,12 +224,33 @@ def _cell_text(row: list[object], index: int | None) -> object:
 
 
 def problems_workbook(preview: FilePreview) -> bytes:
-    """The validation report as a formatted Excel file."""
-    problems = preview.summary.problems
+    """The validation report as a formatted Excel file. Its notes give the
+    whole file's counts, and say so when the list below is cut."""
     return table_workbook(
         ["Rad", "Kolumn", "Värde", "Problem", "Allvar"],
-        ([p.row_number, p.column, p.value, p.problem, p.severity.value] for p in problems),
+        ([p.row_number, p.column, p.value, p.problem, p.severity.value] for p in preview.summary.problems),
         sheet_title="Valideringsrapport",
-        notes=[f"Fil: {preview.opened.table.file_name}", f"{len(problems)} anmärkningar"],
+        notes=report_notes(preview),
         widths=[8, 24, 30, 70, 10],
     )
+
+
+def report_notes(preview: FilePreview) -> list[str]:
+    """The lines above the validation report's table: the file's counts."""
+    summary = preview.summary
+    return [
+        f"Fil: {preview.opened.table.file_name}",
+        f"Rader i filen: {spaced_count(summary.rows_read)}",
+        f"Rader med fel (importeras inte): {spaced_count(summary.rows_with_errors)}",
+        f"Rader med varningar (importeras, bör granskas): {spaced_count(summary.rows_with_warnings)}",
+        problem_count_text(summary.problem_count, len(summary.problems)),
+    ]
+
+
+def problem_count_text(total: int, listed: int) -> str:
+    """``68 080 anmärkningar, de första 50 000 visas`` when the list is cut."""
+    noun = "anmärkning" if total == 1 else "anmärkningar"
+    text = f"{spaced_count(total)} {noun}"
+    if listed < total:
+        text += f", de första {spaced_count(listed)} visas"
+    return text
