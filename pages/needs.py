@@ -7,10 +7,10 @@ shows a submission, its status and the answer."""
 import streamlit as st
 
 from data_access import clock
-from data_access.config import public_base_url
+from data_access.config import receipt_link
 from data_access.db import engine_for, session_scope
 from data_access.needs import NEED_TYPE_LABELS, NeedError, NeedInput, new_token, receipt, submit_need
-from ui import cached
+from ui import cached, links
 from ui.widgets import demo_notice
 
 RATINGS = [None, 1, 2, 3, 4, 5]
@@ -29,7 +29,10 @@ if token:
     facts = st.columns(4)
     facts[0].metric("Status", shown.status)
     facts[1].metric("Typ", shown.need_type)
-    facts[2].metric("Avtal", shown.contract or "–")
+    if shown.contract or not shown.category:
+        facts[2].metric("Avtal", shown.contract or "–")
+    else:  # a need about a category without a contract
+        facts[2].metric("Kategori", shown.category)
     facts[3].metric("Enhet", shown.unit or "–")
     st.markdown("**Det här skrev ni**")
     st.text(shown.text)  # as written: never Markdown or HTML
@@ -179,4 +182,4 @@ if saved:
             icon=":material/check_circle:",
         )
         st.caption("Spara länken: där ser ni status och upphandlingsenhetens svar.")
-        st.code(f"{public_base_url()}/behov?kvitto={saved}", language=None)
+        st.code(receipt_link(saved, base_url=links.public_base_url()), language=None)

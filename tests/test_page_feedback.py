@@ -58,7 +58,7 @@ def test_the_inbox_says_when_it_shows_only_the_first(
     engine: Engine, world: dict[str, int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     for number in range(3):
-        submit(engine, f"Behov nummer {number} att läsa", unit_id=world["unit"], contract_id=world["contract"])
+        submit(engine, f"Behov nummer {number}", unit_id=world["unit"], contract_id=world["contract"])
     monkeypatch.setattr(need_queries, "INBOX_LIMIT", 2)
     app = open_page("pages/inbox.py")
     assert len(app.dataframe[0].value) == 2
@@ -124,3 +124,21 @@ def test_overdue_follow_ups_stay_first_and_marked(engine: Engine, world: dict[st
     table = app.dataframe[0].value
     assert list(table["Följs upp"]) == [date(2026, 11, 1)] and list(table["Läge"]) == ["försenad"]
     assert list(table.columns[:2]) == ["Följs upp", "Läge"]
+
+
+def test_a_receipt_for_a_need_without_a_contract_names_its_category(
+    engine: Engine, world: dict[str, int]
+) -> None:
+    token = new_token()
+    with session_scope(engine) as session:
+        submit_need(
+            session,
+            NeedInput(
+                text="Fler blyertspennor, tack", need_type="assortment", unit_id=world["unit"],
+                category_id=world["office"],
+            ),
+            token,
+        )
+    app = open_page("pages/needs.py", {"kvitto": token})
+    facts = {metric.label: metric.value for metric in app.metric}
+    assert facts["Kategori"] == "Kontorsmaterial" and "Avtal" not in facts
