@@ -32,7 +32,12 @@ if in_data.last is not None:
 open_needs = cached.open_needs(state.url, state.version)
 
 
-def show(listings: list[ContractListing], key: str) -> None:
+def show(listings: list[ContractListing], key: str, empty: str) -> None:
+    """A table of contracts, one of which can be chosen and shown in full;
+    ``empty`` instead of a table without rows (which would read "empty")."""
+    if not listings:
+        st.info(empty, icon=":material/info:")
+        return
     chosen = contract_table(listings, fidelity_by_category, open_needs, key=key)
     if chosen is not None:
         fidelity = fidelity_by_category.get(chosen.category_id or -1)
@@ -61,16 +66,20 @@ listings = cached.contract_listings(
     state.url, state.version, text, tuple(category_ids), tuple(states), today, tuple(supplier_ids)
 )
 st.caption(f"{len(listings)} avtal")
-show(listings, "catalogue")
+show(
+    listings,
+    "catalogue",
+    "Inga avtal matchar sökningen och filtren. Sök på en del av ett ord, eller välj fler statusar.",
+)
 
 everything = cached.contract_listings(state.url, state.version, "", (), (), today)
 expiring = expiring_soonest_first(everything)
 st.subheader(f"Upphör inom 6 månader ({len(expiring)})")
 st.caption("Planera nästa upphandling: hur trogna är enheterna i kategorin, och vilka behov är obesvarade?")
-show(expiring, "expiring")
+show(expiring, "expiring", "Inga avtal upphör inom 6 månader.")
 
 if in_data.last is not None:
     unused = never_called_off(everything, called_off, period.start)
     st.subheader(f"Ingen har köpt på avtalet de senaste 12 månaderna ({len(unused)})")
     st.caption("Avtal som gällt hela perioden utan ett enda avropat köp: vet enheterna om dem?")
-    show(unused, "unused")
+    show(unused, "unused", "Det har köpts på alla avtal som gällt de senaste 12 månaderna.")
