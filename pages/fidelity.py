@@ -14,7 +14,14 @@ from ui.dashboard_filters import dashboard_filters, describe_view
 from ui.drilldown import excel_download, show_lines
 from ui.elsewhere import show_category_suppliers
 from ui.theme import DEFINITIONS
-from ui.widgets import demo_notice, draw_chart, fidelity_dataframe, headline_cards, status_summary_caption
+from ui.widgets import (
+    demo_notice,
+    draw_chart,
+    fidelity_dataframe,
+    headline_cards,
+    status_summary_caption,
+    unclassified_warning,
+)
 
 BREAKDOWN_HEADERS = (
     "Kod",
@@ -57,6 +64,7 @@ headline_cards(
     Period(earlier_filter.date_from, earlier_filter.date_to),
 )
 st.caption(status_summary_caption(figures))
+unclassified_warning(figures)
 with st.expander("Så räknas siffrorna"):
     for definition in DEFINITIONS.values():
         st.caption(definition)

@@ -7,7 +7,7 @@ from data_access.periods import last_full_months
 from ui import cached
 from ui.format import long_date
 from ui.navigation import PAGES
-from ui.widgets import demo_notice, headline_cards, status_summary_caption
+from ui.widgets import demo_notice, headline_cards, status_summary_caption, unclassified_warning
 
 state = cached.data_state()
 st.title("Avtalsfokus")
@@ -23,6 +23,7 @@ else:
     st.subheader(f"Senaste 12 hela månaderna: {long_date(period.start)} – {long_date(period.end)}")
     headline_cards(figures)
     st.caption(status_summary_caption(figures))
+    unclassified_warning(figures)
 
 st.divider()
 WHO_COMES_FOR_WHAT = {

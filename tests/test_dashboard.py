@@ -359,3 +359,26 @@ def test_a_month_the_data_stops_in_is_marked_on_the_trend(fixture: dict[str, int
     assert ("nov 2026 *", True) in months and ("okt 2026", False) in months
     assert any("till och med 2026-11-03" in caption.value for caption in app.caption)
     assert any("jämförd med 2025-01-01 – 2025-11-03" in caption.value for caption in app.caption)
+
+
+def test_mostly_unclassified_spend_says_why_and_links_to_the_account_plan(
+    fixture: dict[str, int], engine: Engine
+) -> None:
+    from sqlalchemy import select
+
+    from data_access.models import Supplier, Unit
+
+    assert not [w for w in dashboard().warning if "oklassificerad" in w.value]
+    with Session(engine) as session:  # an export whose accounts the account plan does not know
+        world = World(session)
+        staples = session.scalar(select(Supplier).where(Supplier.name == "Staples"))
+        unit = session.scalar(select(Unit).where(Unit.code == "U2"))
+        world.line(date(2026, 9, 1), "9000.00", staples, None, unit)
+        classify_lines(session)
+        session.commit()
+    app = dashboard()
+    (warning,) = [w.value for w in app.warning if "oklassificerad" in w.value]
+    assert warning.startswith("75\u00a0% av den påverkbara volymen (9\u00a0000\u00a0kr, 1 fakturarad)")
+    assert "Importera kontoplanen" in warning
+    links = {link.proto.label: link.proto.page for link in app.get("page_link")}
+    assert links["Importera kontoplanen"] == "importera"  # the import page's address

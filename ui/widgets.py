@@ -13,11 +13,13 @@ import streamlit as st
 from data_access.fidelity import FidelityFigures
 from data_access.models import LineStatus
 from data_access.periods import Period
+from data_access.unclassified import UnclassifiedShare
 from ui.cached import DataState
 from ui.changes import kronor_change, points_change
 from ui.charts import swedish
 from ui.dashboard_view import period_text
 from ui.format import compact_kronor, integer, kronor, percent, points, typed_percent
+from ui.importing import IMPORT_PAGE, KIND_PARAM
 from ui.theme import DEFINITIONS, STATUS_LABELS
 
 
@@ -116,6 +118,32 @@ def target_text(fidelity_pct: Decimal | None, target_pct: Decimal) -> str:
     gap = fidelity_pct - target_pct
     verdict = "uppnått" if gap >= 0 else f"{points(-gap).lstrip('+')} kvar till målet"
     return f"Mål för avtalstroheten: {typed_percent(target_pct)} ({verdict})"
+
+
+def unclassified_warning(figures: FidelityFigures) -> None:
+    """When much of the spend has no category, say why the figures are thin
+    and what to do, instead of leaving a page of dashes."""
+    share = UnclassifiedShare(
+        amount=figures.amount(LineStatus.UNCLASSIFIED),
+        in_scope_amount=figures.in_scope_amount,
+        line_count=figures.count(LineStatus.UNCLASSIFIED),
+    )
+    if not share.notice_due:
+        return
+    st.warning(
+        f"{percent(share.share_pct, 0)} av den påverkbara volymen ({kronor(share.amount)}, "
+        f"{integer(share.line_count)} {'fakturarad' if share.line_count == 1 else 'fakturarader'}) "
+        "är oklassificerad: raderna har konton som inte finns "
+        "i kontoplanen, så de har ingen kategori och kan varken räknas som avtalade eller avtalsotrogna. "
+        "Importera kontoplanen (konto, kategori, påverkbar ja/nej), så klassas raderna om.",
+        icon=":material/category:",
+    )
+    st.page_link(
+        IMPORT_PAGE,
+        label="Importera kontoplanen",
+        icon=":material/upload_file:",
+        query_params={KIND_PARAM: "accounts"},
+    )
 
 
 def status_summary_caption(figures: FidelityFigures) -> str:
