@@ -53,6 +53,21 @@ def _lines_caption(count: int, total: Decimal, page: int, pages: int) -> str:
     )
 
 
+def _card_changes(page: Page) -> dict[str, tuple[str, str | None]]:
+    """Each card's change as shown and the direction of its arrow."""
+    changes = {}
+    for card in page.locator('[data-testid="stMetric"]').all():
+        label = card.locator('[data-testid="stMetricLabel"]').inner_text().strip()
+        delta = card.locator('[data-testid="stMetricDelta"]')
+        if not delta.count():
+            changes[label] = ("", None)
+            continue
+        up = delta.locator('[data-testid="stMetricDeltaIcon-Up"]').count()
+        down = delta.locator('[data-testid="stMetricDeltaIcon-Down"]').count()
+        changes[label] = (delta.inner_text().strip(), "up" if up else "down" if down else None)
+    return changes
+
+
 def _data_rows(grid: Locator) -> Locator:
     return grid.locator(DATA_ROW)
 
@@ -117,6 +132,13 @@ def test_filter_drill_to_lines_and_download_matches_screen(
     everyone = fidelity.inner_text()
     all_lines = status_caption.inner_text()
     _screenshot(page, screenshot_dir / "dashboard_1_opened.png")
+    # Every card's arrow follows the sign of its change (a fall written with the
+    # typographic minus once showed an up arrow).
+    changes = _card_changes(page)
+    assert len(changes) == 5 and all(text for text, _ in changes.values()), changes
+    for label, (text, arrow) in changes.items():
+        expected = "down" if text.startswith("\u2212") else None if text.startswith("0") else "up"
+        assert arrow == expected, (label, text, arrow)
 
     # 2. Filter on one department: the address says so, the figures follow.
     page.get_by_role("combobox", name="Förvaltning", exact=True).click()
