@@ -259,6 +259,9 @@ class ImportProfile(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now, server_default=func.now())
 
 
+_PAGE_READS = ("status", "unit_id", "department_id", "supplier_id", "amount")
+
+
 class InvoiceLine(Base):
     """Fakturarad: the spend data. ``status`` and ``contract_id`` are owned by
     the fidelity engine; ``supplier_contracted`` says whether the supplier
@@ -271,9 +274,11 @@ class InvoiceLine(Base):
         Index("ix_invoice_line_unit_date", "unit_id", "invoice_date"),
         Index("ix_invoice_line_supplier_date", "supplier_id", "invoice_date"),
         # The contract page: who buys on a contract (and was it called off at all), and
-        # who buys in its category elsewhere, each from its own lines of a period.
-        Index("ix_invoice_line_contract_date", "contract_id", "invoice_date"),
-        Index("ix_invoice_line_category_date", "category_id", "invoice_date"),
+        # who buys in its category elsewhere, each from its own lines of a period. Both
+        # hold every column the page reads, so the lines come from the index alone
+        # (direct awards count a listed supplier's units through the category one).
+        Index("ix_invoice_line_contract_date", "contract_id", "invoice_date", *_PAGE_READS),
+        Index("ix_invoice_line_category_date", "category_id", "invoice_date", *_PAGE_READS),
         # A unique index rather than a constraint: SQLite adds it without
         # rebuilding a table of millions of lines.
         Index("uq_invoice_line_posting_key", "posting_key", unique=True),
@@ -343,6 +348,8 @@ class SummaryByUnit(_SummaryColumns, Base):
     """Month x unit x category: drilling into a department's units."""
 
     __tablename__ = "summary_unit"
+    # Direct awards: the no-contract rows of a year, without the other statuses.
+    __table_args__ = (Index("ix_summary_unit_status_month", "status", "month", "category_id", "unit_id"),)
 
     unit_id: Mapped[int | None] = mapped_column(Integer, index=True)
 

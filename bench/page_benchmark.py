@@ -1,0 +1,449 @@
+"""Page benchmark (issue 10, point 15): how long does every page of the
+navigation take, cold and warm, on large demo databases?
+
+    .venv/bin/python bench/page_benchmark.py                        # 200k, 1M, 5M lines, both databases
+    .venv/bin/python bench/page_benchmark.py --sizes 200000 --repeat 2 --skip-postgres
+    .venv/bin/python bench/page_benchmark.py --pages avtal,direktupphandlingar
+
+The databases are the dashboard benchmark's (``bench/dashboard_benchmark.py``):
+the deterministic demo (``python -m data_access demo --lines N --end
+2026-10-31``) in the SQLite file ``/tmp/avtalsfokus-bench/dashboard_<N>.db``
+and the PostgreSQL database ``bench_dashboard_<N>``, built once and reused
+while they hold N lines (``init-db`` is run on a reused one, so a new
+migration's indexes are added rather than the database rebuilt).
+
+For every database and size one child process (this script with
+``--child``) measures every page of ``ui.navigation.PAGES``:
+
+- ``cold``: a fresh ``AppTest`` of ``app.py`` (with the page's query
+  parameters) runs the default page, not timed; then ``st.cache_data.clear()``
+  and the timed ``switch_page(page).run()``. Python's imports and the
+  SQLAlchemy engine stay warm, as in a running server; only the data cache is
+  empty. Each page is run once, untimed, before its first timed run, so the
+  first page measured does not pay for importing Altair or openpyxl.
+- ``warm``: further ``run()`` calls of the same AppTest (the cache filled), what a
+  user sees when a widget changes back or a second user opens the page.
+
+Medians of ``--repeat`` runs. Pages that need a deep link get one: the contract
+page ``?contract=REF`` with its busiest contract (the most lines the page reads
+in its period, the last 12 full months: lines on contract with it plus off-contract
+lines of its category) and the unit page ``?unit=CODE`` with the unit that has the
+most lines in that period. Goal, every page on both databases: cold < 1.0 s,
+warm < 0.3 s. Benchmarks print tables; they are not timed tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+for _path in (REPO, REPO / "bench"):
+    if str(_path) not in sys.path:
+        sys.path.insert(0, str(_path))
+
+from dashboard_benchmark import (  # noqa: E402
+    DEFAULT_SIZES,
+    DEFAULT_WORKDIR,
+    _seconds,
+    code_version,
+    ensure_demo,
+    postgres_problem,
+    postgres_url,
+    sqlite_url,
+)
+from import_benchmark import Run, run_measured  # noqa: E402
+
+GOAL_COLD_S = 1.0
+GOAL_WARM_S = 0.3
+SLOW_RUN_S = 30.0  # after a page run this slow, that page is measured only once more
+
+
+# --------------------------------------------------------------------------- child side
+
+
+def _emit(**values: Any) -> None:
+    """One JSON line per measurement, flushed: a killed child still leaves what it measured."""
+    print(json.dumps(values), flush=True)
+
+
+def busiest(url: str) -> dict[str, Any]:
+    """The contract and the unit whose pages read the most lines, in the pages' period."""
+    from sqlalchemy import func, select
+
+    from data_access.db import engine_for, session_scope
+    from data_access.models import Contract, InvoiceLine, LineStatus, Unit
+    from data_access.periods import last_full_months
+    from data_access.reference import data_period
+
+    with session_scope(engine_for(url)) as session:
+        last = data_period(session).last
+        if last is None:
+            raise SystemExit("the database holds no invoice lines")
+        period = last_full_months(last)
+        in_period = InvoiceLine.invoice_date.between(period.start, period.end)
+        on_lines = dict(
+            session.execute(
+                select(InvoiceLine.contract_id, func.count())
+                .where(in_period, InvoiceLine.status == LineStatus.ON_CONTRACT.value)
+                .group_by(InvoiceLine.contract_id)
+            ).all()
+        )
+        off_lines = dict(
+            session.execute(
+                select(InvoiceLine.category_id, func.count())
+                .where(in_period, InvoiceLine.status == LineStatus.OFF_CONTRACT.value)
+                .group_by(InvoiceLine.category_id)
+            ).all()
+        )
+        contracts = session.execute(select(Contract.id, Contract.reference, Contract.category_id)).all()
+        read = {
+            row.reference: (
+                on_lines.get(row.id, 0) + off_lines.get(row.category_id, 0),
+                on_lines.get(row.id, 0),
+            )
+            for row in contracts
+        }
+        contract = max(read, key=lambda reference: (read[reference], reference))
+        unit_code, unit_lines = session.execute(
+            select(Unit.code, func.count())
+            .join(InvoiceLine, InvoiceLine.unit_id == Unit.id)
+            .where(in_period)
+            .group_by(Unit.code)
+            .order_by(func.count().desc(), Unit.code)
+            .limit(1)
+        ).one()
+    return {
+        "contract": contract,
+        "contract_lines": read[contract][0],
+        "contract_on_lines": read[contract][1],
+        "unit": unit_code,
+        "unit_lines": unit_lines,
+        "start": period.start.isoformat(),
+        "end": period.end.isoformat(),
+    }
+
+
+def query_params(page_path: str, targets: dict[str, Any]) -> dict[str, str]:
+    """The deep link a page needs to show its busiest case."""
+    if page_path == "pages/contract.py":
+        return {"contract": targets["contract"]}
+    if page_path == "pages/unit.py":
+        return {"unit": targets["unit"]}
+    return {}
+
+
+def child_pages(url: str, repeat: int, timeout: float, only: set[str]) -> None:
+    import streamlit as st
+    from sqlalchemy import Engine, event
+    from streamlit.testing.v1 import AppTest
+
+    from ui.navigation import PAGES
+
+    targets = busiest(url)
+    _emit(kind="targets", **targets)
+    statements = [0]
+
+    def count(*_: Any) -> None:
+        statements[0] += 1
+
+    event.listen(Engine, "before_cursor_execute", count)  # every engine, the app's included
+
+    def fresh(params: dict[str, str]) -> AppTest:
+        at = AppTest.from_file(str(REPO / "app.py"), default_timeout=timeout)
+        for name, value in params.items():
+            at.query_params[name] = value
+        at.run()  # app.py's default page; not timed
+        if at.exception:
+            raise SystemExit(f"app.py raised: {[element.value for element in at.exception]}")
+        st.cache_data.clear()
+        return at
+
+    for spec in PAGES:
+        if only and spec.url_path not in only:
+            continue
+        params = query_params(spec.path, targets)
+        fresh(params).switch_page(spec.path).run()  # imports; not timed
+        at = None
+        for kind in ("cold", "warm"):
+            for _ in range(repeat):
+                if kind == "cold":
+                    at = fresh(params)
+                    action = at.switch_page
+                    before, started = statements[0], time.perf_counter()
+                    action(spec.path).run()
+                else:
+                    assert at is not None
+                    before, started = statements[0], time.perf_counter()
+                    at.run()
+                seconds = time.perf_counter() - started
+                if at.exception:
+                    raise SystemExit(
+                        f"{spec.title} ({kind}) raised: {[element.value for element in at.exception]}"
+                    )
+                _emit(
+                    kind=kind,
+                    page=spec.url_path,
+                    title=spec.title,
+                    seconds=seconds,
+                    statements=statements[0] - before,
+                    query="&".join(f"{name}={value}" for name, value in params.items()),
+                )
+                if seconds > SLOW_RUN_S:
+                    break
+
+
+# --------------------------------------------------------------------------- parent side
+
+
+@dataclass
+class Measurement:
+    database: str
+    lines: int
+    run: Run
+    records: list[dict[str, Any]] = field(default_factory=list)
+
+    def seconds(self, page: str, kind: str) -> list[float]:
+        return [r["seconds"] for r in self.records if r.get("page") == page and r["kind"] == kind]
+
+    def median(self, page: str, kind: str) -> float | None:
+        values = self.seconds(page, kind)
+        return statistics.median(values) if values else None
+
+    def statements(self, page: str, kind: str) -> str:
+        values = sorted(
+            {r["statements"] for r in self.records if r.get("page") == page and r["kind"] == kind}
+        )
+        return "/".join(str(value) for value in values) or "–"
+
+    @property
+    def targets(self) -> dict[str, Any] | None:
+        return next((r for r in self.records if r["kind"] == "targets"), None)
+
+    @property
+    def problem(self) -> str | None:
+        if self.run.timed_out:
+            return f"killed after {self.run.wall:.0f} s"
+        if self.run.returncode != 0:
+            error = (self.run.stderr.strip().splitlines() or ["no output"])[-1]
+            return f"exit code {self.run.returncode}: {error}"
+        return None
+
+
+def measure(database: str, url: str, lines: int, args: argparse.Namespace) -> Measurement:
+    print(f"\n{database}, {lines:,} lines: {url}", flush=True)
+    started = time.perf_counter()
+    generated = ensure_demo(url, lines)
+    if generated is None:
+        print("  reusing the existing database (schema upgraded if needed)", flush=True)
+        _upgrade(url)
+    else:
+        print(f"  generated in {time.perf_counter() - started:.0f} s", flush=True)
+    command = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--child",
+        "--url",
+        url,
+        "--repeat",
+        str(args.repeat),
+        "--timeout",
+        str(args.timeout),
+        "--pages",
+        ",".join(sorted(args.pages)),
+    ]
+    env = dict(os.environ, DATABASE_URL=url, PYTHONPATH=str(REPO))
+    run = run_measured(command, env=env, timeout=args.timeout * 4)
+    records = []
+    for text in run.stdout.splitlines():
+        if text.startswith("{"):
+            with contextlib.suppress(json.JSONDecodeError):  # a line cut short by a kill
+                records.append(json.loads(text))
+    measurement = Measurement(database, lines, run, records)
+    for page in dict.fromkeys(r["page"] for r in records if "page" in r):
+        cold, warm = measurement.seconds(page, "cold"), measurement.seconds(page, "warm")
+        print(
+            f"  {page}: cold {', '.join(map(_seconds, cold))} s; warm {', '.join(map(_seconds, warm))} s",
+            flush=True,
+        )
+    if measurement.problem:
+        print(f"  [{measurement.problem}]\n{run.stderr[-3000:]}", flush=True)
+    return measurement
+
+
+def _upgrade(url: str) -> None:
+    """A reused database gets the latest migrations (new indexes), as the app would at start."""
+    import subprocess
+
+    env = dict(os.environ, DATABASE_URL=url, PYTHONPATH=str(REPO))
+    done = subprocess.run(
+        [sys.executable, "-m", "data_access", "init-db"], cwd=REPO, env=env, capture_output=True, text=True
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"init-db failed for {url}:\n{done.stdout}\n{done.stderr}")
+
+
+def _pages_in_order(measurements: list[Measurement]) -> list[tuple[str, str]]:
+    seen: dict[str, str] = {}
+    for m in measurements:
+        for record in m.records:
+            if "page" in record:
+                seen.setdefault(record["page"], record["title"])
+    return list(seen.items())
+
+
+def _pair(m: Measurement, page: str) -> str:
+    cold, warm = m.median(page, "cold"), m.median(page, "warm")
+    if cold is None and warm is None:
+        return "–"
+    over = (cold is not None and cold >= GOAL_COLD_S) or (warm is not None and warm >= GOAL_WARM_S)
+    text = f"{_seconds(cold)} / {_seconds(warm)}"
+    return f"**{text}**" if over else text
+
+
+def markdown_table(measurements: list[Measurement]) -> str:
+    head = "| page | deep link | " + " | ".join(f"{m.database} {m.lines:,}" for m in measurements) + " |"
+    rule = "|---|---|" + "---:|" * len(measurements)
+    rows = [head, rule]
+    for page, title in _pages_in_order(measurements):
+        links = {
+            record["query"]
+            for m in measurements
+            for record in m.records
+            if record.get("page") == page and record.get("query")
+        }
+        link = ", ".join(f"`?{query}`" for query in sorted(links)) or ""
+        cells = " | ".join(_pair(m, page) for m in measurements)
+        rows.append(f"| {title} | {link} | {cells} |")
+    return "\n".join(rows)
+
+
+def details_table(measurements: list[Measurement]) -> str:
+    rows = [
+        "| database | lines | page | cold min–max | warm min–max | SQL statements cold / warm |",
+        "|---|---:|---|---:|---:|---:|",
+    ]
+    for m in measurements:
+        for page, title in _pages_in_order([m]):
+
+            def spread(kind: str, page: str = page, m: Measurement = m) -> str:
+                values = m.seconds(page, kind)
+                return f"{_seconds(min(values))}–{_seconds(max(values))}" if values else "–"
+
+            rows.append(
+                f"| {m.database} | {m.lines:,} | {title} | {spread('cold')} | {spread('warm')} "
+                f"| {m.statements(page, 'cold')} / {m.statements(page, 'warm')} |"
+            )
+    return "\n".join(rows)
+
+
+def goal_check(measurements: list[Measurement]) -> str:
+    failures = []
+    for m in measurements:
+        for page, title in _pages_in_order([m]):
+            cold, warm = m.median(page, "cold"), m.median(page, "warm")
+            if cold is None or cold >= GOAL_COLD_S or warm is None or warm >= GOAL_WARM_S:
+                failures.append(
+                    f"{m.database} {m.lines:,} {title}: cold {_seconds(cold)} s, warm {_seconds(warm)} s"
+                )
+        if m.problem:
+            failures.append(f"{m.database} {m.lines:,}: {m.problem}")
+    verdict = "PASS, every page" if not failures else "FAIL: " + "; ".join(failures)
+    return f"Goal: cold < {GOAL_COLD_S:g} s and warm < {GOAL_WARM_S:g} s on every page: {verdict}"
+
+
+# --------------------------------------------------------------------------- main
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--sizes",
+        default=",".join(str(size) for size in DEFAULT_SIZES),
+        help="invoice lines per database, comma-separated (200000,1000000,5000000)",
+    )
+    parser.add_argument("--repeat", type=int, default=5, help="timed runs per page and kind; medians (5)")
+    parser.add_argument("--skip-postgres", action="store_true", help="only SQLite")
+    parser.add_argument("--skip-sqlite", action="store_true", help="only PostgreSQL")
+    parser.add_argument("--pages", default="", help="url paths of the pages to measure (default: all)")
+    parser.add_argument("--workdir", type=Path, default=DEFAULT_WORKDIR, help="where the SQLite files live")
+    parser.add_argument("--timeout", type=float, default=300, help="seconds one page run may take (300)")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--url", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    try:
+        args.sizes = [int(size.replace("_", "")) for size in args.sizes.split(",") if size.strip()]
+    except ValueError:
+        parser.error("--sizes takes whole numbers separated by commas")
+    args.pages = {page.strip() for page in args.pages.split(",") if page.strip()}
+    if args.repeat < 1 or not args.sizes or min(args.sizes) < 1:
+        parser.error("--repeat and every size must be at least 1")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.child:
+        child_pages(args.url, args.repeat, args.timeout, args.pages)
+        return 0
+
+    version, identity = code_version()
+    load = os.getloadavg()
+    print(
+        f"Page benchmark: sizes {', '.join(f'{size:,}' for size in args.sizes)}, repeat {args.repeat}, "
+        f"{os.cpu_count()} CPUs, Python {platform.python_version()}, code {version}, "
+        f"load average {load[0]:.2f}",
+        flush=True,
+    )
+    databases = [] if args.skip_sqlite else [("SQLite", lambda size: sqlite_url(args.workdir, size))]
+    skipped_pg = "--skip-postgres given" if args.skip_postgres else postgres_problem()
+    if skipped_pg is None:
+        databases.append(("PostgreSQL", postgres_url))
+    else:
+        print(f"PostgreSQL skipped: {skipped_pg}", flush=True)
+    measurements = [
+        measure(database, url_for(size), size, args) for database, url_for in databases for size in args.sizes
+    ]
+
+    print(f"\n## Results ({dt.date.today().isoformat()}, {os.cpu_count()} CPUs)\n")
+    print(f"Code {version}; Python {platform.python_version()}; {platform.platform()}")
+    version_at_end, identity_at_end = code_version()
+    if identity_at_end != identity:
+        print(f"Note: the app's code changed during the run; at the end it was {version_at_end}")
+    print(f"Command: {' '.join([Path(sys.executable).name, *sys.argv])}")
+    print(f"Load average at start {load[0]:.2f}, at end {os.getloadavg()[0]:.2f}\n")
+    print("Median seconds, cold / warm; **bold**: over the goal.\n")
+    print(markdown_table(measurements))
+    print()
+    print(goal_check(measurements))
+    if skipped_pg:
+        print(f"- PostgreSQL: skipped ({skipped_pg})")
+    print("\nBusiest contract and unit (the deep links), lines the page reads in its period:\n")
+    for m in measurements:
+        targets = m.targets
+        if targets:
+            print(
+                f"- {m.database} {m.lines:,}: contract {targets['contract']} "
+                f"({targets['contract_lines']:,} lines, {targets['contract_on_lines']:,} on contract), "
+                f"unit {targets['unit']} ({targets['unit_lines']:,} lines), "
+                f"period {targets['start']} – {targets['end']}"
+            )
+    print("\nDetails (same run):\n")
+    print(details_table(measurements))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
