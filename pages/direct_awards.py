@@ -13,6 +13,7 @@ from data_access.fidelity import SpendFilter
 from data_access.models import LineStatus
 from data_access.targets import TargetError, set_direct_award_limit
 from ui import cached
+from ui.dashboard_view import year_label
 from ui.drilldown import excel_download, show_lines
 from ui.format import grouped, integer, kronor, org_number
 from ui.widgets import demo_notice, flash, show_flash
@@ -33,10 +34,12 @@ st.caption(
     f"kategorier, och leverantörer inom en kategori, vars avtalslösa köp passerar {kronor(limit)}."
 )
 show_flash()
-years = sorted({month.year for month in cached.months_with_lines(state.url, state.version)}, reverse=True)
-years = years or [in_data.last.year]
+months = cached.months_with_lines(state.url, state.version)
+years = sorted({month.year for month in months}, reverse=True) or [in_data.last.year]
 columns = st.columns([1, 2])
-year = columns[0].selectbox("Räkenskapsår", years, key="award_year")
+year = columns[0].selectbox(
+    "Räkenskapsår", years, format_func=lambda year: year_label(year, months, in_data.last), key="award_year"
+)
 with columns[1].popover("Ändra gränsen"), st.form("award_limit"):
     entered = st.text_input("Direktupphandlingsgräns (kr)", value=grouped(limit, 0), key="award_limit_value")
     if st.form_submit_button("Spara gränsen"):

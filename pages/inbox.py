@@ -50,8 +50,8 @@ event = st.dataframe(
     on_select="rerun",
     selection_mode="single-row",
     column_config={
-        "Behov": st.column_config.TextColumn(width="large", pinned=True),
-        "Status": st.column_config.TextColumn(width="small", pinned=True),
+        "Behov": st.column_config.TextColumn(width="large"),
+        "Status": st.column_config.TextColumn(width=150),
     },
 )
 shown_count = count_caption(len(rows), total, "ärenden")
