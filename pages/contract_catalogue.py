@@ -57,6 +57,7 @@ states = search[2].multiselect(
     default=[ContractState.ACTIVE, ContractState.EXPIRING],
     format_func=STATE_LABELS.__getitem__,
     key="states",
+    select_all=False,  # Streamlit's bulk action reads "Select all"
 )
 supplier_options = {option.id: option.label for option in cached.suppliers(state.url, state.version)}
 supplier_ids = choice_multiselect(
