@@ -15,7 +15,6 @@ from __future__ import annotations
 import enum
 import re
 import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -219,9 +218,11 @@ def search_contracts(
         )
         for row in rows
     ]
-    return [
-        listing for listing in listings if (not states or listing.state in states) and matches(listing, text)
-    ]
+    if states:
+        listings = [listing for listing in listings if listing.state in states]
+    if search_key(text):
+        listings = [listing for listing in listings if matches(listing, text)]
+    return listings
 
 
 def _suppliers_by_contract(
@@ -229,7 +230,7 @@ def _suppliers_by_contract(
 ) -> dict[int, list[SupplierOnContract]]:
     """Each contract's suppliers, by name. Selected with the same subquery as
     the contracts: no list of thousands of ids sent as parameters."""
-    rows: Iterable = session.execute(
+    rows = session.execute(
         select(ContractSupplier.contract_id, Supplier.name, Supplier.org_number)
         .join(Supplier, Supplier.id == ContractSupplier.supplier_id)
         .where(ContractSupplier.contract_id.in_(contract_ids))
