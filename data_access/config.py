@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE_PATH = PROJECT_ROOT / "data" / "avtalsfokus.db"
@@ -53,20 +54,80 @@ def demo_lines(default: int = 200_000) -> int:
 
 
 DEFAULT_PUBLIC_BASE_URL = "http://localhost:8501"
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "0.0.0.0"})
 
 
-def public_base_url() -> str:
-    """The address units reach the app at, for links procurers send out (the
-    needs form). ``AVTALSFOKUS_BASE_URL`` in the environment or in
-    ``.streamlit/secrets.toml``; without it, the local default."""
+def configured_base_url() -> str | None:
+    """``AVTALSFOKUS_BASE_URL`` from the environment or ``.streamlit/secrets.toml``,
+    without a trailing slash; None when it is not set."""
     value = os.environ.get("AVTALSFOKUS_BASE_URL")
     if not value and SECRETS_FILE.is_file():
         with SECRETS_FILE.open("rb") as handle:
             value = tomllib.load(handle).get("AVTALSFOKUS_BASE_URL")
-    return str(value or DEFAULT_PUBLIC_BASE_URL).rstrip("/")
+    text = str(value or "").strip().rstrip("/")
+    return text or None
 
 
-def needs_form_link(contract_reference: str, unit_code: str | None = None) -> str:
-    """The link that opens the needs form with the contract (and unit) filled in."""
+def public_base_url(detected: str | None = None) -> str:
+    """The address units reach the app at, for links procurers send out (the
+    needs form, the receipt). In order: ``AVTALSFOKUS_BASE_URL``; the address
+    the app was reached at (``detected``, which the page finds from the
+    browser's address or the request headers: see ``ui.links``); the local
+    default."""
+    return configured_base_url() or (detected or "").strip().rstrip("/") or DEFAULT_PUBLIC_BASE_URL
+
+
+def is_local_address(url: str) -> bool:
+    """True when a link to ``url`` works only on the computer the app runs on
+    (localhost, 127.0.0.1, ::1, 0.0.0.0, or a ``*.localhost`` name)."""
+    host = (urlsplit(url).hostname or "").lower()
+    return host in LOCAL_HOSTS or host.endswith(".localhost") or host.startswith("127.")
+
+
+def base_from_page_url(url: str | None, page_paths: Iterable[str]) -> str | None:
+    """The app's base address from the address of one of its pages: the
+    scheme, host, port and any path prefix (a proxy's ``/avtalsfokus``), with
+    the page's own path (one of ``page_paths``) and any query removed."""
+    if not url:
+        return None
+    parts = urlsplit(url.strip())
+    if not parts.scheme or not parts.netloc:
+        return None
+    segments = [segment for segment in parts.path.split("/") if segment]
+    if segments and segments[-1] in set(page_paths):
+        segments.pop()
+    path = "".join(f"/{segment}" for segment in segments)
+    return f"{parts.scheme}://{parts.netloc}{path}"
+
+
+def base_from_headers(headers: Mapping[str, str]) -> str | None:
+    """The app's base address from the request headers, as a reverse proxy
+    passes them on: ``X-Forwarded-Proto``, ``X-Forwarded-Host`` and
+    ``X-Forwarded-Prefix`` where set, else the ``Origin`` (for the scheme) and
+    ``Host``. None without a host."""
+    lowered = {name.lower(): value for name, value in headers.items()}
+
+    def first(name: str) -> str:
+        return (lowered.get(name) or "").split(",")[0].strip()
+
+    host = first("x-forwarded-host") or first("host")
+    if not host:
+        return None
+    origin = urlsplit(first("origin"))
+    scheme = first("x-forwarded-proto") or (origin.scheme if origin.netloc == host else "") or "http"
+    prefix = first("x-forwarded-prefix").strip("/")
+    return f"{scheme.lower()}://{host}" + (f"/{prefix}" if prefix else "")
+
+
+def needs_form_link(
+    contract_reference: str, unit_code: str | None = None, *, base_url: str | None = None
+) -> str:
+    """The link that opens the needs form with the contract (and unit) filled
+    in; ``base_url`` as ``public_base_url`` returns it (its own when None)."""
     query = {"contract": contract_reference} | ({"unit": unit_code} if unit_code else {})
-    return f"{public_base_url()}/behov?{urlencode(query)}"
+    return f"{base_url or public_base_url()}/behov?{urlencode(query)}"
+
+
+def receipt_link(token: str, *, base_url: str | None = None) -> str:
+    """The link to a submitted need's receipt (status and answer)."""
+    return f"{base_url or public_base_url()}/behov?{urlencode({'kvitto': token})}"

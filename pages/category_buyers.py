@@ -1,13 +1,21 @@
 """Vem köper vad (procurers): for one category, the units buying on contract
 and the units buying the same things elsewhere: the people to call."""
 
+import re
+
+import pandas as pd
 import streamlit as st
 
 from data_access.fidelity import Dimension, SpendFilter
 from data_access.periods import last_full_months
-from ui import cached
-from ui.format import long_date
-from ui.widgets import demo_notice, fidelity_dataframe, headline_cards, status_summary_caption
+from ui import cached, links
+from ui.buyers import UnitCell, buyer_table, row_details
+from ui.format import MISSING, integer, kronor, long_date, org_number, percent
+from ui.reach import CATEGORY_WORDING, contact_section
+from ui.widgets import demo_notice, headline_cards, status_summary_caption
+
+NO_UNIT = "Utan enhet (bokfört direkt på förvaltning)"
+FILE_UNSAFE = re.compile(r"[^\w-]+")
 
 state = cached.data_state()
 st.title("Vem köper vad")
@@ -38,20 +46,103 @@ headline_cards(figures)
 st.caption(status_summary_caption(figures))
 
 units = cached.fidelity_table(state.url, state.version, Dimension.UNIT, spend_filter)
+
+
+def unit_cells(frame: pd.DataFrame) -> list[UnitCell]:
+    """The unit page per row; the lines booked without a unit lead to the
+    category on Avtalstrohet."""
+    return [
+        UnitCell(NO_UNIT, links.fidelity_page_link(kat=category_id))
+        if pd.isna(unit_id)
+        else UnitCell(name, links.unit_page_link(code))
+        for unit_id, code, name in zip(frame["id"], frame["key"], frame["label"], strict=True)
+    ]
+
+
+def units_table(title: str, frame: pd.DataFrame, first: str, second: str, key: str) -> None:
+    """Units sorted by ``first`` (the list's amount), decisive columns first."""
+    st.subheader(f"{title} ({integer(len(frame))} enheter)")
+    if frame.empty:
+        st.caption("Inga.")
+        return
+    labels = {"on_amount": "Avtalat", "off_amount": "Avtalsotroget"}
+    total = frame[first].sum()
+    shown = pd.DataFrame(
+        {
+            labels[first]: list(frame[first]),
+            "Andel": [amount * 100 / total if total else None for amount in frame[first]],
+            labels[second]: list(frame[second]),
+            "Avtalstrohet": list(frame["fidelity_pct"]),
+        }
+    )
+    cells = unit_cells(frame)
+    chosen = buyer_table(
+        shown,
+        cells,
+        key=key,
+        unit_width=300,
+        formats={labels[first]: kronor, "Andel": percent, labels[second]: kronor, "Avtalstrohet": percent},
+        column_config={
+            labels[first]: st.column_config.Column(width=130),
+            "Andel": st.column_config.Column(width=80, help="Andel av listans belopp"),
+            labels[second]: st.column_config.Column(width=130),
+            "Avtalstrohet": st.column_config.Column(width=110),
+        },
+    )
+    if chosen is None:
+        st.caption("Välj en rad för att se den i sin helhet.")
+        return
+    row = frame.iloc[chosen]
+    has_unit = not pd.isna(row["id"])
+    row_details(
+        cells[chosen].name,
+        [
+            ("Kod", str(row["key"]) if has_unit else MISSING),
+            ("Avtalat", kronor(row["on_amount"])),
+            ("Avtalsotroget", kronor(row["off_amount"])),
+            ("Avtalstrohet", percent(row["fidelity_pct"])),
+            ("Fakturarader", integer(int(row["line_count"]))),
+        ],
+        ("pages/unit.py", {"unit": str(row["key"])}) if has_unit else None,
+    )
+
+
 buying_off = units[units["off_amount"] > 0].sort_values("off_amount", ascending=False)
 buying_on = units[units["on_amount"] > 0].sort_values("on_amount", ascending=False)
-left, right = st.columns(2)
-with left:
-    st.subheader(f"Köper utanför avtal ({len(buying_off)} enheter)")
-    fidelity_dataframe(buying_off[["key", "label", "off_amount", "on_amount", "fidelity_pct"]])
-with right:
-    st.subheader(f"Köper på avtal ({len(buying_on)} enheter)")
-    fidelity_dataframe(buying_on[["key", "label", "on_amount", "off_amount", "fidelity_pct"]])
+units_table("Köper utanför avtal", buying_off, "off_amount", "on_amount", "category_off_table")
+units_table("Köper på avtal", buying_on, "on_amount", "off_amount", "category_on_table")
+
+st.subheader("Kontaktpersoner")
+category = names[category_id]
+contact_section(
+    state,
+    on_unit_ids=[int(unit_id) for unit_id in buying_on["id"] if not pd.isna(unit_id)],
+    off_unit_ids=[int(unit_id) for unit_id in buying_off["id"] if not pd.isna(unit_id)],
+    wording=CATEGORY_WORDING,
+    subject=category,
+    notes=[f"Kontaktpersoner för enheter som köper {category}"],
+    file_name=f"kontakter_{FILE_UNSAFE.sub('_', category)}.xlsx",
+    key="category_contacts",
+)
 
 suppliers = cached.fidelity_table(state.url, state.version, Dimension.SUPPLIER, spend_filter)
 st.subheader("Leverantörer i kategorin")
-fidelity_dataframe(
-    suppliers.sort_values("off_amount", ascending=False)[
-        ["key", "label", "on_amount", "off_amount", "line_count"]
-    ]
+ranked = suppliers.sort_values("off_amount", ascending=False)
+st.dataframe(
+    pd.DataFrame(
+        {
+            "Leverantör": list(ranked["label"]),
+            # The key is the org number, or the name when the supplier has none.
+            "Org.nr": [
+                MISSING if key == label else org_number(key)
+                for key, label in zip(ranked["key"], ranked["label"], strict=True)
+            ],
+            "Avtalat": list(ranked["on_amount"]),
+            "Avtalsotroget": list(ranked["off_amount"]),
+            "Rader": list(ranked["line_count"]),
+        }
+    ).style.format({"Avtalat": kronor, "Avtalsotroget": kronor, "Rader": integer}),
+    hide_index=True,
+    width="stretch",
+    key="category_suppliers_table",
 )

@@ -1,6 +1,7 @@
 """Avtal (procurers): who buys on a contract, who buys the same things
 elsewhere, and the people to call there. ``?contract=REF`` opens a contract."""
 
+from urllib.parse import quote
 
 import pandas as pd
 import streamlit as st
@@ -8,24 +9,27 @@ import streamlit as st
 from data_access import clock
 from data_access.config import needs_form_link
 from data_access.contacts import ContactInput, set_contract_manager
-from data_access.contract_buyers import email_line, mailto_link
+from data_access.contract_buyers import UnitSpend
 from data_access.db import engine_for, session_scope
 from data_access.fidelity import Dimension, SpendFilter
 from data_access.periods import last_full_months
-from ui import cached
+from ui import cached, links
+from ui.buyers import UnitCell, buyer_table, plain, row_details, text_or_dash
 from ui.charts import fidelity_trend
-from ui.customer import contact_form, contact_table, needs_table, visits_table
-from ui.drilldown import excel_download
-from ui.format import kronor, long_date
-from ui.widgets import deep_linked_choice, demo_notice
+from ui.customer import contact_form, needs_table, visits_table
+from ui.format import integer, iso_date, kronor, long_date, percent, short_month
+from ui.reach import CONTRACT_WORDING, contact_section
+from ui.widgets import FLASH_KEY, deep_linked_choice, demo_notice
+
+SAVED_MESSAGE = "contract_page_saved"  # shown once on the run after a save
 
 
 def save_manager(contract_id: int, person: ContactInput) -> None:
     with session_scope(engine_for(state.url)) as session:
         set_contract_manager(session, contract_id, person)
+    # The form reruns the page at once; the next run says what was saved.
+    st.session_state[SAVED_MESSAGE] = f"Avtalsansvarig sparad: {person.name.strip()}."
 
-
-CONTACT_HEADERS = ("Enhet", "Namn", "Roll", "E-post", "Telefon", "Köper")
 
 state = cached.data_state()
 st.title("Avtal")
@@ -50,14 +54,23 @@ if reference is None:
 contract = by_reference[reference]
 
 st.subheader(f"{contract.reference} {contract.name}")
-facts = st.columns(4)
-facts[0].markdown(f"**Kategori**  \n{contract.category}")
-facts[1].markdown(f"**Gäller**  \n{contract.valid_from:%Y-%m-%d} – {contract.valid_to:%Y-%m-%d}")
-facts[2].markdown(f"**Leverantörer**  \n{contract.suppliers or '–'}")
-facts[3].markdown(
-    f"**Avtalsansvarig**  \n{contract.manager_name or 'saknas'}  \n"
-    f"{contract.manager_email or ''} {contract.manager_phone or ''}"
-)
+facts = st.columns([1, 1, 2])
+facts[0].markdown(f"**Kategori**  \n{plain(contract.category)}")
+facts[1].markdown(f"**Gäller**  \n{iso_date(contract.valid_from)} – {iso_date(contract.valid_to)}")
+facts[2].markdown(f"**Leverantörer**  \n{plain(contract.suppliers) if contract.suppliers else '–'}")
+# The manager on a line of its own, so the address has the room to stay whole.
+manager = [plain(contract.manager_name or "saknas")]
+if contract.manager_email:
+    manager.append(f"[{plain(contract.manager_email)}](mailto:{quote(contract.manager_email, safe='@')})")
+if contract.manager_phone:
+    manager.append(plain(contract.manager_phone))
+st.markdown("**Avtalsansvarig:** " + " · ".join(manager))
+# The contact form also leaves its own "Kontaktpersonen ... är sparad." (ui.widgets.flash):
+# taken here, so it cannot turn up later on another page; the manager's message says more.
+generic = st.session_state.pop(FLASH_KEY, None)
+if saved := st.session_state.pop(SAVED_MESSAGE, None) or generic:
+    st.success(saved, icon=":material/check_circle:")
+    st.toast(saved, icon=":material/check_circle:")
 with st.expander("Ändra avtalsansvarig"):
     contact_form(
         f"manager_{contract.id}",
@@ -73,82 +86,98 @@ with st.expander("Ändra avtalsansvarig"):
 if contract.bid_count == 1:
     st.warning("Avtalet fick ett enda anbud: kan kraven ha stängt ute konkurrensen?")
 
-st.caption("Länk till behovsformuläret med avtalet ifyllt, att skicka till enheterna:")
-st.code(needs_form_link(contract.reference), language=None)
-
 period = last_full_months(in_data.last)
 st.caption(f"Inköp senaste 12 hela månaderna: {long_date(period.start)} – {long_date(period.end)}")
 customers = cached.contract_customers(state.url, state.version, contract.id, period)
-month_labels = [month.strftime("%Y-%m") for month in customers.months]
+months_shown = f"{short_month(customers.months[0])}–{short_month(customers.months[-1])}"
+department_ids = {option.name: option.id for option in cached.departments(state.url, state.version)}
 
 
-def spend_table(rows, *, elsewhere: bool) -> None:
+def unit_cell(row: UnitSpend) -> UnitCell:
+    """The unit page; lines booked on a department without a unit lead to
+    the department's spend in the category on Avtalstrohet."""
+    if row.unit_code is not None:
+        return UnitCell(row.unit_name, links.unit_page_link(row.unit_code))
+    department_id = department_ids.get(row.department or "")
+    filters = {"kat": contract.category_id} if contract.category_id is not None else {}
+    if department_id is not None:
+        filters["forv"] = department_id
+    return UnitCell(row.unit_name, links.fidelity_page_link(**filters))
+
+
+def spend_table(rows: list[UnitSpend], *, key: str, elsewhere: bool) -> None:
+    """The units, decisive columns first (unit, amount, share, last
+    purchase); a chosen row is shown in full below."""
+    if not rows:
+        st.caption("Inga.")
+        return
     frame = pd.DataFrame(
         {
-            "Enhet": [row.unit_name for row in rows],
-            "Förvaltning": [row.department for row in rows],
             "Belopp": [float(row.amount) for row in rows],
-            "Andel %": [float(row.share_pct) if row.share_pct is not None else None for row in rows],
-            "Rader": [row.line_count for row in rows],
-            "Första köp": [row.first_purchase for row in rows],
+            "Andel": [float(row.share_pct) if row.share_pct is not None else None for row in rows],
             "Senaste köp": [row.last_purchase for row in rows],
+            "Rader": [row.line_count for row in rows],
+            "Förvaltning": [text_or_dash(row.department) for row in rows],
             "Trend": [list(row.monthly) for row in rows],
-            **({"Leverantörer": [", ".join(row.suppliers[:3]) for row in rows]} if elsewhere else {}),
+            **({"Leverantörer": [", ".join(row.suppliers) or "–" for row in rows]} if elsewhere else {}),
         }
     )
-    st.dataframe(
+    chosen = buyer_table(
         frame,
-        hide_index=True,
-        width="stretch",
+        [unit_cell(row) for row in rows],
+        key=key,
+        formats={"Belopp": kronor, "Andel": percent, "Rader": integer},
         column_config={
-            "Belopp": st.column_config.NumberColumn(format="%.0f kr"),
-            "Andel %": st.column_config.NumberColumn(format="%.1f"),
-            "Trend": st.column_config.LineChartColumn(f"Per månad {month_labels[0]}–{month_labels[-1]}"),
-            "Första köp": st.column_config.DateColumn(format="YYYY-MM-DD"),
-            "Senaste köp": st.column_config.DateColumn(format="YYYY-MM-DD"),
+            "Belopp": st.column_config.Column(width=105),
+            "Andel": st.column_config.Column(width=70, help="Andel av listans belopp"),
+            "Senaste köp": st.column_config.DateColumn(format="YYYY-MM-DD", width=95),
+            "Rader": st.column_config.Column(width=60),
+            "Förvaltning": st.column_config.TextColumn(width=160),
+            "Trend": st.column_config.LineChartColumn(
+                "Per månad", width=125, help=f"Belopp per månad, {months_shown}"
+            ),
+            "Leverantörer": st.column_config.TextColumn(width=300),
         },
     )
+    if chosen is None:
+        st.caption("Välj en rad för att se den i sin helhet.")
+        return
+    row = rows[chosen]
+    row_details(
+        row.unit_name,
+        [
+            ("Förvaltning", text_or_dash(row.department)),
+            ("Belopp", kronor(row.amount)),
+            ("Andel av listan", percent(row.share_pct)),
+            ("Fakturarader", integer(row.line_count)),
+            ("Första köp", iso_date(row.first_purchase)),
+            ("Senaste köp", iso_date(row.last_purchase)),
+            *([("Leverantörer", ", ".join(row.suppliers) or "–")] if elsewhere else []),
+        ],
+        ("pages/unit.py", {"unit": row.unit_code}) if row.unit_code is not None else None,
+    )
 
 
-left, right = st.columns(2)
-with left:
-    st.markdown(f"**Köper på avtalet** ({len(customers.buying)} enheter)")
-    spend_table(customers.buying, elsewhere=False)
-with right:
-    st.markdown(f"**Köper i kategorin utanför avtalet** ({len(customers.losing)} enheter)")
-    spend_table(customers.losing, elsewhere=True)
+st.markdown(f"**Köper på avtalet** ({integer(len(customers.buying))} enheter)")
+spend_table(customers.buying, key="buying_table", elsewhere=False)
+st.markdown(f"**Köper i kategorin utanför avtalet** ({integer(len(customers.losing))} enheter)")
+spend_table(customers.losing, key="losing_table", elsewhere=True)
 
 st.subheader("Kontaktpersoner")
-buying_ids = tuple(row.unit_id for row in customers.buying if row.unit_id is not None)
-losing_ids = tuple(row.unit_id for row in customers.losing if row.unit_id is not None)
-contacts = cached.contacts_of_units(
-    state.url, state.version, tuple(sorted(set(buying_ids) | set(losing_ids)))
+st.caption("Länk till behovsformuläret med avtalet ifyllt, att ta med när du skriver till enheterna:")
+base_url = links.public_base_url()
+st.code(needs_form_link(contract.reference, base_url=base_url), language=None)
+links.warn_if_local(base_url)
+contact_section(
+    state,
+    on_unit_ids=[row.unit_id for row in customers.buying if row.unit_id is not None],
+    off_unit_ids=[row.unit_id for row in customers.losing if row.unit_id is not None],
+    wording=CONTRACT_WORDING,
+    subject=f"{contract.reference} {contract.name}",
+    notes=[f"Kontaktpersoner för {contract.reference} {contract.name}"],
+    file_name=f"kontakter_{contract.reference}.xlsx",
+    key="contacts",
 )
-if not contacts:
-    st.caption("Enheterna har inga registrerade kontaktpersoner.")
-else:
-    where = {unit_id: "på avtalet" for unit_id in buying_ids}
-    for unit_id in losing_ids:
-        where[unit_id] = "på avtalet och utanför" if unit_id in where else "utanför avtalet"
-    rows = [(c.unit_name, c.name, c.role, c.email, c.phone, where.get(c.unit_id, "")) for c in contacts]
-    contact_table(pd.DataFrame.from_records(rows, columns=CONTACT_HEADERS))
-    actions = st.columns([1, 1, 2])
-    with actions[0]:
-        excel_download(
-            "Ladda ner kontaktlistan",
-            CONTACT_HEADERS,
-            rows,
-            notes=[f"Kontaktpersoner för {contract.reference} {contract.name}"],
-            file_name=f"kontakter_{contract.reference}.xlsx",
-            key="contacts_excel",
-        )
-    actions[1].link_button(
-        "Skriv till alla",
-        mailto_link(contacts, f"{contract.reference} {contract.name}"),
-        icon=":material/mail:",
-    )
-    st.caption("Alla e-postadresser, att klistra in i Outlook:")
-    st.code(email_line(contacts), language=None)
 
 st.subheader("Leverantörerna och kategorins avtalstrohet")
 found = cached.suppliers_in_category(

@@ -118,9 +118,11 @@ def test_contract_page_by_deep_link(known: dict[str, int]) -> None:
     assert not app.exception, [exception.value for exception in app.exception]
     assert app.subheader[0].value == "LIV-1 Avtal LIV-1"
     buying, losing, contacts = (frame.value for frame in app.dataframe[:3])
-    assert list(buying["Enhet"]) == ["Ekbacken", "Björken"] and list(buying["Belopp"]) == [1100.0, 500.0]
+    # The unit column links to the unit page (its text, the name, is tested in test_contract_page.py).
+    assert list(buying["Enhet"]) == ["enhet?unit=U1", "enhet?unit=U2"]
+    assert list(buying["Belopp"]) == [1100.0, 500.0]
     assert list(buying["Senaste köp"]) == [date(2026, 10, 31), date(2026, 5, 10)]
-    assert list(losing["Enhet"]) == ["Björken", "Granen", "Ekbacken"]
+    assert list(losing["Enhet"]) == ["enhet?unit=U2", "enhet?unit=U3", "enhet?unit=U1"]
     assert list(contacts["E-post"]) == [
         "mailto:bo@exempel.se",
         "mailto:anna@exempel.se",

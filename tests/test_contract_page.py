@@ -1,0 +1,320 @@
+"""The contract page and Vem köper vad, as a procurer uses them: who buys,
+written the Swedish way and with nothing raw on screen; unit names that open
+the unit page; messages in blind copy to the group chosen, in batches that
+fit a mail client; links to send that point where the app is reached; and a
+saved contract manager that says so.
+
+The fixture (last 12 full months: Nov 2025 - Oct 2026):
+
+    LIV-1 covers Livsmedel with Menigo.
+    U1 Ekbacken (SOC): Menigo 1 000 + 100 on contract; ICA 250 off
+    U2 Björken (UTB): Menigo 500 on contract; ICA 750 off
+    U3 Granen (UTB): ICA 300 off, never on contract
+    SOC without a unit: ICA 40 off
+    Contacts: Anna (U1, no phone), Bo (U2), Cilla and 110 cooks (U3)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pandas as pd
+import pytest
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
+from streamlit.testing.v1 import AppTest
+
+from data_access.classification import classify_lines
+from data_access.contacts import ContactInput, add_unit_contact
+from data_access.contract_buyers import Contact
+from tests.factories import World
+from ui.mail import MAILTO_LIMIT
+from ui.reach import CONTRACT_WORDING, Group, contact_rows, contacts_in_group
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+NBSP = "\u00a0"
+RAW = ("None", "none", "nan", "NaN", "NaT", "empty", "<NA>")
+COOKS = [f"kock.nummer{number}@granen.exempel.se" for number in range(110)]
+
+
+@pytest.fixture
+def buyers(engine: Engine) -> Iterator[dict[str, int]]:
+    with Session(engine) as session:
+        world = World(session)
+        soc, utb = (
+            world.department("SOC", "Socialförvaltningen"),
+            world.department("UTB", "Utbildningsförvaltningen"),
+        )
+        u1, u2, u3 = (
+            world.unit("U1", soc, "Ekbacken"),
+            world.unit("U2", utb, "Björken"),
+            world.unit("U3", utb, "Granen"),
+        )
+        food = world.category("Livsmedel")
+        account = world.account("4010", food)
+        menigo, ica = world.supplier("Menigo"), world.supplier("ICA")
+        contract = world.contract("LIV-1", food, [menigo], date(2024, 1, 1), date(2026, 12, 31))
+        for day, amount, supplier, unit in (
+            (date(2026, 3, 10), "1000.00", menigo, u1),
+            (date(2026, 10, 31), "100.00", menigo, u1),
+            (date(2026, 4, 10), "250.00", ica, u1),
+            (date(2026, 5, 10), "500.00", menigo, u2),
+            (date(2026, 6, 10), "750.00", ica, u2),
+            (date(2026, 8, 1), "300.00", ica, u3),
+        ):
+            world.line(day, amount, supplier, account, unit)
+        world.line(date(2026, 9, 1), "40.00", ica, account, department=soc)  # booked without a unit
+        classify_lines(session)
+        for unit, name, email, role, phone in (
+            (u1, "Anna Ek", "anna@exempel.se", "Kock", ""),
+            (u2, "Bo Björk", "bo@exempel.se", "Enhetschef", "019-10 20 30"),
+            (u3, "Cilla Gran", "cilla@exempel.se", "Kock", "019-40 50 60"),
+        ):
+            add_unit_contact(session, unit.id, ContactInput(name=name, email=email, role=role, phone=phone))
+        for number, email in enumerate(COOKS):
+            add_unit_contact(
+                session, u3.id, ContactInput(name=f"Kock {number:03d}", email=email, role="Kock")
+            )
+        ids = {
+            "contract": contract.id,
+            "u1": u1.id,
+            "u2": u2.id,
+            "u3": u3.id,
+            "soc": soc.id,
+            "food": food.id,
+        }
+        session.commit()
+    yield ids
+
+
+def open_page(path: str, *, query: dict[str, str] | None = None, url: str | None = None) -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=60)
+    for name, value in (query or {}).items():
+        app.query_params[name] = value
+    if url is not None:
+        app.context = {"url": url}
+    app.run()
+    app.switch_page(path).run()
+    assert not app.exception, [exception.value for exception in app.exception]
+    return app
+
+
+def contract_page(url: str | None = None) -> AppTest:
+    return open_page("pages/contract.py", query={"contract": "LIV-1"}, url=url)
+
+
+def shown(frame) -> pd.DataFrame:
+    """A table as the grid shows it: the Styler's text where there is one."""
+    display = frame.proto.arrow_data.styler.display_values
+    return convert_arrow_bytes_to_pandas_df(display) if display else frame.value
+
+
+def table(app: AppTest, key: str):
+    (found,) = [frame for frame in app.dataframe if frame.key == key]
+    return found
+
+
+def mail_buttons(app: AppTest) -> list[tuple[str, str]]:
+    return [(button.proto.label, button.proto.url) for button in app.get("link_button")]
+
+
+def bcc(link: str) -> list[str]:
+    parts = urlsplit(link)
+    assert parts.scheme == "mailto" and parts.path == "", link  # nobody in To
+    return parse_qs(parts.query)["bcc"][0].split(",")
+
+
+def visible_text(app: AppTest) -> list[str]:
+    """Every text the page shows outside its tables."""
+    texts = [
+        element.value for kind in ("markdown", "caption", "code", "subheader") for element in app.get(kind)
+    ]
+    return texts + [str(metric.value) for metric in app.metric]
+
+
+def assert_nothing_raw(values: list[str]) -> None:
+    for value in values:
+        words = str(value).replace("(", " ").replace(")", " ").split()
+        assert not any(word in RAW for word in words), value
+
+
+def test_buyer_tables_lead_with_unit_amount_share_and_last_purchase(buyers: dict[str, int]) -> None:
+    app = contract_page()
+    buying, losing = table(app, "buying_table"), table(app, "losing_table")
+    for frame in (buying, losing):
+        assert list(frame.value.columns[:4]) == ["Enhet", "Belopp", "Andel", "Senaste köp"]
+    on_screen = shown(buying)
+    assert list(on_screen["Enhet"]) == ["Ekbacken", "Björken"]
+    assert list(on_screen["Belopp"]) == [f"1{NBSP}100{NBSP}kr", f"500{NBSP}kr"]
+    assert list(on_screen["Andel"]) == [f"68,8{NBSP}%", f"31,2{NBSP}%"]  # of 1 600, half to even
+    # The names open the unit page, relative to the page (any host, any path prefix).
+    assert list(buying.value["Enhet"]) == ["enhet?unit=U1", "enhet?unit=U2"]
+    assert list(buying.value["Senaste köp"]) == [date(2026, 10, 31), date(2026, 5, 10)]
+
+    elsewhere = shown(losing)
+    assert list(elsewhere["Enhet"]) == ["Björken", "Granen", "Ekbacken", "Socialförvaltningen (utan enhet)"]
+    assert list(elsewhere["Belopp"])[-1] == f"40{NBSP}kr"
+    # The lines without a unit lead to their department's spend in the category.
+    assert losing.value["Enhet"].iloc[-1] == f"avtalstrohet?kat={buyers['food']}&forv={buyers['soc']}"
+    # Stacked, not side by side: neither table sits in a column of its own.
+    for column in app.columns:
+        assert not [
+            frame for frame in column.get("dataframe") if frame.key in {"buying_table", "losing_table"}
+        ]
+
+
+def test_nothing_raw_on_the_contract_page(buyers: dict[str, int]) -> None:
+    app = contract_page()
+    for frame in app.dataframe:
+        on_screen = shown(frame)
+        assert_nothing_raw([str(value) for column in on_screen.columns for value in on_screen[column]])
+        assert not on_screen.isna().any().any(), on_screen
+    assert_nothing_raw(visible_text(app))
+    contacts = shown(app.dataframe[2])
+    assert contacts.set_index("Namn").loc["Anna Ek", "Telefon"] == "–"
+
+
+def test_a_chosen_row_is_shown_in_full_with_a_link_to_the_unit(buyers: dict[str, int]) -> None:
+    app = contract_page()
+    app.session_state["losing_table"] = {"selection": {"rows": [1], "columns": [], "cells": []}}
+    app.run()
+    assert not app.exception
+    details = [markdown.value for markdown in app.markdown]
+    assert "**Granen**" in details
+    assert any("Leverantörer: ICA" in text and "Senaste köp: 2026\\-08\\-01" in text for text in details)
+    (link,) = app.get("page_link")
+    assert (link.proto.label, link.proto.page, link.proto.query_string) == (
+        "Öppna enhetens sida",
+        "enhet",
+        "unit=U3",
+    )
+
+
+def test_write_to_the_chosen_group_in_blind_copy_batches(buyers: dict[str, int]) -> None:
+    app = contract_page()
+    group = app.radio(key="contacts_group")
+    assert group.value == Group.BOTH
+    assert group.options == [
+        "Köper på avtalet (2 personer)",
+        "Köper utanför avtalet (113 personer)",
+        "Båda (113 personer)",
+    ]
+    everyone = [
+        "bo@exempel.se",
+        "anna@exempel.se",
+        "cilla@exempel.se",
+        *COOKS,
+    ]  # by unit: Björken, Ekbacken, Granen
+    buttons = mail_buttons(app)
+    assert len(buttons) > 1  # 113 addresses do not fit in one link
+    assert [label for label, _ in buttons] == [
+        f"Skriv till grupp {n} av {len(buttons)}" for n in range(1, len(buttons) + 1)
+    ]
+    assert all(len(link) <= MAILTO_LIMIT for _, link in buttons)
+    assert [address for _, link in buttons for address in bcc(link)] == everyone
+    assert {parse_qs(urlsplit(link).query)["subject"][0] for _, link in buttons} == {"LIV-1 Avtal LIV-1"}
+    assert app.code[1].value == "; ".join(everyone)
+
+    group.set_value(Group.ON).run()
+    (button,) = mail_buttons(app)
+    assert button[0] == "Skriv till alla" and bcc(button[1]) == ["bo@exempel.se", "anna@exempel.se"]
+    assert app.code[1].value == "bo@exempel.se; anna@exempel.se"
+    assert list(shown(app.dataframe[2])["Namn"]) == ["Bo Björk", "Anna Ek"]  # the table follows the group
+
+    app.radio(key="contacts_group").set_value(Group.OFF).run()
+    assert "cilla@exempel.se" in app.code[1].value and len(mail_buttons(app)) == len(buttons)
+
+
+def test_the_contact_list_follows_the_group() -> None:
+    contacts = [
+        Contact(1, "Ekbacken", 10, "Anna Ek", "Kock", "anna@exempel.se", None),
+        Contact(2, "Björken", 11, "Bo Björk", "", None, "019-10"),
+        Contact(3, "Granen", 12, "Cilla Gran", "Kock", "cilla@exempel.se", "019-40"),
+    ]
+    on, off = {1, 2}, {1, 3}
+    assert [c.name for c in contacts_in_group(contacts, on, off, Group.ON)] == ["Anna Ek", "Bo Björk"]
+    assert [c.name for c in contacts_in_group(contacts, on, off, Group.OFF)] == ["Anna Ek", "Cilla Gran"]
+    assert len(contacts_in_group(contacts, on, off, Group.BOTH)) == 3
+    assert contact_rows(contacts, on, off, CONTRACT_WORDING) == [
+        ("Ekbacken", "Anna Ek", "Kock", "anna@exempel.se", "–", "på avtalet och utanför"),
+        ("Björken", "Bo Björk", "–", "–", "019-10", "på avtalet"),
+        ("Granen", "Cilla Gran", "Kock", "cilla@exempel.se", "019-40", "utanför avtalet"),
+    ]
+
+
+def test_the_needs_link_points_where_the_app_is_reached(buyers: dict[str, int]) -> None:
+    app = contract_page(url="https://intra.kommun.example/avtalsfokus/avtal")
+    assert app.code[0].value == "https://intra.kommun.example/avtalsfokus/behov?contract=LIV-1"
+    assert not app.warning
+
+
+def test_a_link_to_localhost_warns_the_procurer(buyers: dict[str, int]) -> None:
+    for url in (None, "http://127.0.0.1:8641/avtal"):
+        app = contract_page(url=url)
+        assert app.code[0].value.endswith("/behov?contract=LIV-1")
+        assert app.code[0].value.startswith(("http://localhost:8501", "http://127.0.0.1:8641"))
+        assert any("bara fungerar på den här datorn" in warning.value for warning in app.warning)
+
+
+def test_the_configured_address_wins(buyers: dict[str, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AVTALSFOKUS_BASE_URL", "https://avtal.kommun.example")
+    app = contract_page(url="http://127.0.0.1:8641/avtal")
+    assert app.code[0].value == "https://avtal.kommun.example/behov?contract=LIV-1"
+    assert not app.warning
+
+
+def test_the_receipt_link_points_where_the_app_is_reached(buyers: dict[str, int]) -> None:
+    app = open_page(
+        "pages/needs.py", query={"contract": "LIV-1", "unit": "U1"}, url="https://intra.kommun.example/behov"
+    )
+    app.text_area(key="need_text").input("Vi behöver mindre förpackningar av mjölk.")
+    app.button(key="FormSubmitter:need_form-Skicka").click().run()
+    assert any("Tack!" in success.value for success in app.success)
+    assert app.code[0].value.startswith("https://intra.kommun.example/behov?kvitto=")
+
+
+def test_saving_the_contract_manager_says_so(buyers: dict[str, int]) -> None:
+    app = contract_page()
+    form = f"manager_{buyers['contract']}"
+    app.text_input(key=f"{form}_name").input("Eva Avtal")
+    app.text_input(key=f"{form}_email").input("eva.avtalsansvarig@exempel.se")
+    app.button(key=f"FormSubmitter:{form}-Spara").click().run()
+    assert [success.value for success in app.success] == ["Avtalsansvarig sparad: Eva Avtal."]
+    assert [toast.value for toast in app.toast] == ["Avtalsansvarig sparad: Eva Avtal."]
+    # On a line of its own (the whole width), the address as one link: it does not break.
+    (manager,) = [markdown for markdown in app.markdown if markdown.value.startswith("**Avtalsansvarig:**")]
+    assert "[eva\\.avtalsansvarig@exempel\\.se](mailto:eva.avtalsansvarig@exempel.se)" in manager.value
+    for column in app.columns:
+        assert not [markdown for markdown in column.get("markdown") if "Avtalsansvarig" in markdown.value]
+    app.run()
+    assert not app.success  # said once
+
+
+def test_vem_koper_vad_links_units_and_reaches_them(buyers: dict[str, int]) -> None:
+    app = open_page("pages/category_buyers.py")
+    off, on = table(app, "category_off_table"), table(app, "category_on_table")
+    assert list(shown(off)["Enhet"]) == [
+        "Björken",
+        "Granen",
+        "Ekbacken",
+        "Utan enhet (bokfört direkt på förvaltning)",
+    ]
+    assert list(off.value["Enhet"])[:3] == ["enhet?unit=U2", "enhet?unit=U3", "enhet?unit=U1"]
+    assert list(shown(on)["Avtalat"]) == [f"1{NBSP}100{NBSP}kr", f"500{NBSP}kr"]
+    for frame in app.dataframe:
+        on_screen = shown(frame)
+        assert_nothing_raw([str(value) for column in on_screen.columns for value in on_screen[column]])
+    assert_nothing_raw(visible_text(app))
+    suppliers = shown(app.dataframe[-1])
+    assert all(len(number) == 11 and number[6] == "-" for number in suppliers["Org.nr"])
+
+    assert [button.label for button in app.get("download_button")] == ["Ladda ner kontaktlistan"]
+    assert len(mail_buttons(app)) > 1  # everyone, in batches
+    app.radio(key="category_contacts_group").set_value(Group.ON).run()
+    (button,) = mail_buttons(app)
+    assert bcc(button[1]) == ["bo@exempel.se", "anna@exempel.se"]
+    assert parse_qs(urlsplit(button[1]).query)["subject"] == ["Livsmedel"]

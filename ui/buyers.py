@@ -1,0 +1,86 @@
+"""Tables of the units that buy something (on a contract, in a category
+elsewhere), for the contract page and Vem köper vad.
+
+Every unit name opens the unit page (a link column whose text is the name),
+amounts and shares are formatted the Swedish way, nothing missing shows as
+"None", and choosing a row shows it in full below the table: the grid cuts
+long text, and wraps none.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from ui.format import MISSING, is_missing
+
+UNIT_COLUMN = "Enhet"
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=^])")
+
+
+def plain(text: object) -> str:
+    """Text from the data, escaped so Markdown shows it exactly as written
+    (no emphasis, links, colours or icons from a unit's or supplier's name)."""
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", str(text))
+
+
+@dataclass(frozen=True)
+class UnitCell:
+    """What the unit column shows (the name) and where it leads."""
+
+    name: str
+    link: str
+
+
+def text_or_dash(value: object) -> str:
+    return MISSING if is_missing(value) or value == "" else str(value)
+
+
+def buyer_table(
+    frame: pd.DataFrame,
+    units: Sequence[UnitCell],
+    *,
+    key: str,
+    formats: Mapping[str, Callable[[object], str]],
+    column_config: Mapping[str, object],
+    unit_width: int = 240,
+) -> int | None:
+    """Draw the unit links followed by ``frame`` and return the position of
+    the chosen row, or None. Columns in ``formats`` are shown through their
+    formatter; text columns must hold no missing value (``text_or_dash``)."""
+    shown = frame.copy()
+    shown.insert(0, UNIT_COLUMN, [unit.link for unit in units])
+    names = {unit.link: unit.name for unit in units}
+    styled = shown.style.format({UNIT_COLUMN: lambda link: names.get(link, MISSING), **formats})
+    event = st.dataframe(
+        styled,
+        hide_index=True,
+        width="stretch",
+        key=key,
+        on_select="rerun",
+        selection_mode="single-row",
+        column_config={
+            UNIT_COLUMN: st.column_config.LinkColumn(
+                UNIT_COLUMN, width=unit_width, pinned=True, help="Öppnar enhetens sida"
+            ),
+            **column_config,
+        },
+    )
+    rows = event.selection.rows if event is not None else []
+    return rows[0] if rows else None
+
+
+def row_details(
+    title: str, facts: Sequence[tuple[str, str]], page_link: tuple[str, dict[str, str]] | None
+) -> None:
+    """A chosen row in full: its name and every fact, wrapped as needed."""
+    with st.container(border=True):
+        st.markdown(f"**{plain(title)}**")
+        st.markdown("  \n".join(f"{label}: {plain(value)}" for label, value in facts))
+        if page_link is not None:
+            page, params = page_link
+            st.page_link(page, label="Öppna enhetens sida", icon=":material/apartment:", query_params=params)

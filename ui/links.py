@@ -1,0 +1,55 @@
+"""Links into the app: the address people are sent (the needs form, a
+receipt) and the links between pages in tables.
+
+Without ``AVTALSFOKUS_BASE_URL`` the address is the one the app is reached
+at: the browser's own address (``st.context.url``), else the request headers
+a proxy passes on (``X-Forwarded-Host`` and friends, else ``Host``). The
+rules themselves are plain functions in ``data_access.config``.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from data_access import config
+from ui.navigation import PAGES
+
+UNIT_PAGE = next(spec.url_path for spec in PAGES if spec.path == "pages/unit.py")
+FIDELITY_PAGE = next(spec.url_path for spec in PAGES if spec.path == "pages/fidelity.py")
+LOCAL_LINK_WARNING = (
+    "Länken går till {base}, som bara fungerar på den här datorn. Öppna appen på den adress som "
+    "enheterna når den på, eller be den som driftar appen ställa in AVTALSFOKUS_BASE_URL."
+)
+
+
+def detected_base_url() -> str | None:
+    """The base address this session reached the app at, or None when
+    neither the browser nor the headers tell (AppTest, a bare run)."""
+    from_browser = config.base_from_page_url(st.context.url, [spec.url_path for spec in PAGES])
+    return from_browser or config.base_from_headers(st.context.headers)
+
+
+def public_base_url() -> str:
+    """The base address for links people are sent: the setting, else the
+    address the app is reached at, else the local default."""
+    return config.public_base_url(detected_base_url())
+
+
+def warn_if_local(base_url: str) -> None:
+    """Tell the procurer when a link to send would point at this computer."""
+    if config.is_local_address(base_url):
+        st.warning(LOCAL_LINK_WARNING.format(base=base_url), icon=":material/link_off:")
+
+
+def unit_page_link(unit_code: str) -> str:
+    """The unit page for one unit, relative to the current page's address, so
+    it works under any host and path prefix: ``enhet?unit=1001``."""
+    return f"{UNIT_PAGE}?{urlencode({'unit': unit_code})}"
+
+
+def fidelity_page_link(**params: str | int) -> str:
+    """The Avtalstrohet page with filters (``forv``, ``kat``...), relative like
+    ``unit_page_link``."""
+    return f"{FIDELITY_PAGE}?{urlencode(params)}" if params else FIDELITY_PAGE
