@@ -72,6 +72,8 @@ def test_a_need_without_a_contract_shows_its_category(engine: Engine, world: dic
     table = open_page("pages/inbox.py").dataframe[0].value
     assert list(table["Avtal"]) == ["Kontorsmaterial (inget avtal)"]
     assert list(table.columns[:2]) == ["Behov", "Status"]  # what a procurer reads first
+    # No rating given: a dash, not the "None" Streamlit writes in an empty cell.
+    assert list(table["Leverantörens service"]) == ["–"] and list(table["Handläggare"]) == ["–"]
 
 
 def test_saved_targets_say_so_and_show_as_typed(engine: Engine, world: dict[str, int]) -> None:

@@ -43,7 +43,8 @@ def grouped(value: Decimal | float | int, decimals: int) -> str:
     space between thousands, decimal comma, half-even rounding), at a
     twentieth of the cost: a table of thousands of suppliers formats tens of
     thousands of cells per page run. ``tests/test_format.py`` holds the two equal."""
-    number = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+    # Decimal and int exactly; floats and NumPy's numbers (what a table cell holds) by their text
+    number = Decimal(value) if isinstance(value, Decimal | int) else Decimal(str(value))
     rounded = number.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_EVEN)
     return _signed(f"{rounded:,.{decimals}f}".replace(",", NBSP).replace(".", ","))
 

@@ -20,6 +20,7 @@ from ui.charts import swedish
 from ui.dashboard_view import period_text
 from ui.format import compact_kronor, integer, kronor, percent, points, typed_percent
 from ui.importing import IMPORT_PAGE, KIND_PARAM
+from ui.tables import swedish_table
 from ui.theme import DEFINITIONS, STATUS_LABELS
 
 
@@ -197,10 +198,11 @@ def fidelity_dataframe(frame: pd.DataFrame, *, show_key: bool = True, key: str |
     shown = shown[[c for c in FIDELITY_COLUMN_ORDER if c in shown.columns]]
     amount_columns = [c for c in shown.columns if c.endswith("_amount")]
     pct_columns = [c for c in shown.columns if c.endswith("_pct")]
-    styled = shown.rename(columns=FIDELITY_TABLE_LABELS).style.format(
+    styled = swedish_table(
+        shown.rename(columns=FIDELITY_TABLE_LABELS),
         {FIDELITY_TABLE_LABELS[c]: kronor for c in amount_columns}
         | {FIDELITY_TABLE_LABELS[c]: percent for c in pct_columns}
-        | {"Rader": integer}
+        | {"Rader": integer},
     )
     widths = {  # wide enough for "10 680 807 kr" and "100,0 %", so nothing is cut at 1366 px
         FIDELITY_TABLE_LABELS[c]: st.column_config.Column(width=112 if c.endswith("_amount") else 96)
