@@ -4,6 +4,7 @@ navigation take, cold and warm, on large demo databases?
     .venv/bin/python bench/page_benchmark.py                        # 200k, 1M, 5M lines, both databases
     .venv/bin/python bench/page_benchmark.py --sizes 200000 --repeat 2 --skip-postgres
     .venv/bin/python bench/page_benchmark.py --pages avtal,direktupphandlingar
+    .venv/bin/python bench/page_benchmark.py --snapshot     # HEAD's committed code, not the working tree
 
 The databases are the dashboard benchmark's (``bench/dashboard_benchmark.py``):
 the deterministic demo (``python -m data_access demo --lines N --end
@@ -451,6 +452,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--pages", default="", help="url paths of the pages to measure (default: all)")
     parser.add_argument("--workdir", type=Path, default=DEFAULT_WORKDIR, help="where the SQLite files live")
     parser.add_argument("--timeout", type=float, default=300, help="seconds one page run may take (300)")
+    parser.add_argument(
+        "--snapshot",
+        action="store_true",
+        help="measure the committed code (git archive HEAD into the workdir), not a working tree "
+        "that others may be editing during the run",
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -464,13 +471,43 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
+def run_snapshot(args: argparse.Namespace, argv: list[str]) -> int:
+    """Run this benchmark from a copy of HEAD's files, so that a colleague's
+    edit in the shared working tree cannot change or break the code mid-run."""
+    import subprocess
+    import tarfile
+    from io import BytesIO
+
+    commit = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    target = args.workdir / f"code-{commit[:12]}"
+    if not (target / "app.py").exists():
+        archive = subprocess.run(["git", "archive", "HEAD"], cwd=REPO, capture_output=True, check=True).stdout
+        with tarfile.open(fileobj=BytesIO(archive)) as tar:
+            tar.extractall(target, filter="data")
+    arguments = [argument for argument in argv if argument != "--snapshot"]
+    env = dict(
+        os.environ,
+        PAGE_BENCHMARK_CODE=f"{commit[:7]} (committed, run from {target})",
+        PAGE_BENCHMARK_COMMAND=" ".join([Path(sys.executable).name, *sys.argv]),
+    )
+    return subprocess.run(
+        [sys.executable, str(target / "bench" / Path(__file__).name), *arguments], env=env
+    ).returncode
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
     args = parse_args(argv)
     if args.child:
         child_pages(args.url, args.repeat, args.timeout, args.pages)
         return 0
+    if args.snapshot:
+        return run_snapshot(args, argv)
 
     version, identity = code_version()
+    version = os.environ.get("PAGE_BENCHMARK_CODE", version)
     load = os.getloadavg()
     print(
         f"Page benchmark: sizes {', '.join(f'{size:,}' for size in args.sizes)}, repeat {args.repeat}, "
@@ -491,9 +528,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n## Results ({dt.date.today().isoformat()}, {os.cpu_count()} CPUs)\n")
     print(f"Code {version}; Python {platform.python_version()}; {platform.platform()}")
     version_at_end, identity_at_end = code_version()
-    if identity_at_end != identity:
+    if identity_at_end != identity and "PAGE_BENCHMARK_CODE" not in os.environ:
         print(f"Note: the app's code changed during the run; at the end it was {version_at_end}")
-    print(f"Command: {' '.join([Path(sys.executable).name, *sys.argv])}")
+    command = os.environ.get("PAGE_BENCHMARK_COMMAND", " ".join([Path(sys.executable).name, *sys.argv]))
+    print(f"Command: {command}")
     print(f"Load average at start {load[0]:.2f}, at end {os.getloadavg()[0]:.2f}\n")
     print("Wall time, median seconds, cold / warm; **bold**: over the goal.\n")
     print(markdown_table(measurements))
