@@ -321,8 +321,8 @@ def test_search_catalogue_open_contract_and_write_to_its_buyers(
     expect(details).to_contain_text(re.compile(r"Senaste köp: \d{4}-\d{2}-\d{2}$"))
 
     # The contract manager's address is one piece, on one line.
-    manager = page.locator(MARKDOWN, has_text=re.compile("^Avtalsansvarig:"))
-    expect(manager).to_have_count(1)
+    manager = page.locator(".st-key-contract_manager")  # the keyed container of its parts
+    expect(manager.locator(MARKDOWN, has_text=re.compile("^Avtalsansvarig: "))).to_have_count(1)
     for address in manager.locator("a[href^='mailto:']").all():
         assert address.evaluate("element => element.getClientRects().length") == 1, address.inner_text()
 

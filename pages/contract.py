@@ -58,13 +58,16 @@ facts = st.columns([1, 1, 2])
 facts[0].markdown(f"**Kategori**  \n{plain(contract.category)}")
 facts[1].markdown(f"**Gäller**  \n{iso_date(contract.valid_from)} – {iso_date(contract.valid_to)}")
 facts[2].markdown(f"**Leverantörer**  \n{plain(contract.suppliers) if contract.suppliers else '–'}")
-# The manager on a line of its own, so the address has the room to stay whole.
-manager = [plain(contract.manager_name or "saknas")]
+# The manager on a line of its own, each part whole: the name, the address and
+# the phone number move to the next line as units, never broken in the middle.
+manager = [f"**Avtalsansvarig:** {plain(contract.manager_name or 'saknas')}"]
 if contract.manager_email:
     manager.append(f"[{plain(contract.manager_email)}](mailto:{quote(contract.manager_email, safe='@')})")
 if contract.manager_phone:
     manager.append(plain(contract.manager_phone))
-st.markdown("**Avtalsansvarig:** " + " · ".join(manager))
+with st.container(horizontal=True, gap="small", key="contract_manager"):
+    for part in manager:
+        st.markdown(part, width="content", wrap=False)
 # The contact form also leaves its own "Kontaktpersonen ... är sparad." (ui.widgets.flash):
 # taken here, so it cannot turn up later on another page; the manager's message says more.
 generic = st.session_state.pop(FLASH_KEY, None)
