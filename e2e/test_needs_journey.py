@@ -168,7 +168,7 @@ def _open_inbox(watch: Watch, app_url: str) -> Locator:
     # The page's first table. (Not found by a header: the grid's ARIA table
     # holds only the columns in view, and _first_row scrolls it.)
     inbox = page.locator(DATAFRAME).first
-    expect(inbox.locator("thead [role=columnheader]").first).to_have_text("Referens", timeout=TIMEOUT_MS)
+    expect(inbox.locator("thead [role=columnheader]").first).to_have_text("Behov", timeout=TIMEOUT_MS)
     expect(inbox.locator("[role=gridcell]").first).to_be_attached(timeout=TIMEOUT_MS)
     watch.settled()
     return inbox

@@ -21,6 +21,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
+from data_access import clock
 from data_access.classification import classify_lines
 from data_access.config import needs_form_link
 from data_access.contacts import ContactError, ContactInput, add_unit_contact, set_contract_manager
@@ -216,8 +217,10 @@ def test_catalogue_lists_expiring_and_unused_contracts(known: dict[str, int], en
         menigo = session.scalar(select(Supplier).where(Supplier.name == "Menigo"))
         world.contract("KON-1", office, [menigo], date(2024, 1, 1), date(2028, 12, 31))
         session.commit()
-    app = AppTest.from_file(APP, default_timeout=60).run()
-    app.switch_page("pages/contract_catalogue.py").run()
+    app = AppTest.from_file(APP, default_timeout=60)
+    with clock.frozen(date(2026, 11, 30)):  # LIV-1 ends 2026-12-31: expiring on this day, not forever
+        app.run()
+        app.switch_page("pages/contract_catalogue.py").run()
     assert not app.exception, [exception.value for exception in app.exception]
     headings = [subheader.value for subheader in app.subheader]
     assert headings == ["Upphör inom 6 månader (1)", "Ingen har köpt på avtalet de senaste 12 månaderna (1)"]
@@ -265,10 +268,11 @@ def test_catalogue_filters_by_supplier(known: dict[str, int], engine: Engine) ->
     with Session(engine) as session:
         ica = session.scalar(select(Supplier.id).where(Supplier.name == "ICA"))
         menigo = session.scalar(select(Supplier.id).where(Supplier.name == "Menigo"))
-    app = AppTest.from_file(APP, default_timeout=60).run()
-    app.switch_page("pages/contract_catalogue.py").run()
-    app.multiselect(key="catalogue_suppliers").set_value([ica]).run()
-    assert "0 avtal" in [caption.value for caption in app.caption]  # ICA holds no contract
-    app.multiselect(key="catalogue_suppliers").set_value([menigo]).run()
-    assert "1 avtal" in [caption.value for caption in app.caption]
-    assert list(app.dataframe[0].value["Avtal"]) == ["/avtal?contract=LIV-1"]
+    with clock.frozen(date(2026, 11, 30)):  # while LIV-1 is valid (it ends 2026-12-31)
+        app = AppTest.from_file(APP, default_timeout=60).run()
+        app.switch_page("pages/contract_catalogue.py").run()
+        app.multiselect(key="catalogue_suppliers").set_value([ica]).run()
+        assert "0 avtal" in [caption.value for caption in app.caption]  # ICA holds no contract
+        app.multiselect(key="catalogue_suppliers").set_value([menigo]).run()
+        assert "1 avtal" in [caption.value for caption in app.caption]
+        assert list(app.dataframe[0].value["Avtal"]) == ["/avtal?contract=LIV-1"]
