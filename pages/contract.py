@@ -12,6 +12,7 @@ from data_access.contacts import ContactInput, set_contract_manager
 from data_access.contract_buyers import UnitSpend
 from data_access.db import engine_for, session_scope
 from data_access.fidelity import Dimension, SpendFilter
+from data_access.needs import InboxFilter
 from data_access.periods import last_full_months
 from ui import cached, links
 from ui.buyers import UnitCell, buyer_table, plain, row_details, text_or_dash
@@ -19,7 +20,7 @@ from ui.charts import fidelity_trend
 from ui.customer import contact_form, needs_table, visits_table
 from ui.format import integer, iso_date, kronor, long_date, percent, short_month
 from ui.reach import CONTRACT_WORDING, contact_section
-from ui.widgets import FLASH_KEY, deep_linked_choice, demo_notice
+from ui.widgets import FLASH_KEY, deep_linked_choice, demo_notice, draw_chart
 
 SAVED_MESSAGE = "contract_page_saved"  # shown once on the run after a save
 
@@ -202,10 +203,13 @@ trend = cached.fidelity_table(
     SpendFilter(period.start, period.end, category_ids=(contract.category_id,)),
 )
 if not trend.empty:
-    st.altair_chart(fidelity_trend(trend), width="stretch")
+    draw_chart(fidelity_trend(trend))
 
 st.subheader("Behov och synpunkter om avtalet")
-needs_table(cached.needs(state.url, state.version, None, contract.id))
+needs_table(
+    cached.needs(state.url, state.version, None, contract.id),
+    cached.need_total(state.url, state.version, InboxFilter(contract_ids=(contract.id,))),
+)
 
 st.subheader("Besök och samtal")
 visits_table(cached.visit_log(state.url, state.version, None, contract.id))
