@@ -12,6 +12,7 @@ from ui import cached, links
 from ui.buyers import UnitCell, buyer_table, row_details
 from ui.format import MISSING, integer, kronor, long_date, org_number, percent
 from ui.reach import CATEGORY_WORDING, contact_section
+from ui.tables import swedish_table
 from ui.widgets import demo_notice, headline_cards, status_summary_caption
 
 NO_UNIT = "Utan enhet (bokfört direkt på förvaltning)"
@@ -141,7 +142,7 @@ st.dataframe(
             "Avtalsotroget": list(ranked["off_amount"]),
             "Rader": list(ranked["line_count"]),
         }
-    ).style.format({"Avtalat": kronor, "Avtalsotroget": kronor, "Rader": integer}),
+    ).pipe(swedish_table, {"Avtalat": kronor, "Avtalsotroget": kronor, "Rader": integer}),
     hide_index=True,
     width="stretch",
     key="category_suppliers_table",

@@ -20,6 +20,7 @@ from ui.charts import fidelity_trend
 from ui.customer import contact_form, needs_table, visits_table
 from ui.format import integer, iso_date, kronor, long_date, percent, short_month
 from ui.reach import CONTRACT_WORDING, contact_section
+from ui.tables import swedish_table
 from ui.widgets import FLASH_KEY, deep_linked_choice, demo_notice, draw_chart
 
 SAVED_MESSAGE = "contract_page_saved"  # shown once on the run after a save
@@ -188,11 +189,14 @@ found = cached.suppliers_in_category(
     state.url, state.version, contract.category_id, SpendFilter(period.start, period.end)
 )
 st.dataframe(
-    pd.DataFrame(
-        {
-            "Leverantör": [s.name for s in found.contracted],
-            "Köpt på avtal": [kronor(s.amount) for s in found.contracted],
-        }
+    swedish_table(
+        pd.DataFrame(
+            {
+                "Leverantör": [s.name for s in found.contracted],
+                "Köpt på avtal": [float(s.amount) for s in found.contracted],
+            }
+        ),
+        {"Köpt på avtal": kronor},
     ),
     hide_index=True,
 )

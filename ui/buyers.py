@@ -17,6 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from ui.format import MISSING, is_missing
+from ui.tables import swedish_table
 
 UNIT_COLUMN = "Enhet"
 _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=^])")
@@ -55,7 +56,9 @@ def buyer_table(
     shown = frame.copy()
     shown.insert(0, UNIT_COLUMN, [unit.link for unit in units])
     names = {unit.link: unit.name for unit in units}
-    styled = shown.style.format({UNIT_COLUMN: lambda link: names.get(link, MISSING), **formats})
+    # swedish_table: a column with a gap (a share of a list that sums to zero)
+    # becomes its text, since Streamlit would write "None" over the Styler's dash.
+    styled = swedish_table(shown, {UNIT_COLUMN: lambda link: names.get(link, MISSING), **formats})
     event = st.dataframe(
         styled,
         hide_index=True,
