@@ -382,3 +382,12 @@ def test_mostly_unclassified_spend_says_why_and_links_to_the_account_plan(
     assert "Importera kontoplanen" in warning
     links = {link.proto.label: link.proto.page for link in app.get("page_link")}
     assert links["Importera kontoplanen"] == "importera"  # the import page's address
+
+
+def test_where_the_money_goes_shows_org_numbers_with_their_dash(fixture: dict[str, int]) -> None:
+    app = dashboard({"vy": "Vart går pengarna?"})
+    app.selectbox(key="elsewhere_category").set_value(fixture["food"]).run()
+    off, contracted = (frame.value for frame in app.dataframe[:2])
+    assert list(off["Leverantör"]) == ["ICA"] and list(contracted["Leverantör"]) == ["Menigo"]
+    for number in [*off["Org.nr"], *contracted["Org.nr"]]:
+        assert len(number) == 11 and number[6] == "-" and number.replace("-", "").isdigit(), number

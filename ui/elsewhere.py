@@ -15,7 +15,8 @@ from data_access.spend_elsewhere import SupplierSpend
 from ui import cached
 from ui.cached import DataState
 from ui.drilldown import excel_download, show_lines
-from ui.format import integer, kronor
+from ui.format import integer, kronor, org_number
+from ui.tables import swedish_table
 
 HEADERS = ("Leverantör", "Org.nr", "Belopp", "Rader", "Enheter")
 
@@ -43,13 +44,15 @@ def show_category_suppliers(state: DataState, spend_filter: SpendFilter, notes: 
     ):
         with column:
             st.markdown(f"**{title}**")
-            records = [(s.name, s.org_number, s.amount, s.line_count, s.unit_count) for s in suppliers]
+            records = [
+                (s.name, org_number(s.org_number), s.amount, s.line_count, s.unit_count) for s in suppliers
+            ]
             if not records:
                 st.caption("Inga.")
                 continue
             frame = pd.DataFrame.from_records(records, columns=HEADERS)
             event = st.dataframe(
-                frame.style.format({"Belopp": kronor, "Rader": integer, "Enheter": integer}),
+                swedish_table(frame, {"Belopp": kronor, "Rader": integer, "Enheter": integer}),
                 hide_index=True,
                 width="stretch",
                 key=key,
