@@ -17,6 +17,7 @@ from data_access.models import (
     Supplier,
     Unit,
 )
+from data_access.orgnr import format_org_number
 
 
 @dataclass(frozen=True)
@@ -57,21 +58,15 @@ def contracts(session: Session) -> list[Option]:
 
 
 def suppliers(session: Session) -> list[Option]:
-    """Every supplier, by name; the code is the org number (or the name when
-    the supplier is known by name only)."""
+    """Every supplier, by name; the code is the org number as people write it
+    (``556036-0793``), or the name when the supplier is known by name only."""
     rows = session.execute(
-        select(Supplier.id, func.coalesce(Supplier.org_number, Supplier.name), Supplier.name).order_by(
-            Supplier.name, Supplier.id
-        )
+        select(Supplier.id, Supplier.org_number, Supplier.name).order_by(Supplier.name, Supplier.id)
     )
-    return [Option(*row) for row in rows]
-
-
-def suppliers_by_org_number(session: Session, org_numbers: list[str]) -> list[Option]:
-    rows = session.execute(
-        select(Supplier.id, Supplier.org_number, Supplier.name).where(Supplier.org_number.in_(org_numbers))
-    )
-    return [Option(*row) for row in rows]
+    return [
+        Option(supplier_id, format_org_number(org_number) if org_number else name, name)
+        for supplier_id, org_number, name in rows
+    ]
 
 
 @dataclass(frozen=True)

@@ -391,3 +391,11 @@ def test_where_the_money_goes_shows_org_numbers_with_their_dash(fixture: dict[st
     assert list(off["Leverantör"]) == ["ICA"] and list(contracted["Leverantör"]) == ["Menigo"]
     for number in [*off["Org.nr"], *contracted["Org.nr"]]:
         assert len(number) == 11 and number[6] == "-" and number.replace("-", "").isdigit(), number
+
+
+def test_the_supplier_filter_writes_org_numbers_with_their_dash(fixture: dict[str, int]) -> None:
+    options = dashboard().multiselect(key="dash_suppliers").options
+    assert len(options) == 3
+    for option in options:
+        number, name = option.split(" ", 1)
+        assert len(number) == 11 and number[6] == "-" and name in {"ICA", "Menigo", "Staples"}, option
