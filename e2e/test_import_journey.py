@@ -10,6 +10,7 @@ before, whichever tests run before or after it.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -20,10 +21,11 @@ from urllib.parse import urlparse
 import openpyxl
 import pytest
 from playwright.sync_api import ConsoleMessage, Locator, Page, Response, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from data_access.orgnr import format_org_number, luhn_check_digit
 from e2e.test_smoke import _is_base_path_probe, _screenshot_whole_page
-from ui.format import NBSP, compact_kronor, integer, kronor
+from ui.format import MISSING, NBSP, compact_kronor, integer, kronor
 from ui.importing import KIND_LABELS
 
 pytestmark = [
@@ -49,6 +51,8 @@ UNIT_FIELD = "Enhet (ansvar/kostnadsställe)"
 STATUS_COLUMNS = ("Avtalat", "Avtalsotroget", "Avtalslöst", "Ej påverkbart", "Oklassificerat")
 TABLE_COLUMNS = (*STATUS_COLUMNS, "Rader")
 UNDO_CONFIRMATION = "Ja, ta bort exakt de rader som importen lade till"
+UNDONE_BY = "Anna Andersson"
+UNDONE_STATUS = re.compile(rf"^ångrad \d{{4}}-\d\d-\d\d \d\d:\d\d av {UNDONE_BY}$")
 
 # In the harness's demo (seed 1, ``--end 2026-10-31``) unit 1001 belongs to
 # KSF and unit 2001 to BUF. Of the demo's accounts, 6410 Kontorsmaterial has
@@ -295,11 +299,13 @@ def _upload(watch: Watch, path: Path, rows: int) -> None:
     watch.settled()
 
 
-def _import(watch: Watch) -> tuple[str, Locator]:
-    """Press "Importera"; the batch id and the success message."""
+def _import(watch: Watch, after: str | None = None) -> tuple[str, Locator]:
+    """Press "Importera"; the batch id and the success message. ``after``: the
+    batch imported before on this page, whose message the new one replaces."""
     page = watch.page
     page.get_by_role("button", name="Importera", exact=True).click()
-    success = page.locator(SUCCESS_ALERT, has_text="klar")
+    new = rf"(?!{after} )" if after else ""
+    success = page.locator(SUCCESS_ALERT, has_text=re.compile(rf"Import {new}\d+ klar"))
     expect(success).to_be_visible(timeout=TIMEOUT_MS)
     watch.settled()
     match = re.search(r"Import (\d+) klar", success.inner_text())
@@ -308,26 +314,60 @@ def _import(watch: Watch) -> tuple[str, Locator]:
 
 
 def _batch_listed(page: Page, file_name: str) -> Locator:
-    """The file's cell in the "Importer" table (the page's last dataframe)."""
+    """The file's cells in the "Importer" table (the page's last dataframe)."""
     return _gridcell(page.locator(DATAFRAME).last, file_name)
 
 
+def _listed_batches(page: Page, file_name: str) -> dict[str, dict[str, str]]:
+    """The file's rows in the "Importer" table, by batch id."""
+    return {
+        row["Import"]: row
+        for row in _grid_records(page.locator(DATAFRAME).last)
+        if row.get("Fil") == file_name
+    }
+
+
+def _choose(page: Page, select: Locator, option: re.Pattern[str]) -> None:
+    """Open a select box and pick an option. A click that lands while the
+    form is drawn again after a rerun leaves the menu closed: then again."""
+    for _attempt in range(3):
+        select.click()
+        choice = page.get_by_role("option", name=option)
+        try:
+            choice.wait_for(state="visible", timeout=5_000)
+        except PlaywrightTimeoutError:
+            page.keyboard.press("Escape")
+            continue
+        choice.click()
+        return
+    raise AssertionError(f"no option {option.pattern!r} in the menu")
+
+
 def _undo(watch: Watch, batch_id: str, file_name: str) -> list[str]:
-    """Undo a batch through the form on the import page; returns the success
-    messages on the page once it has settled."""
+    """Undo a batch through the form on the import page, as ``UNDONE_BY``;
+    returns the success messages once the page has settled. The batch stays
+    listed, as undone."""
     page = watch.page
     undo_select = page.get_by_role("combobox", name="Ångra en import", exact=True)
     wanted = re.compile(rf"^{batch_id}: {re.escape(file_name)} \(")
-    if not wanted.match(undo_select.input_value()):
-        undo_select.click()
-        page.get_by_role("option", name=wanted).click()
+    _choose(page, undo_select, wanted)
     expect(undo_select).to_have_value(wanted)
+    page.locator('[data-testid="stTextInput"]', has_text="Ångras av").locator("input").fill(UNDONE_BY)
     page.locator('[data-testid="stCheckbox"]', has_text=UNDO_CONFIRMATION).click()
     expect(page.get_by_role("checkbox", name=UNDO_CONFIRMATION)).to_be_checked()
     page.get_by_role("button", name="Ångra importen").click()
-    expect(_batch_listed(page, file_name)).to_have_count(0, timeout=TIMEOUT_MS)
-    expect(page.locator(SUCCESS_ALERT, has_text="är ångrad")).to_have_count(1, timeout=TIMEOUT_MS)
+    expect(page.locator(SUCCESS_ALERT, has_text=f"Import {batch_id} är ångrad")).to_have_count(
+        1, timeout=TIMEOUT_MS
+    )
     watch.settled()
+    # The message is drawn above the list, so the list may still be the one
+    # from before for a moment: wait for the batch's row to say "ångrad".
+    deadline = time.monotonic() + TIMEOUT_MS / 1000
+    while not UNDONE_STATUS.match(
+        status := _listed_batches(page, file_name).get(str(batch_id), {}).get("Status", "")
+    ):
+        assert time.monotonic() < deadline, status
+        page.wait_for_timeout(200)
     return [text.strip() for text in page.locator(SUCCESS_ALERT).all_inner_texts()]
 
 
@@ -373,7 +413,7 @@ def test_import_correct_mapping_see_figures_change_and_undo(
     expect(_gridcell(preview, LINES[-1].invoice_number)).to_be_attached(timeout=TIMEOUT_MS)
     rows = _grid_records(preview)
     assert [row["Fakturanummer"] for row in rows] == [line.invoice_number for line in LINES]
-    assert all(row["Enhet"] == "" for row in rows), rows
+    assert all(row["Enhet"] == MISSING for row in rows), rows  # not mapped yet: a dash, never "None"
     report_grid = _dataframe_with_column(page, "Allvar")
     expect(_gridcell(report_grid, "saknas")).to_be_attached(timeout=TIMEOUT_MS)
     report = _grid_records(report_grid)
@@ -395,7 +435,7 @@ def test_import_correct_mapping_see_figures_change_and_undo(
     # and accounts were found, not created again.
     batch_id, success = _import(watch)
     expect(success).to_have_text(
-        f"Import {batch_id} klar: {integer(len(LINES))} rader importerade av {integer(len(LINES))}. "
+        f"Import {batch_id} klar: {integer(len(LINES))} rader lästa, {integer(len(LINES))} nya rader. "
         f"Filens summa {kronor(FILE_TOTAL)}, importerat {kronor(FILE_TOTAL)}."
     )
     info = page.locator('[data-testid="stAlertContentInfo"]')
@@ -406,11 +446,27 @@ def test_import_correct_mapping_see_figures_change_and_undo(
         f"Nytt: {NEW_SUPPLIERS} leverantörer, 0 förvaltningar, 0 enheter, 0 konton."
     )
     expect(_batch_listed(page, FILE_NAME)).to_have_count(1, timeout=TIMEOUT_MS)
-    listed = [row for row in _grid_records(page.locator(DATAFRAME).last) if row.get("Fil") == FILE_NAME]
-    assert [(row["Import"], row["Rader lästa"], row["Importerade"]) for row in listed] == [
-        (batch_id, str(len(LINES)), str(len(LINES)))
-    ]
+    listed = _listed_batches(page, FILE_NAME)
+    assert {key: (row["Status"], row["Rader lästa"], row["Resultat"]) for key, row in listed.items()} == {
+        batch_id: ("importerad", integer(len(LINES)), f"{integer(len(LINES))} nya rader")
+    }
     _screenshot(page, screenshot_dir / "import-3-imported.png")
+
+    # 5b. The same file again, as people do: nothing twice, and the re-import
+    # is listed at once, saying where the rows already were.
+    again_id, again = _import(watch, after=batch_id)
+    expect(again).to_have_text(
+        f"Import {again_id} klar: {integer(len(LINES))} rader lästa, 0 nya rader, "
+        f"{integer(len(LINES))} fanns redan (i import {batch_id}). Filens summa {kronor(FILE_TOTAL)}, "
+        f"importerat {kronor(0)}."
+    )
+    expect(_batch_listed(page, FILE_NAME)).to_have_count(2, timeout=TIMEOUT_MS)
+    listed = _listed_batches(page, FILE_NAME)
+    assert (
+        listed[again_id]["Resultat"]
+        == f"0 nya rader, {integer(len(LINES))} fanns redan (i import {batch_id})"
+    )
+    _screenshot(page, screenshot_dir / "import-3b-reimported.png")
 
     # 6. "Avtalstrohet" moved by exactly what the file holds: per department
     # and status in the table, and in the caption and the cards.
@@ -432,14 +488,28 @@ def test_import_correct_mapping_see_figures_change_and_undo(
     assert after.cards["Avtalsotroget"] != before.cards["Avtalsotroget"]
     assert after.cards["Avtalstrohet"] != before.cards["Avtalstrohet"]
 
-    # 7. Undo the batch (the newest is preselected); then everything is as before.
+    # 7. Undo the first batch (nothing is preselected: an undo is chosen on
+    # purpose), then the re-import, which brought no lines; then everything is
+    # as before, and both batches stay listed as undone, by whom and when.
     _open_import_page(watch)
-    expect(page.get_by_role("combobox", name="Ångra en import", exact=True)).to_have_value(
-        re.compile(rf"^{batch_id}: {re.escape(FILE_NAME)} \(")
+    expect(page.get_by_role("combobox", name="Ångra en import", exact=True)).to_have_value("")
+    expect(page.get_by_role("combobox", name="Ångra en import", exact=True)).to_have_attribute(
+        "placeholder", "Välj en import"
     )
     messages = _undo(watch, batch_id, FILE_NAME)
-    assert f"Import {batch_id} är ångrad: {integer(len(LINES))} fakturarader borttagna." in messages
+    (message,) = [text for text in messages if text.startswith(f"Import {batch_id} är ångrad")]
+    assert message == (
+        f"Import {batch_id} är ångrad: {integer(len(LINES))} fakturarader borttagna. Borttaget, eftersom "
+        f"bara importen använde dem: {NEW_SUPPLIERS} leverantörer. Import {again_id} hittade samma rader "
+        "(”fanns redan”); de finns inte längre. Importera filen igen om raderna ska vara kvar."
+    )
+    reimport = _listed_batches(page, FILE_NAME)[again_id]
+    assert reimport["Status"] == "importerad"
+    assert reimport["Resultat"].endswith(f"i import {batch_id}, som är ångrad: de raderna finns inte längre")
     _screenshot(page, screenshot_dir / "import-5-undone.png")
+    messages = _undo(watch, again_id, FILE_NAME)
+    assert f"Import {again_id} är ångrad: 0 fakturarader borttagna." in messages
+    expect(_batch_listed(page, FILE_NAME)).to_have_count(2)
 
     restored = _open_fidelity(watch)
     _screenshot(page, screenshot_dir / "import-6-fidelity-restored.png")
@@ -473,9 +543,24 @@ def test_undo_confirmation_stays_on_screen(
     batch_id, _ = _import(watch)
     expect(_batch_listed(page, RECEIPT_FILE)).to_have_count(1, timeout=TIMEOUT_MS)
 
+    # Its only line is on account 4990, which the demo's account plan leaves
+    # without a category: the page says why it is unclassified and links to
+    # the account plan import.
+    notice = page.locator('[data-testid="stAlertContentWarning"]', has_text="oklassificerat")
+    expect(notice).to_contain_text("100,0\u00a0% av importens påverkbara belopp (100\u00a0kr av 100\u00a0kr)")
+    expect(notice).to_contain_text("1 konto saknar kategori i kontoplanen (störst: 4990")
+    link = page.get_by_role("link", name="Importera kontoplanen")
+    assert urlparse(link.get_attribute("href")).query == "kind=accounts"
+    link.click()
+    expect(page.get_by_role("radio", name=KIND_LABELS["accounts"])).to_be_checked(timeout=TIMEOUT_MS)
+    # The run for the account plan is drawn: no invoice preview, no notice.
+    expect(notice).to_have_count(0, timeout=TIMEOUT_MS)
+    expect(_dataframe_with_column(page, "Fakturanummer")).to_have_count(0, timeout=TIMEOUT_MS)
+    watch.settled()
+
     messages = _undo(watch, batch_id, RECEIPT_FILE)
-    confirmation = f"Import {batch_id} är ångrad: 1 fakturarad borttagna."
-    assert confirmation in messages  # it was drawn, if only for a moment
+    confirmation = f"Import {batch_id} är ångrad: 1 fakturarad borttagen."
+    assert any(text.startswith(confirmation) for text in messages)  # it was drawn, if only for a moment
     page.wait_for_timeout(1_000)  # a user reads a message for longer than this
     watch.settled()
     expect(page.locator(SUCCESS_ALERT, has_text=confirmation)).to_have_count(1)

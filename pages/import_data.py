@@ -6,7 +6,6 @@ import streamlit as st
 from sqlalchemy.orm import Session
 
 from data_access.db import engine_for, session_scope
-from data_access.importing.batches import BatchUndoError, undo_batch
 from data_access.importing.columns import ImportKind
 from data_access.importing.errors import ImportRefusedError, ValueProblemError
 from data_access.importing.invoices import ImportOptions, InvalidRowsError
@@ -25,19 +24,18 @@ from data_access.importing.service import (
 )
 from ui import cached
 from ui.importing import (
-    batch_label,
     batch_table,
     cached_batch_listing,
     import_result,
+    importer_input,
     kind_choice,
     mapping_editor,
     peppol_frame,
     period_input,
     preview_report,
-    remember_flash,
     remembered,
     show_flash,
-    undo_message,
+    undo_form,
 )
 from ui.widgets import demo_notice
 
@@ -66,10 +64,14 @@ if upload is not None and kind == "peppol":
         st.error(str(error))
     else:
         st.dataframe(peppol_frame(documents), hide_index=True, width="stretch")
+        importer = importer_input()
         if st.button("Importera e-fakturorna", type="primary", key="import_peppol"):
             with session_scope(engine) as session:
-                summary = import_peppol_file(session, upload.name, upload.getvalue())
+                summary = import_peppol_file(
+                    session, upload.name, upload.getvalue(), imported_by=importer or None
+                )
             import_result(summary)
+            state = cached.data_state()  # the batch list below shows the new batch
 
 elif upload is not None:
     import_kind = ImportKind(kind)
@@ -95,7 +97,7 @@ elif upload is not None:
         st.stop()
     columns = mapping_editor(opened.mapping, key_prefix=f"map_{kind}_{upload.file_id}")
     period = None
-    if import_kind is ImportKind.INVOICES and columns.get("date") is None:
+    if import_kind == ImportKind.INVOICES and columns.get("date") is None:
         period = period_input()
 
     def validate() -> FilePreview:
@@ -134,12 +136,7 @@ elif upload is not None:
                 st.success(f"Mappningen {profile_name!r} är sparad.")
             except ValueError as error:
                 st.error(str(error))
-    importer = st.text_input(
-        "Importeras av",
-        key="imported_by",
-        placeholder="Ditt namn",
-        help="Sparas med importen, så att alla ser vem som läste in vad.",
-    ).strip()
+    importer = importer_input()
     blocked = has_errors and not skip_invalid
     if st.button(
         "Importera",
@@ -175,44 +172,4 @@ st.subheader("Importer")
 show_flash()
 listing = cached_batch_listing(state.url, state.version)
 batch_table(listing)
-undoable = {batch.id: batch for batch in listing.batches if batch.can_be_undone}
-if listing.batches:
-    st.caption(
-        "Att ångra en import av fakturor tar bort exakt dess rader, och de leverantörer, enheter, "
-        "förvaltningar och konton den skapade som inget annat använder. Ett avtalsregister, en "
-        "organisationsfil eller en kontoplan kan inte ångras (de skriver över tidigare värden): importera "
-        "en rättad fil i stället."
-    )
-if undoable:
-    with st.form("undo", enter_to_submit=False):
-        chosen = st.selectbox(
-            "Ångra en import",
-            list(undoable),
-            format_func=lambda batch_id: batch_label(undoable[batch_id]),
-            index=None,
-            placeholder="Välj en import",
-            key="undo_batch",
-        )
-        undone_by = st.text_input("Ångras av *", key="undone_by", placeholder="Ditt namn")
-        sure = st.checkbox("Ja, ta bort exakt de rader som importen lade till", key="undo_sure")
-        if st.form_submit_button("Ångra importen"):
-            if chosen is None:
-                st.warning(
-                    "Välj vilken import som ska ångras. En import som redan är ångrad står som "
-                    "ångrad i listan."
-                )
-            elif not undone_by.strip():
-                st.warning("Skriv ditt namn: det står i listan vid den ångrade importen.")
-            elif not sure:
-                st.warning("Bekräfta först att importen ska ångras.")
-            else:
-                try:
-                    with session_scope(engine) as session:
-                        result = undo_batch(session, chosen, undone_by=undone_by)
-                except BatchUndoError as error:
-                    st.warning(str(error))
-                else:
-                    remember_flash(undo_message(result))  # shown after the rerun that refreshes the list
-                    st.rerun()
-elif listing.batches:
-    st.caption("Ingen import att ångra.")
+undo_form(listing, state.url)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import re
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -140,6 +142,7 @@ def test_a_reimport_and_an_undo_are_listed_as_they_are(engine: Engine) -> None:
     )
     assert f"i import {first}, som är ångrad: de raderna finns inte längre" in rows[second]["Resultat"]
     assert first not in undo_choices(app)
+    assert app.checkbox(key="undo_sure").value is False  # the next undo is confirmed anew
 
     # The stale tab tries the same undo: a clear message, no error, no change.
     stale.selectbox(key="undo_batch").select(first)
@@ -147,7 +150,11 @@ def test_a_reimport_and_an_undo_are_listed_as_they_are(engine: Engine) -> None:
     stale.checkbox(key="undo_sure").check()
     stale.form_submit_button[0].click().run()
     assert not stale.exception and not stale.error
-    assert any("Välj vilken import som ska ångras" in warning.value for warning in stale.warning)
+    assert any(
+        f"Import {first} är redan ångrad (" in warning.value
+        and "av Anna Andersson). Inget ändrades." in warning.value
+        for warning in stale.warning
+    ), [warning.value for warning in stale.warning]
     with Session(engine) as session:
         assert session.get(ImportBatch, first).undone_by == "Anna Andersson"
 
@@ -297,3 +304,36 @@ def test_the_true_error_count_of_a_big_file(engine: Engine) -> None:
         "valideringsrapporten i Excel har de första 50\u00a0000."
     )
     assert len(app.dataframe[1].value) == 2_000
+
+
+PEPPOL = Path(__file__).resolve().parents[2] / "shared" / "real-data" / "peppol-bis3"
+
+
+@pytest.mark.skipif(not PEPPOL.is_dir(), reason=f"real samples missing: {PEPPOL}")
+def test_e_invoices_are_shown_as_text_and_can_be_undone(engine: Engine) -> None:
+    """Point 4 for the e-invoice preview (org numbers NNNNNN-NNNN, amounts in
+    kronor, no "None" for a missing contract reference), and a PEPPOL batch
+    undoes like any invoice batch."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in ("base-example.xml", "SE-invoice-from-UBL-IN_SE-R-001.xml"):
+            archive.write(PEPPOL / name, name)
+    app = import_page()
+    app.radio(key="kind").set_value("peppol").run()
+    app.file_uploader(key="upload_peppol").set_value(
+        ("fakturor.zip", buffer.getvalue(), "application/zip")
+    ).run()
+    assert not app.exception, [e.value for e in app.exception]
+    preview = app.dataframe[0].value
+    assert all(value.endswith("\u00a0kr") for value in preview["Belopp"]), list(preview["Belopp"])
+    assert all(
+        re.fullmatch(r"\d{6}-\d{4}", value) or not value[:6].isdigit()
+        for value in preview["Organisationsnummer"]
+    ), list(preview["Organisationsnummer"])
+    assert not [value for value in _formatted_values(app) if value in RAW]
+    app.button(key="import_peppol").click().run()
+    (batch,) = batch_ids(engine)
+    assert lines(engine)[0] > 0
+    undo_on_page(app, batch)
+    assert not app.exception and not app.error
+    assert lines(engine) == (0, None)

@@ -14,7 +14,14 @@ import pandas as pd
 import streamlit as st
 
 from data_access.db import engine_for, session_scope
-from data_access.importing.batches import BatchInfo, BatchListing, UndoResult, batch_listing
+from data_access.importing.batches import (
+    BatchInfo,
+    BatchListing,
+    BatchUndoError,
+    UndoResult,
+    batch_listing,
+    undo_batch,
+)
 from data_access.importing.columns import ColumnMapping, field_specs
 from data_access.importing.invoices import InvoiceImportSummary
 from data_access.importing.peppol import PeppolDocument
@@ -36,6 +43,8 @@ IMPORT_PAGE = "pages/import_data.py"
 NOT_IN_FILE = -1
 REPORT_ROWS_ON_SCREEN = 2_000  # the Excel report holds more
 PERIOD_PLACEHOLDER = "ÅÅÅÅ-MM, t.ex. 2016-03"
+UNDO_CONFIRMATION = "Ja, ta bort exakt de rader som importen lade till"
+WRAPPING_ROW_HEIGHT = 70  # three lines: the grid wraps long text only in rows taller than 4rem
 T = TypeVar("T")
 
 # Swedish nouns (one, many) for what an undo removes or keeps, by table.
@@ -152,6 +161,16 @@ def period_input() -> str | None:
     return period or None
 
 
+def importer_input() -> str:
+    """Who imports: kept with the batch, so everyone sees who read in what."""
+    return st.text_input(
+        "Importeras av",
+        key="imported_by",
+        placeholder="Ditt namn",
+        help="Sparas med importen, så att alla ser vem som läste in vad.",
+    ).strip()
+
+
 def cell_text(value: object) -> str:
     """A spreadsheet cell as people read it: empty as a dash, a date without
     a time of midnight, a whole number without ``.0``, a decimal comma."""
@@ -233,7 +252,19 @@ def preview_report(preview: FilePreview) -> None:
                 for p in shown
             ]
         )
-        st.dataframe(report, hide_index=True, width="stretch")
+        st.dataframe(
+            report,
+            hide_index=True,
+            width="stretch",
+            row_height=WRAPPING_ROW_HEIGHT,
+            column_config={
+                "Rad": st.column_config.NumberColumn(width=60),
+                "Kolumn": st.column_config.TextColumn(width=160),  # "Organisationsnummer" whole
+                "Värde": st.column_config.TextColumn(width=130),
+                "Problem": st.column_config.TextColumn(width="large"),
+                "Allvar": st.column_config.TextColumn(width=80),
+            },
+        )
 
 
 def report_caption(total: int, on_screen: int, in_excel: int) -> str:
@@ -308,14 +339,17 @@ def import_result(summary: InvoiceImportSummary | RegisterImportSummary) -> None
     st.success(invoice_result_text(summary))
     notes = []
     if summary.flagged_rows:
+        rows = count_text(summary.flagged_rows, "rad har en leverantör", "rader har leverantörer")
+        notes.append(f"{rows} utan giltigt organisationsnummer; de är markerade för granskning.")
+    created = {
+        "supplier": summary.new_suppliers,
+        "department": summary.new_departments,
+        "unit": summary.new_units,
+        "account": summary.new_accounts,
+    }
+    if any(created.values()):
         notes.append(
-            f"{integer(summary.flagged_rows)} rader har leverantörer utan giltigt organisationsnummer; "
-            "de är markerade för granskning."
-        )
-    created = (summary.new_suppliers, summary.new_departments, summary.new_units, summary.new_accounts)
-    if any(created):
-        notes.append(
-            "Nytt: {} leverantörer, {} förvaltningar, {} enheter, {} konton.".format(*map(integer, created))
+            f"Nytt: {', '.join(count_text(n, *ENTITY_NOUNS[entity]) for entity, n in created.items())}."
         )
     for note in notes:
         st.info(note)
@@ -331,7 +365,7 @@ def unclassified_notice_text(spend: BatchUnclassified) -> str:
         "att säga om köpen är avtalade eller avtalsotrogna, och avtalstroheten visas som –."
     )
     if spend.account_plan_helps:
-        largest = ", ".join(
+        largest = "; ".join(  # names may hold commas
             f"{account.number} {account.name}" if account.name else account.number
             for account in spend.largest_accounts[:3]
         )
@@ -410,9 +444,9 @@ def batch_frame(batches: Sequence[BatchInfo]) -> pd.DataFrame:
                 "Status": batch_status_text(batch),
                 "Fil": batch.source_name,
                 "Resultat": batch_result_text(batch),
-                "Typ": KIND_LABELS.get(batch.kind, batch.kind),
                 "Tid": f"{batch.imported_at:%Y-%m-%d %H:%M}" if batch.imported_at else MISSING,
                 "Av": batch.imported_by or MISSING,
+                "Typ": KIND_LABELS.get(batch.kind, batch.kind),
                 "Rader lästa": integer(batch.rows_read),
                 "Importerat belopp": kronor(batch.imported_total),
             }
@@ -423,9 +457,9 @@ def batch_frame(batches: Sequence[BatchInfo]) -> pd.DataFrame:
             "Status",
             "Fil",
             "Resultat",
-            "Typ",
             "Tid",
             "Av",
+            "Typ",
             "Rader lästa",
             "Importerat belopp",
         ],
@@ -438,7 +472,22 @@ def batch_table(listing: BatchListing) -> None:
         return
     if listing.is_cut:
         st.caption(f"{integer(listing.total)} importer, de senaste {integer(len(listing.batches))} visas.")
-    st.dataframe(batch_frame(listing.batches), hide_index=True, width="stretch")
+    st.dataframe(
+        batch_frame(listing.batches),
+        hide_index=True,
+        width="stretch",
+        row_height=WRAPPING_ROW_HEIGHT,
+        # What people look for first fits 1366 px with the sidebar open: which
+        # import, whether it is undone (who, when), the file and what came in.
+        column_config={
+            "Import": st.column_config.NumberColumn(width=60),
+            "Status": st.column_config.TextColumn(width=150),
+            "Fil": st.column_config.TextColumn(width=190),
+            "Resultat": st.column_config.TextColumn(width=270),
+            "Tid": st.column_config.TextColumn(width=130),
+            "Av": st.column_config.TextColumn(width=110),
+        },
+    )
 
 
 def batch_label(batch: BatchInfo) -> str:
@@ -472,3 +521,61 @@ def undo_message(result: UndoResult) -> str:
             "igen om raderna ska vara kvar."
         )
     return text
+
+
+def undo_form(listing: BatchListing, url: str) -> None:
+    """Choose an invoice batch, say who you are, confirm, undo. Nothing is
+    preselected, so an undo is always chosen on purpose."""
+    if listing.batches:
+        st.caption(
+            "Att ångra en import av fakturor tar bort exakt dess rader, och de leverantörer, enheter, "
+            "förvaltningar och konton den skapade som inget annat använder. Ett avtalsregister, en "
+            "organisationsfil eller en kontoplan kan inte ångras (de skriver över tidigare värden): "
+            "importera en rättad fil i stället."
+        )
+    undoable = {batch.id: batch for batch in listing.batches if batch.can_be_undone}
+    if not undoable:
+        if listing.batches:
+            st.caption("Ingen import att ångra.")
+        return
+    with st.form("undo", enter_to_submit=False):
+        st.selectbox(
+            "Ångra en import",
+            list(undoable),
+            format_func=lambda batch_id: batch_label(undoable[batch_id]),
+            index=None,
+            placeholder="Välj en import",
+            key="undo_batch",
+        )
+        st.text_input("Ångras av *", key="undone_by", placeholder="Ditt namn")
+        st.checkbox(UNDO_CONFIRMATION, key="undo_sure")
+        st.form_submit_button("Ångra importen", on_click=_undo_submitted, args=(url,))
+        warning = st.session_state.pop("_undo_warning", None)
+        if warning:
+            st.warning(warning)
+
+
+def _undo_submitted(url: str) -> None:
+    """Runs before the page (a form callback), with the values as submitted:
+    a second tab still showing an undone batch gets "redan ångrad", and a
+    done undo unticks the confirmation, so the next one is confirmed anew."""
+    state = st.session_state
+    chosen, by, sure = state.get("undo_batch"), (state.get("undone_by") or "").strip(), state.get("undo_sure")
+    if not isinstance(chosen, int):
+        state["_undo_warning"] = "Välj vilken import som ska ångras."
+        return
+    if not by:
+        state["_undo_warning"] = "Skriv ditt namn: det står i listan vid den ångrade importen."
+        return
+    if not sure:
+        state["_undo_warning"] = "Bekräfta först att importen ska ångras."
+        return
+    state["undo_sure"] = False
+    try:
+        with session_scope(engine_for(url)) as session:
+            result = undo_batch(session, chosen, undone_by=by)
+    except BatchUndoError as error:
+        state["_undo_warning"] = str(error)
+        return
+    state["undo_batch"] = None
+    remember_flash(undo_message(result))

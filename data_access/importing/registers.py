@@ -61,12 +61,12 @@ class RegisterImportSummary:
 
     @property
     def rows_with_errors(self) -> int:
-        return len({p.row_number for p in self.problems if p.severity is Severity.ERROR})
+        return len({p.row_number for p in self.problems if p.severity == Severity.ERROR})
 
     @property
     def rows_with_warnings(self) -> int:
         """Rows without an error but with a warning: imported, to be looked at."""
-        errors = {p.row_number for p in self.problems if p.severity is Severity.ERROR}
+        errors = {p.row_number for p in self.problems if p.severity == Severity.ERROR}
         return len({p.row_number for p in self.problems if p.row_number not in errors})
 
     @property
@@ -115,7 +115,7 @@ class _Record:
 
     @property
     def is_valid(self) -> bool:
-        return not any(problem.severity is Severity.ERROR for problem in self.problems)
+        return not any(problem.severity == Severity.ERROR for problem in self.problems)
 
 
 def _records(rows: Iterable[Sequence[object]], mapping: ColumnMapping) -> Iterator[_Record]:

@@ -118,7 +118,7 @@ def import_file(
     session: Session, opened: OpenedFile, options: ImportOptions, progress: Progress | None = None
 ) -> InvoiceImportSummary | RegisterImportSummary:
     """Import an opened file of any tabular kind in the caller's transaction."""
-    if opened.mapping.kind is ImportKind.INVOICES:
+    if opened.mapping.kind == ImportKind.INVOICES:
         return import_invoice_file(session, opened, options, progress)
     return REGISTER_IMPORTERS[opened.mapping.kind](
         session,
@@ -156,7 +156,7 @@ class FilePreview:
     @property
     def needs_period(self) -> bool:
         mapping = self.opened.mapping
-        return mapping.kind is ImportKind.INVOICES and mapping.columns.get("date") is None
+        return mapping.kind == ImportKind.INVOICES and mapping.columns.get("date") is None
 
 
 def with_columns(opened: OpenedFile, columns: dict[str, int | None]) -> OpenedFile:
@@ -182,7 +182,7 @@ def preview_import(session: Session, opened: OpenedFile, options: ImportOptions)
     """
     mapping = opened.mapping
     try:
-        if mapping.kind is ImportKind.INVOICES:
+        if mapping.kind == ImportKind.INVOICES:
             period = options.period if mapping.columns.get("date") is None else None
             summary, rows = analyse_invoice_rows(
                 opened.table.iter_rows(), mapping, period=period, file_name=opened.table.file_name
