@@ -273,6 +273,10 @@ class InvoiceLine(Base):
         Index("ix_invoice_line_invoice_date", "invoice_date"),
         Index("ix_invoice_line_unit_date", "unit_id", "invoice_date"),
         Index("ix_invoice_line_supplier_date", "supplier_id", "invoice_date"),
+        # Removing an account or a department an undone import created checks
+        # the lines that could refer to it: one lookup each, not a scan (0010).
+        Index("ix_invoice_line_account_id", "account_id"),
+        Index("ix_invoice_line_department_id", "department_id"),
         # The contract page: who buys on a contract (and was it called off at all), and
         # who buys in its category elsewhere, each from its own lines of a period. Both
         # hold every column the page reads, so the lines come from the index alone
