@@ -109,16 +109,17 @@ if event.selection.rows:
     events = cached.need_history(state.url, state.version, need.id)
     if events:
         st.markdown("**Historik**")
+        history = pd.DataFrame(
+            {
+                "När": [event.changed_at for event in events],
+                "Vem": [event.changed_by for event in events],
+                "Fält": [event.field for event in events],
+                "Från": [event.old_value for event in events],
+                "Till": [event.new_value for event in events],
+            }
+        )
         st.dataframe(
-            pd.DataFrame(
-                {
-                    "När": [event.changed_at for event in events],
-                    "Vem": [event.changed_by for event in events],
-                    "Fält": [event.field for event in events],
-                    "Från": [event.old_value for event in events],
-                    "Till": [event.new_value for event in events],
-                }
-            ),
+            swedish_table(history, {"När": lambda moment: f"{moment:%Y-%m-%d %H:%M}"}),
             hide_index=True,
             width="stretch",
         )
