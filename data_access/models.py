@@ -259,7 +259,7 @@ class ImportProfile(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now, server_default=func.now())
 
 
-_PAGE_READS = ("status", "unit_id", "department_id", "supplier_id", "amount")
+_PAGE_READS = ("status", "contract_id", "unit_id", "department_id", "supplier_id", "amount")
 
 
 class InvoiceLine(Base):
@@ -277,11 +277,12 @@ class InvoiceLine(Base):
         # the lines that could refer to it: one lookup each, not a scan (0010).
         Index("ix_invoice_line_account_id", "account_id"),
         Index("ix_invoice_line_department_id", "department_id"),
-        # The contract page: who buys on a contract (and was it called off at all), and
-        # who buys in its category elsewhere, each from its own lines of a period. Both
-        # hold every column the page reads, so the lines come from the index alone
-        # (direct awards count a listed supplier's units through the category one).
-        Index("ix_invoice_line_contract_date", "contract_id", "invoice_date", *_PAGE_READS),
+        # The contract page: who buys on a contract and who buys in its category
+        # elsewhere, each from the lines of a period, read from this index alone (it
+        # holds every column the page reads; a line on contract has the contract's
+        # category or none); direct awards count a listed supplier's units through it.
+        # The contract index answers the catalogue's "was it called off at all".
+        Index("ix_invoice_line_contract_date", "contract_id", "invoice_date"),
         Index("ix_invoice_line_category_date", "category_id", "invoice_date", *_PAGE_READS),
         # A unique index rather than a constraint: SQLite adds it without
         # rebuilding a table of millions of lines.
