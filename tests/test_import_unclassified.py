@@ -125,23 +125,3 @@ def test_lines_without_an_account_are_told_apart(engine: Engine, with_account: b
     assert spend.without_account_lines == (0 if with_account else 2)
     assert spend.without_account_amount == (Decimal(0) if with_account else Decimal(300))
     assert spend.account_plan_helps is with_account
-
-
-def test_the_dashboard_notice_says_how_much_and_what_to_do(engine: Engine) -> None:
-    """What the dashboard shows (ui.importing helpers for pages/fidelity.py)."""
-    from ui.importing import cached_unclassified_share, unclassified_share_text
-
-    run(engine, ImportKind.INVOICES, "messy.xlsx", messy_workbook())
-    with Session(engine) as session:
-        version = session.execute(
-            text("SELECT value FROM app_setting WHERE key = 'data_version'")
-        ).scalar_one()
-        direct = unclassified_share(session)
-    url = engine.url.render_as_string(hide_password=False)
-    share = cached_unclassified_share(url, version, SpendFilter())
-    assert share == direct and share.notice_due
-    assert unclassified_share_text(share).startswith(
-        "100,0\u00a0% av den påverkbara volymen i urvalet (4\u00a0419\u00a0kr av 4\u00a0419\u00a0kr) "
-        "är oklassificerad"
-    )
-    assert "Importera kontoplanen" in unclassified_share_text(share)

@@ -14,7 +14,6 @@ import pandas as pd
 import streamlit as st
 
 from data_access.db import engine_for, session_scope
-from data_access.fidelity import SpendFilter
 from data_access.importing.batches import (
     BatchInfo,
     BatchListing,
@@ -29,7 +28,7 @@ from data_access.importing.peppol import PeppolDocument
 from data_access.importing.registers import RegisterImportSummary
 from data_access.importing.service import FilePreview, problem_count_text
 from data_access.orgnr import format_org_number
-from data_access.unclassified import BatchUnclassified, UnclassifiedShare, unclassified_share
+from data_access.unclassified import BatchUnclassified
 from ui.format import MISSING, integer, kronor, percent, swedish_amount
 
 KIND_LABELS = {
@@ -393,38 +392,6 @@ def unclassified_notice(spend: BatchUnclassified) -> None:
             icon=":material/upload_file:",
             query_params={KIND_PARAM: "accounts"},
         )
-
-
-@st.cache_data(show_spinner=False, max_entries=256)
-def cached_unclassified_share(url: str, version: str, spend_filter: SpendFilter) -> UnclassifiedShare:
-    """For the dashboard: the slice's unclassified share, keyed on the data version."""
-    with session_scope(engine_for(url)) as session:
-        return unclassified_share(session, spend_filter)
-
-
-def unclassified_share_text(share: UnclassifiedShare) -> str:
-    """The dashboard's notice: why the figures are dashes, and what to do."""
-    return (
-        f"{percent(share.share_pct)} av den påverkbara volymen i urvalet ({kronor(share.amount)} av "
-        f"{kronor(share.in_scope_amount)}) är oklassificerad: fakturaraderna har konton utan kategori i "
-        "kontoplanen, så det går inte att säga om köpen är avtalade eller avtalsotrogna, och "
-        "avtalstroheten räknas bara på resten. Importera kontoplanen (konto, kategori, påverkbar ja/nej): "
-        "raderna klassas om direkt."
-    )
-
-
-def dashboard_unclassified_notice(share: UnclassifiedShare) -> None:
-    """The notice and the link to the account plan import, when due (see
-    ``UnclassifiedShare.notice_due``); nothing otherwise."""
-    if not share.notice_due:
-        return
-    st.warning(unclassified_share_text(share), icon=":material/category:")
-    st.page_link(
-        IMPORT_PAGE,
-        label="Importera kontoplanen",
-        icon=":material/upload_file:",
-        query_params={KIND_PARAM: "accounts"},
-    )
 
 
 # --------------------------------------------------------------------------- the batch list
