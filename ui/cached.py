@@ -32,7 +32,6 @@ from data_access.fidelity import (
     matrix_frame,
 )
 from data_access.fidelity import fidelity_total as _fidelity_total
-from data_access.importing.batches import BatchInfo, list_batches
 from data_access.importing.columns import ImportKind
 from data_access.importing.profiles import profile_names
 from data_access.line_listing import LinePage, LineSort, line_page
@@ -117,12 +116,6 @@ def contract_listings(
             today=today,
             supplier_ids=supplier_ids,
         )
-
-
-@st.cache_data(show_spinner=False)
-def import_batches(url: str, version: str) -> list[BatchInfo]:
-    with session_scope(engine_for(url)) as session:
-        return list_batches(session)
 
 
 @st.cache_data(show_spinner=False)
