@@ -367,10 +367,10 @@ def test_submit_need_with_payloads_answer_it_and_read_the_receipt(
     assert (changes[0]["Från"], changes[0]["Till"]) in {(STATUS_NEW, STATUS_DONE), ("new", "resolved")}, (
         changes
     )
-    assert [(change["Från"], change["Till"]) for change in changes[1:]] == [
-        ("", ASSIGNEE),
-        ("", ANSWER),
-        ("", INTERNAL),
+    assert [(change["Från"], change["Till"]) for change in changes[1:]] == [  # nothing before: a dash
+        ("–", ASSIGNEE),
+        ("–", ANSWER),
+        ("–", INTERNAL),
     ], changes
     assert _status_counts(page) == {
         **counts_before,
