@@ -74,11 +74,18 @@ def _healthy(url: str) -> bool:
         return False
 
 
+# The journeys' world is a demo that ends on a fixed day, seen from a fixed day a
+# little later: the real calendar (or AVTALSFOKUS_TODAY in the environment) never
+# turns its contracts into expired ones.
+DEMO_END = "2026-10-31"
+DEMO_TODAY = "2026-11-15"
+
+
 def demo_database(folder: Path) -> str:
     """A fresh demo database in ``folder``: its URL."""
     url = f"sqlite:///{folder / 'e2e.db'}"
     subprocess.run(
-        [sys.executable, "-m", "data_access", "demo", "--lines", "4000", "--end", "2026-10-31"],
+        [sys.executable, "-m", "data_access", "demo", "--lines", "4000", "--end", DEMO_END],
         cwd=REPO_ROOT,
         env={**os.environ, "DATABASE_URL": url},
         check=True,  # its output lands in pytest's captured setup output
@@ -90,7 +97,7 @@ def demo_database(folder: Path) -> str:
 def served(database_url: str, folder: Path) -> Iterator[str]:
     """``streamlit run serve.py`` (the command the README gives) on its own
     port with ``database_url``; yields its base URL and stops it afterwards."""
-    env = {**os.environ, "DATABASE_URL": database_url}
+    env = {**os.environ, "DATABASE_URL": database_url, "AVTALSFOKUS_TODAY": DEMO_TODAY}
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
     log_path = folder / "server.log"
