@@ -471,3 +471,65 @@ def test_real_oxford_csv() -> None:
     assert rows[1][1] == "Policy, Culture and Communication"  # a quoted comma stays in its field
     assert {len(row) for row in rows} == {10}
     assert len(rows) == 3861
+
+
+# ------------------------------------------------------------- sheets that claim to be huge (issue 11)
+
+
+def one_far_cell(cell: str) -> Callable[[openpyxl.Workbook], None]:
+    def build(workbook: openpyxl.Workbook) -> None:
+        sheet = workbook.active
+        sheet["A1"], sheet["B1"], sheet[cell] = "Belopp", "Leverantör", 1
+
+    return build
+
+
+def declared_dimension(ref: str) -> bytes:
+    """A small honest sheet whose <dimension> claims ``ref``."""
+    data = xlsx_bytes(one_far_cell("B2"))
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        sheet_xml = archive.read("xl/worksheets/sheet1.xml")
+    start = sheet_xml.index(b"<dimension ref=\"") + len(b"<dimension ref=\"")
+    end = sheet_xml.index(b'"', start)
+    return rezip(data, {"xl/worksheets/sheet1.xml": sheet_xml[:start] + ref.encode() + sheet_xml[end:]})
+
+
+@pytest.mark.parametrize(
+    ("data", "reach"),
+    [
+        pytest.param(xlsx_bytes(one_far_cell("XFD1048576")), "XFD1048576", id="one-cell-at-XFD1048576"),
+        pytest.param(xlsx_bytes(one_far_cell("ZZ100000")), "ZZ100000", id="one-cell-at-ZZ100000"),
+        pytest.param(xlsx_bytes(one_far_cell("HA2")), "HA2", id="201-columns"),
+        pytest.param(xlsx_bytes(one_far_cell("AD1048576")), "AD1048576", id="over-30-million-cells"),
+        pytest.param(declared_dimension("A1:XFD1048576"), "XFD1048576", id="a-lying-dimension"),
+    ],
+)
+def test_a_sheet_beyond_the_limits_is_refused_before_any_reader_allocates(
+    data: bytes, reach: str, calamine_forbidden: None
+) -> None:
+    """A 5 KB file with one cell at XFD1048576 made calamine ask for 512 GB and
+    abort the server: the sheet's extent is read from the zip first."""
+    message = refusal("langt-ut.xlsx", data)
+    assert f"sträcker sig till {reach}" in message and "Inget importerades" in message
+
+
+def test_a_sheet_within_the_limits_is_read() -> None:
+    table = open_table("nara.xlsx", xlsx_bytes(one_far_cell("GR100")), limits=ReadLimits())  # 200 columns
+    assert len(next(iter(table.iter_rows()))) == 200
+
+
+def test_the_sheet_limits_are_settings() -> None:
+    data = xlsx_bytes(one_far_cell("C10"))
+    assert "sträcker sig till C10" in refusal("liten.xlsx", data, limits=ReadLimits(max_sheet_rows=9))
+    assert "sträcker sig till C10" in refusal("liten.xlsx", data, limits=ReadLimits(max_sheet_cells=29))
+    assert open_table("liten.xlsx", data, limits=ReadLimits(max_sheet_cells=30)).sheet_name
+
+
+def test_a_far_cell_written_with_other_whitespace_or_quotes_is_found(calamine_forbidden: None) -> None:
+    data = xlsx_bytes(one_far_cell("B2"))
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        sheet_xml = archive.read("xl/worksheets/sheet1.xml")
+    sneaky = sheet_xml.replace(b'<c r="B2"', b"<c\n\tr = 'XFD1048576'")
+    assert sneaky != sheet_xml
+    message = refusal("listig.xlsx", rezip(data, {"xl/worksheets/sheet1.xml": sneaky}))
+    assert "sträcker sig till XFD1048576" in message

@@ -337,3 +337,21 @@ def test_e_invoices_are_shown_as_text_and_can_be_undone(engine: Engine) -> None:
     undo_on_page(app, batch)
     assert not app.exception and not app.error
     assert lines(engine) == (0, None)
+
+
+def test_a_small_file_with_one_cell_far_out_is_refused_with_a_message(engine: Engine) -> None:
+    """4.9 KB with a cell at XFD1048576 once made calamine abort the server for everyone."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet["A1"], sheet["B1"], sheet["XFD1048576"] = "Belopp", "Leverantör", 1
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    app = import_page()
+    app.file_uploader(key="upload_invoices").set_value(("far.xlsx", buffer.getvalue(), XLSX)).run()
+    assert not app.exception
+    assert any("sträcker sig till XFD1048576" in error.value for error in app.error), [
+        error.value for error in app.error
+    ]
+    assert lines(engine) == (0, None)
