@@ -48,12 +48,13 @@ def postgresql_url() -> Iterator[str]:
     yield from fresh_postgres_database(base)
 
 
-def fresh_postgres_database(base_url: str) -> Iterator[str]:
-    """Create a throwaway database on the server of ``base_url``; drop it after."""
+def fresh_postgres_database(base_url: str, options: str = "") -> Iterator[str]:
+    """Create a throwaway database on the server of ``base_url``; drop it after.
+    ``options`` are added to CREATE DATABASE (e.g. a C locale)."""
     name = f"avtalsfokus_test_{uuid.uuid4().hex[:12]}"
     admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
+        connection.execute(text(f'CREATE DATABASE "{name}" {options}'.strip()))
     url = make_url(base_url).set(database=name).render_as_string(hide_password=False)
     try:
         yield url

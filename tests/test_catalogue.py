@@ -17,7 +17,6 @@ The fixture (today frozen at 2026-06-01; every contract valid then):
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -25,7 +24,6 @@ from urllib.parse import unquote
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
@@ -36,7 +34,7 @@ from data_access.db import engine_for
 from data_access.migrate import upgrade_database
 from data_access.models import Account, Contract, ContractSupplier, Person, Supplier
 from data_access.settings import bump_data_version
-from tests.conftest import PG_SKIP_REASON, wipe
+from tests.conftest import PG_SKIP_REASON, fresh_postgres_database, wipe
 from tests.factories import World
 from ui.catalogue import FIGURE_SPACE, sortable_figures, table_key
 
@@ -143,20 +141,7 @@ def c_locale_postgres_url() -> Iterator[str]:
     base = os.environ.get("TEST_DATABASE_URL")
     if not base:
         pytest.skip(PG_SKIP_REASON)
-    name = f"avtalsfokus_test_c_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(
-            text(f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'")
-        )
-    url = make_url(base).set(database=name).render_as_string(hide_password=False)
-    try:
-        yield url
-    finally:
-        engine_for(url).dispose()
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    yield from fresh_postgres_database(base, "TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'")
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql", "postgresql_c_locale"])
