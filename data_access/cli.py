@@ -7,7 +7,6 @@ upgrade it, fill it with the demo, and print fidelity reports for scripts.
 from __future__ import annotations
 
 import argparse
-import csv
 import os
 import sys
 import time
@@ -27,6 +26,7 @@ from data_access.importing.registers import InvalidRegisterRowsError, RegisterIm
 from data_access.importing.service import import_file, import_peppol_file, open_for_import
 from data_access.migrate import upgrade_database
 from data_access.models import LineStatus
+from data_access.spreadsheet_safety import csv_writer
 
 REPORT_COLUMNS = (
     "key",
@@ -106,8 +106,8 @@ def write_fidelity_report(out: TextIO, dimension: Dimension, spend_filter: Spend
             report_row(row.key, row.figures) for row in fidelity_breakdown(session, dimension, spend_filter)
         ]
         rows.append(report_row("ALL", fidelity_total(session, spend_filter)))
-    if fmt == "csv":
-        writer = csv.writer(out, lineterminator="\n")
+    if fmt == "csv":  # names come from imported files: no cell may run as a formula
+        writer = csv_writer(out)
         writer.writerow(REPORT_COLUMNS)
         writer.writerows(rows)
         return

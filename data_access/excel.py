@@ -1,9 +1,12 @@
 """Excel files for people to open: bold frozen header, auto filter, Swedish
 number formats, the filters written above the table, and no formulas.
 
-Any text that Excel would evaluate (starting with ``=``, ``+``, ``-``, ``@``,
-a tab or a carriage return) is stored as a plain string cell, so a supplier
-name or a unit's free text can never run as a formula in someone's Excel.
+Every text is stored as a string cell, never a formula; text that Excel
+would evaluate (the rule in ``data_access.spreadsheet_safety``, shared with
+every CSV the app writes) is also marked "quote prefix", so a supplier name or
+a unit's free text can never run as a formula in someone's Excel, not even
+after someone edits the cell and presses Enter. The reader sees the text as it
+is, without a quote.
 """
 
 from __future__ import annotations
@@ -18,7 +21,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+from data_access.spreadsheet_safety import is_formula_like
+
 # Number formats are stored in Excel's US spelling and shown in the reader's
 # regional settings: a Swedish Excel shows "#,##0.00" as 1 234 567,89.
 AMOUNT_FORMAT = "#,##0.00"
@@ -31,6 +35,8 @@ def _cell(sheet, value: object, bold: bool = False) -> WriteOnlyCell:
     if isinstance(value, str):
         cell.value = value
         cell.data_type = "s"  # never a formula, whatever the text starts with
+        if is_formula_like(value):
+            cell.quotePrefix = True  # and it stays text when someone edits it
     elif isinstance(value, Decimal | float):
         cell.value = float(value)
         cell.number_format = AMOUNT_FORMAT
