@@ -6,6 +6,10 @@ the very first visitor after a server start who opens a deep link
 (``/avtal?contract=...``) was told "Page not found" over the right page. This
 entry point tells Streamlit at start-up that the app navigates with
 ``st.navigation``, before anyone visits.
+
+It also hands Streamlit ``ui.errors.on_script_error``: what fails outside
+app.py's body (a widget callback, a fragment rerun) gets the same Swedish
+message and logged reference as a page that fails inside it.
 """
 
 from collections.abc import AsyncIterator
@@ -14,6 +18,8 @@ from contextlib import asynccontextmanager
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
+from ui.errors import on_script_error
+
 
 @asynccontextmanager
 async def _navigation_from_the_start(_app: st.App) -> AsyncIterator[None]:
@@ -21,4 +27,4 @@ async def _navigation_from_the_start(_app: st.App) -> AsyncIterator[None]:
     yield
 
 
-app = st.App("app.py", lifespan=_navigation_from_the_start)
+app = st.App("app.py", lifespan=_navigation_from_the_start, on_script_error=on_script_error)

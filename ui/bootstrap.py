@@ -12,6 +12,7 @@ from data_access.config import database_url, demo_lines, is_default_database
 from data_access.db import engine_for, session_scope
 from data_access.demo import DemoOptions, database_is_empty, load_demo
 from data_access.migrate import upgrade_database
+from ui.errors import DatabaseUnavailable
 
 _demo_lock = threading.Lock()
 
@@ -19,8 +20,17 @@ _demo_lock = threading.Lock()
 @st.cache_resource(show_spinner="Uppgraderar databasen …")
 def _upgraded(url: str) -> bool:
     """Run the migrations once per database and server process."""
-    upgrade_database(engine_for(url))
+    upgrade_database(_engine(url))
     return True
+
+
+def _engine(url: str) -> Engine:
+    """The engine, or DatabaseUnavailable when an SQLite file's folder cannot be
+    made (the OSError names the path, which must not reach the browser)."""
+    try:
+        return engine_for(url)
+    except OSError as error:
+        raise DatabaseUnavailable("the SQLite database's folder cannot be created") from error
 
 
 def ensure_database() -> None:
