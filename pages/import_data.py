@@ -66,12 +66,16 @@ if upload is not None and kind == "peppol":
         st.dataframe(peppol_frame(documents), hide_index=True, width="stretch")
         importer = importer_input()
         if st.button("Importera e-fakturorna", type="primary", key="import_peppol"):
-            with session_scope(engine) as session:
-                summary = import_peppol_file(
-                    session, upload.name, upload.getvalue(), imported_by=importer or None
-                )
-            import_result(summary)
-            state = cached.data_state()  # the batch list below shows the new batch
+            try:
+                with session_scope(engine) as session:
+                    summary = import_peppol_file(
+                        session, upload.name, upload.getvalue(), imported_by=importer or None
+                    )
+            except ImportRefusedError as error:  # as the spreadsheet import below: nothing was written
+                st.error(f"{error} Ingenting importerades.")
+            else:
+                import_result(summary)
+                state = cached.data_state()  # the batch list below shows the new batch
 
 elif upload is not None:
     import_kind = ImportKind(kind)

@@ -11,10 +11,13 @@ import socket
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, func, select, text
+from sqlalchemy.orm import Session
 from streamlit.runtime.scriptrunner_utils.exceptions import RerunException, StopException
 from streamlit.testing.v1 import AppTest
 
+from data_access.importing.errors import ImportRefusedError
+from data_access.models import ImportBatch, InvoiceLine
 from ui.errors import DATABASE_DOWN, is_database_unreachable, on_script_error, shown_with_reference
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -179,3 +182,82 @@ def test_the_served_apps_hook_shows_the_same_message_for_a_callback(caplog: pyte
     assert app.error[0].value.startswith("Något gick fel")
     _logged(caplog, _reference_on_page(app))
     assert on_script_error.__module__ == "ui.errors"
+
+
+# --- the PEPPOL import button -----------------------------------------------------------------
+
+UBL_INVOICE = b"""<?xml version="1.0" encoding="UTF-8"?>
+<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
+ xmlns:cac="urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
+ xmlns:cbc="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2">
+  <cbc:ID>F-1001</cbc:ID>
+  <cbc:IssueDate>2026-03-02</cbc:IssueDate>
+  <cbc:InvoiceTypeCode>380</cbc:InvoiceTypeCode>
+  <cbc:DocumentCurrencyCode>SEK</cbc:DocumentCurrencyCode>
+  <cac:AccountingSupplierParty><cac:Party>
+    <cac:PartyLegalEntity><cbc:RegistrationName>Menigo AB</cbc:RegistrationName>
+      <cbc:CompanyID>5560360793</cbc:CompanyID></cac:PartyLegalEntity>
+  </cac:Party></cac:AccountingSupplierParty>
+  <cac:InvoiceLine><cbc:ID>1</cbc:ID>
+    <cbc:LineExtensionAmount currencyID="SEK">1250.00</cbc:LineExtensionAmount>
+    <cac:Item><cbc:Name>Kaffe</cbc:Name></cac:Item></cac:InvoiceLine>
+</Invoice>
+"""
+
+
+def _stored(engine: Engine) -> tuple[int, int]:
+    with Session(engine) as session:
+        return (
+            session.scalar(select(func.count()).select_from(ImportBatch)) or 0,
+            session.scalar(select(func.count()).select_from(InvoiceLine)) or 0,
+        )
+
+
+def _peppol_ready() -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=60).run()
+    app.switch_page("pages/import_data.py").run()
+    app.radio(key="kind").set_value("peppol").run()
+    app.file_uploader(key="upload_peppol").set_value(("faktura.xml", UBL_INVOICE, "application/xml")).run()
+    app.text_input(key="imported_by").input("Anna Andersson").run()
+    assert not app.exception and not app.error, [e.value for e in (*app.exception, *app.error)]
+    return app
+
+
+def test_a_refused_peppol_import_says_so_in_swedish_keeps_the_choices_and_writes_nothing(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = _peppol_ready()
+    from data_access.importing import peppol_import
+
+    land_batch = peppol_import.land_batch
+
+    def refuse(*_args: object, **_kwargs: object) -> None:  # after the batch row was flushed
+        raise ImportRefusedError("Fakturan kan inte läsas in.")
+
+    monkeypatch.setattr("data_access.importing.peppol_import.land_batch", refuse)
+    app.button(key="import_peppol").click().run()
+
+    assert not app.exception, [e.value for e in app.exception]
+    assert [element.value for element in app.error] == ["Fakturan kan inte läsas in. Ingenting importerades."]
+    assert _stored(engine) == (0, 0)
+    assert app.radio(key="kind").value == "peppol"
+    assert app.text_input(key="imported_by").value == "Anna Andersson"
+
+    monkeypatch.setattr(peppol_import, "land_batch", land_batch)  # the same choices import now
+    app.button(key="import_peppol").click().run()
+    assert not app.exception and not app.error
+    assert _stored(engine) == (1, 1)
+
+
+def test_an_unexpected_peppol_failure_gets_a_reference_and_writes_nothing(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    app = _peppol_ready()
+    monkeypatch.setattr("data_access.importing.peppol_import.land_batch", _boom)
+    caplog.set_level(logging.ERROR, logger="avtalsfokus")
+    app.button(key="import_peppol").click().run()
+
+    _assert_nothing_technical(app)
+    _logged(caplog, _reference_on_page(app))
+    assert _stored(engine) == (0, 0)
+    assert app.text_input(key="imported_by").value == "Anna Andersson"
