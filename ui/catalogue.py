@@ -15,13 +15,14 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from urllib.parse import quote
 
 import pandas as pd
 import streamlit as st
 
 from data_access.contracts import ContractListing, ContractState
+from ui import links
 from ui.format import MISSING, NBSP, integer, percent
+from ui.mail import mailto_address
 
 STATE_LABELS = {
     ContractState.ACTIVE: "Gäller",
@@ -74,9 +75,10 @@ FIGURE_SPACE = "\u2007"  # as wide as a digit, and sorted before one
 
 
 def contract_link(reference: str) -> str:
-    """The contract page for one contract (the table shows the reference
-    decoded from the link, so ``ÖK 2024/1`` reads as typed)."""
-    return f"/avtal?contract={quote(reference, safe='')}"
+    """The contract page for one contract, relative and URL-encoded
+    (``ui.links``); the table shows the reference decoded from the link, so
+    ``ÖK 2024/1 & B#2?`` reads as typed."""
+    return links.contract_page_link(reference)
 
 
 def manager_lines(listing: ContractListing) -> list[str]:
@@ -238,8 +240,8 @@ def contract_table(
 
 
 def mailto(listing: ContractListing) -> str:
-    subject = quote(f"{listing.reference} {listing.name}")
-    return f"mailto:{listing.manager_email}?subject={subject}"
+    """A message to the contract manager about the contract."""
+    return mailto_address(listing.manager_email or "", f"{listing.reference} {listing.name}")
 
 
 def contract_details(

@@ -15,9 +15,11 @@ import streamlit as st
 
 from data_access import config
 from ui.navigation import PAGES
+from ui.text import md
 
 UNIT_PAGE = next(spec.url_path for spec in PAGES if spec.path == "pages/unit.py")
 FIDELITY_PAGE = next(spec.url_path for spec in PAGES if spec.path == "pages/fidelity.py")
+CONTRACT_PAGE = next(spec.url_path for spec in PAGES if spec.path == "pages/contract.py")
 LOCAL_LINK_WARNING = (
     "Länken går till {base}, som bara fungerar på den här datorn. Öppna appen på den adress som "
     "enheterna når den på, eller be den som driftar appen ställa in AVTALSFOKUS_BASE_URL."
@@ -40,16 +42,28 @@ def public_base_url() -> str:
 def warn_if_local(base_url: str) -> None:
     """Tell the procurer when a link to send would point at this computer."""
     if config.is_local_address(base_url):
-        st.warning(LOCAL_LINK_WARNING.format(base=base_url), icon=":material/link_off:")
+        # The address may come from the request's headers: shown as text, never as a link.
+        st.warning(LOCAL_LINK_WARNING.format(base=md(base_url)), icon=":material/link_off:")
+
+
+def page_link(url_path: str, **params: str | int) -> str:
+    """A page of the app with query parameters, relative to the current
+    page's address, so it works under any host and path prefix. Every value
+    is URL-encoded: a contract reference like ``ÖK 2024/1 & B#2?`` arrives
+    whole, and cannot add a parameter of its own."""
+    return f"{url_path}?{urlencode(params)}" if params else url_path
 
 
 def unit_page_link(unit_code: str) -> str:
-    """The unit page for one unit, relative to the current page's address, so
-    it works under any host and path prefix: ``enhet?unit=1001``."""
-    return f"{UNIT_PAGE}?{urlencode({'unit': unit_code})}"
+    """The unit page for one unit: ``enhet?unit=1001``."""
+    return page_link(UNIT_PAGE, unit=unit_code)
+
+
+def contract_page_link(reference: str) -> str:
+    """The contract page for one contract: ``avtal?contract=LIV-1``."""
+    return page_link(CONTRACT_PAGE, contract=reference)
 
 
 def fidelity_page_link(**params: str | int) -> str:
-    """The Avtalstrohet page with filters (``forv``, ``kat``...), relative like
-    ``unit_page_link``."""
-    return f"{FIDELITY_PAGE}?{urlencode(params)}" if params else FIDELITY_PAGE
+    """The Avtalstrohet page with filters (``forv``, ``kat``...)."""
+    return page_link(FIDELITY_PAGE, **params)

@@ -67,6 +67,14 @@ def _encoded_subject(subject: str) -> str:
     return quote(subject, safe="")
 
 
+def mailto_address(address: str, subject: str | None = None) -> str:
+    """A ``mailto:`` link to one person (in To), with an optional subject.
+    The address is encoded like the others: one that holds ``?``, ``&`` or
+    ``,`` cannot add a recipient, a copy or a body of its own."""
+    link = f"mailto:{_encoded_address(address)}"
+    return f"{link}?subject={_encoded_subject(subject)}" if subject else link
+
+
 def mailto_link(addresses: Sequence[str], subject: str) -> str:
     """One ``mailto:`` link with the addresses in blind copy."""
     recipients = ",".join(_encoded_address(address) for address in addresses)

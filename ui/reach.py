@@ -18,8 +18,8 @@ from ui import cached
 from ui.buyers import text_or_dash
 from ui.cached import DataState
 from ui.drilldown import excel_download
-from ui.format import integer
-from ui.mail import MAILTO_LIMIT, mailto_batches, outlook_line, unique_addresses
+from ui.format import MISSING, integer
+from ui.mail import MAILTO_LIMIT, mailto_address, mailto_batches, outlook_line, unique_addresses
 
 CONTACT_HEADERS = ("Enhet", "Namn", "Roll", "E-post", "Telefon", "Köper")
 NO_CONTACTS = "Enheterna har inga registrerade kontaktpersoner."
@@ -94,14 +94,16 @@ def _contact_table(rows: list[tuple[str, ...]], key: str) -> None:
     """The contacts with each address as a mailto link (the text shows the
     address; a contact without one shows a dash)."""
     frame = pd.DataFrame.from_records(rows, columns=CONTACT_HEADERS)
-    frame["E-post"] = ["" if email == "–" else f"mailto:{email}" for email in frame["E-post"]]
+    addresses = list(frame["E-post"])
+    frame["E-post"] = ["" if email == MISSING else mailto_address(email) for email in addresses]
     if all(frame["E-post"]):
-        # The link column's own text rule: no Styler, which costs a page run
-        # tens of milliseconds for a few hundred people.
+        # The link column's own text rule (it decodes what it shows): no Styler,
+        # which costs a page run tens of milliseconds for a few hundred people.
         data: pd.DataFrame | Styler = frame
         email = st.column_config.LinkColumn(width=275, display_text=r"^mailto:(.*)$")
     else:
-        data = frame.style.format({"E-post": lambda link: link.removeprefix("mailto:") or "–"})
+        written = dict(zip(frame["E-post"], addresses, strict=True))
+        data = frame.style.format({"E-post": lambda link: written[link] if link else MISSING})
         email = st.column_config.LinkColumn(width=275)
     st.dataframe(
         data,
