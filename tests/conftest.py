@@ -7,6 +7,7 @@ Without it the PostgreSQL variants are skipped with that reason shown.
 
 from __future__ import annotations
 
+import logging
 import os
 import uuid
 from collections.abc import Iterator
@@ -91,3 +92,37 @@ def engine(migrated_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engin
     st.cache_data.clear()
     yield engine
     wipe(engine)
+
+
+@pytest.fixture
+def expected_app_errors() -> None:
+    """Request this in a test whose pages are meant to fail (tests/test_error_handling.py)."""
+
+
+class _ReportedErrors(logging.Handler):
+    """Keeps the errors ui.errors reported to the log (they carry a reference)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if hasattr(record, "reference"):
+            self.records.append(record)
+
+
+@pytest.fixture(autouse=True)
+def _app_errors_fail_the_test(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A page that fails shows the Swedish message with a reference (ui.errors),
+    not an exception box, so AppTest's ``app.exception`` no longer sees it: any
+    error ui.errors reports fails the test, unless it asks for ``expected_app_errors``."""
+    reported = _ReportedErrors()
+    logger = logging.getLogger("avtalsfokus")
+    logger.addHandler(reported)
+    try:
+        yield
+    finally:
+        logger.removeHandler(reported)
+    if reported.records and "expected_app_errors" not in request.fixturenames:
+        first = reported.format(reported.records[0])
+        pytest.fail(f"A page failed (it showed a reference):\n{first}", pytrace=False)

@@ -24,6 +24,8 @@ APP = str(Path(__file__).resolve().parent.parent / "app.py")
 REFERENCE = re.compile(r"\b[0-9A-F]{8}\b")
 # What an exception carried in the probes: a submitter's e-mail and text as bound values.
 SECRET = "anna.andersson@kommun.se skrev: hemlig text"
+# tests/conftest.py fails any other test whose page reported an error.
+expects_errors = pytest.mark.usefixtures("expected_app_errors")
 TECHNICAL = ("Traceback", "OperationalError", "psycopg", "sqlalchemy", "sqlite3", "RuntimeError", ".py")
 
 
@@ -73,6 +75,7 @@ def _boom(*_args: object, **_kwargs: object) -> str:
     raise RuntimeError(f"INSERT INTO need (email, body) VALUES ('{SECRET}')")
 
 
+@expects_errors
 def test_an_unexpected_error_shows_a_swedish_message_and_logs_the_traceback_under_its_reference(
     engine: Engine, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -93,6 +96,7 @@ def test_an_unexpected_error_shows_a_swedish_message_and_logs_the_traceback_unde
     assert "/hitta-avtal" in record.getMessage()
 
 
+@expects_errors
 def test_each_error_gets_its_own_reference(
     engine: Engine, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -124,6 +128,7 @@ def _database_down_everywhere(caplog: pytest.LogCaptureFixture, *hidden: str) ->
         _logged(caplog, _reference_on_page(visit))
 
 
+@expects_errors
 def test_an_unreachable_postgresql_says_the_database_does_not_answer(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -134,6 +139,7 @@ def test_an_unreachable_postgresql_says_the_database_does_not_answer(
     assert any("Connection refused" in logging.Formatter().format(r) for r in caplog.records)
 
 
+@expects_errors
 def test_an_sqlite_file_that_cannot_be_created_says_the_database_does_not_answer(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -143,6 +149,7 @@ def test_an_sqlite_file_that_cannot_be_created_says_the_database_does_not_answer
     _database_down_everywhere(caplog, str(tmp_path), "inte-en-mapp", "Errno")
 
 
+@expects_errors
 def test_an_sqlite_file_that_cannot_be_opened_says_the_database_does_not_answer(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -167,6 +174,7 @@ def test_streamlit_control_flow_passes_through_untouched() -> None:
             raise control
 
 
+@expects_errors
 def test_the_served_apps_hook_shows_the_same_message_for_a_callback(caplog: pytest.LogCaptureFixture) -> None:
     """serve.py gives st.App this hook for what fails outside app.py (widget
     callbacks, fragment reruns); True keeps Streamlit's own box away."""
@@ -249,6 +257,7 @@ def test_a_refused_peppol_import_says_so_in_swedish_keeps_the_choices_and_writes
     assert _stored(engine) == (1, 1)
 
 
+@expects_errors
 def test_an_unexpected_peppol_failure_gets_a_reference_and_writes_nothing(
     engine: Engine, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
