@@ -20,6 +20,7 @@ from ui.inbox import (
     stats_summary,
 )
 from ui.tables import swedish_table
+from ui.text import md
 from ui.widgets import count_caption, demo_notice, draw_chart
 
 state = cached.data_state()
@@ -67,7 +68,7 @@ excel_download(
 
 if event.selection.rows:
     need = rows[event.selection.rows[0]]
-    st.subheader(f"{need.reference}: {NEED_TYPE_LABELS.get(need.need_type, need.need_type)}")
+    st.subheader(f"{md(need.reference)}: {md(NEED_TYPE_LABELS.get(need.need_type, need.need_type))}")
     st.text(  # the submitter's name and address are their own text: never Markdown
         f"{need.unit or 'Enhet saknas'} · {need.contract or need.category or 'inget avtal'} · "
         f"inkom {need.created_at:%Y-%m-%d}"

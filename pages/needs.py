@@ -11,6 +11,7 @@ from data_access.config import receipt_link
 from data_access.db import engine_for, session_scope
 from data_access.needs import NEED_TYPE_LABELS, NeedError, NeedInput, new_token, receipt, submit_need
 from ui import cached, links
+from ui.text import md
 from ui.widgets import demo_notice
 
 RATINGS = [None, 1, 2, 3, 4, 5]
@@ -25,15 +26,15 @@ if token:
     if shown is None:
         st.error("Det finns inget ärende med den länken. Kontrollera att hela länken kom med.")
         st.stop()
-    st.markdown(f"**Referens {shown.reference}**, inlämnat {shown.created_at:%Y-%m-%d}")
-    facts = st.columns(4)
-    facts[0].metric("Status", shown.status)
-    facts[1].metric("Typ", shown.need_type)
+    st.markdown(f"**Referens {md(shown.reference)}**, inlämnat {shown.created_at:%Y-%m-%d}")
+    facts = st.columns(4)  # a metric's value is Markdown too: names from the data shown as text
+    facts[0].metric("Status", md(shown.status))
+    facts[1].metric("Typ", md(shown.need_type))
     if shown.contract or not shown.category:
-        facts[2].metric("Avtal", shown.contract or "–")
+        facts[2].metric("Avtal", md(shown.contract or "–"))
     else:  # a need about a category without a contract
-        facts[2].metric("Kategori", shown.category)
-    facts[3].metric("Enhet", shown.unit or "–")
+        facts[2].metric("Kategori", md(shown.category))
+    facts[3].metric("Enhet", md(shown.unit or "–"))
     st.markdown("**Det här skrev ni**")
     st.text(shown.text)  # as written: never Markdown or HTML
     st.markdown("**Svar från upphandlingsenheten**")
@@ -99,9 +100,9 @@ if contract_id is None:
 else:
     chosen = contracts[contract_id]
     st.info(
-        f"Avtalsansvarig för {chosen.reference}: {chosen.manager_name or 'ingen angiven'}"
-        + (f", {chosen.manager_email}" if chosen.manager_email else "")
-        + (f", {chosen.manager_phone}" if chosen.manager_phone else ""),
+        f"Avtalsansvarig för {md(chosen.reference)}: {md(chosen.manager_name or 'ingen angiven')}"
+        + (f", {md(chosen.manager_email)}" if chosen.manager_email else "")
+        + (f", {md(chosen.manager_phone)}" if chosen.manager_phone else ""),
         icon=":material/person:",
     )
 
@@ -178,7 +179,7 @@ if saved:
         confirmation = receipt(session, saved)
     if confirmation is not None:
         st.success(
-            f"Tack! Ert behov är inlämnat med referens {confirmation.reference}.",
+            f"Tack! Ert behov är inlämnat med referens {md(confirmation.reference)}.",
             icon=":material/check_circle:",
         )
         st.caption("Spara länken: där ser ni status och upphandlingsenhetens svar.")

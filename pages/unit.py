@@ -16,6 +16,7 @@ from ui import cached
 from ui.customer import contact_form, contact_table, follow_ups_table, needs_table, visits_table
 from ui.format import kronor, long_date
 from ui.tables import swedish_table
+from ui.text import md
 from ui.widgets import deep_linked_choice, demo_notice, flash, show_flash
 
 state = cached.data_state()
@@ -35,7 +36,7 @@ if code is None:
     follow_ups_table(cached.follow_ups(state.url, state.version), clock.today())
     st.stop()
 unit = by_code[code]
-st.subheader(unit.label)
+st.subheader(md(unit.label))
 show_flash()
 
 
@@ -81,16 +82,16 @@ if contacts:
             ),
         )
         confirming = st.session_state.get("remove_contact_asked") == chosen
-        if not confirming and st.button(f"Ta bort {person.name} som kontaktperson", key="remove_contact"):
+        if not confirming and st.button(f"Ta bort {md(person.name)} som kontaktperson", key="remove_contact"):
             st.session_state["remove_contact_asked"] = chosen
             st.rerun()
         if confirming:
-            st.warning(f"Vill du ta bort {person.name} som kontaktperson för {unit.name}?")
+            st.warning(f"Vill du ta bort {md(person.name)} som kontaktperson för {md(unit.name)}?")
             yes, no = st.columns(2)
             if yes.button("Ja, ta bort", type="primary", key="remove_contact_yes"):
                 write(lambda session: remove_unit_contact(session, unit.id, chosen))
                 st.session_state.pop("remove_contact_asked", None)
-                flash(f"{person.name} är borttagen som kontaktperson.")
+                flash(f"{md(person.name)} är borttagen som kontaktperson.")
                 st.rerun()
             if no.button("Avbryt", key="remove_contact_no"):
                 st.session_state.pop("remove_contact_asked", None)

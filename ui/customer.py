@@ -15,7 +15,9 @@ from data_access.needs import NEED_STATUS_LABELS, NEED_TYPE_LABELS, InboxRow
 from data_access.visits import VisitRecord
 from ui.format import integer
 from ui.inbox import contract_or_category
+from ui.mail import mailto_address
 from ui.tables import swedish_table
+from ui.text import md
 from ui.widgets import count_caption, flash
 
 CONTACT_FIELDS = {"name": "Namn", "role": "Roll", "email": "E-post", "phone": "Telefon"}
@@ -24,7 +26,7 @@ CONTACT_FIELDS = {"name": "Namn", "role": "Roll", "email": "E-post", "phone": "T
 def contact_table(frame: pd.DataFrame) -> None:
     """Contact people with their e-mail addresses as mailto links."""
     linked = frame.assign(
-        **{"E-post": frame["E-post"].map(lambda email: f"mailto:{email}" if email else None)}
+        **{"E-post": frame["E-post"].map(lambda email: mailto_address(email) if email else None)}
     )
     st.dataframe(
         linked,
@@ -126,14 +128,14 @@ def contact_form(
             st.session_state[f"{key}_{field}"] = ""
     problems: dict[str, str] = st.session_state.get(f"{key}_problems", {})
     with st.form(key):
-        st.markdown(f"**{title}**")
+        st.markdown(f"**{md(title)}**")  # an "Ändra <name>" holds a name from the data
         values = {}
         for field, label in CONTACT_FIELDS.items():
             if initial is not None and f"{key}_{field}" not in st.session_state:
                 st.session_state[f"{key}_{field}"] = getattr(initial, field) or ""
             values[field] = st.text_input(label + (" *" if field == "name" else ""), key=f"{key}_{field}")
             if field in problems:
-                st.error(problems[field])
+                st.error(md(problems[field]))  # it may quote what was typed
         submitted = st.form_submit_button("Spara", type="primary")
     if submitted:
         try:
@@ -143,5 +145,5 @@ def contact_form(
             st.rerun()
         st.session_state[f"{key}_problems"] = {}
         st.session_state[f"{key}_saved"] = True
-        flash(f"Kontaktpersonen {values['name'].strip()} är sparad.")
+        flash(f"Kontaktpersonen {md(values['name'].strip())} är sparad.")
         st.rerun()
