@@ -1,6 +1,7 @@
 """Issue 11, point 9: no CSV or Excel file the app or its command line writes
 holds a cell a spreadsheet would run as a formula (OWASP's CSV injection
-rule, one helper: ``data_access.spreadsheet_safety``).
+rule, one helper: ``data_access.spreadsheet_safety``), and the grid's own
+"Download as CSV" is switched off (``client.disableDataExport``).
 
 The hostile names enter through the real importer, on SQLite and PostgreSQL.
 """
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import tomllib
 from pathlib import Path
 
 import openpyxl
@@ -133,3 +135,11 @@ def test_the_fidelity_report_csv_neutralises_names_from_imported_files(
     assert units["'" + MINUS_FORMULA][1:6].count("-200.00") == 1
     for row in suppliers + list(units.values()):
         assert not any(is_formula_like(cell) for cell in row), row
+
+
+def test_the_grid_download_is_switched_off_for_the_whole_app() -> None:
+    """Streamlit 1.67 has no per-table switch for its "Download as CSV"; the
+    app-wide ``client.disableDataExport`` hides it on every st.dataframe and
+    chart table (the browser test checks it on real pages)."""
+    config = tomllib.loads((REPO_ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["client"]["disableDataExport"] is True
