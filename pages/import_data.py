@@ -37,6 +37,7 @@ from ui.importing import (
     show_flash,
     undo_form,
 )
+from ui.text import md  # messages quote file names, headers and values: shown as text
 from ui.widgets import demo_notice
 
 state = cached.data_state()
@@ -61,7 +62,7 @@ if upload is not None and kind == "peppol":
     try:
         documents = read_peppol_files(upload.name, upload.getvalue())
     except ImportRefusedError as error:
-        st.error(str(error))
+        st.error(md(error))
     else:
         st.dataframe(peppol_frame(documents), hide_index=True, width="stretch")
         importer = importer_input()
@@ -72,7 +73,7 @@ if upload is not None and kind == "peppol":
                         session, upload.name, upload.getvalue(), imported_by=importer or None
                     )
             except ImportRefusedError as error:  # as the spreadsheet import below: nothing was written
-                st.error(f"{error} Ingenting importerades.")
+                st.error(f"{md(error)} Ingenting importerades.")
             else:
                 import_result(summary)
                 state = cached.data_state()  # the batch list below shows the new batch
@@ -97,7 +98,7 @@ elif upload is not None:
     try:
         opened = remembered("opened", file_key, open_upload)
     except ImportRefusedError as error:
-        st.error(str(error))
+        st.error(md(error))
         st.stop()
     columns = mapping_editor(opened.mapping, key_prefix=f"map_{kind}_{upload.file_id}")
     period = None
@@ -114,7 +115,7 @@ elif upload is not None:
         # the mapping or the period changed, not on every click.
         preview = remembered("preview", (*file_key, tuple(sorted(columns.items())), period), validate)
     except (ImportRefusedError, ValueProblemError) as error:
-        st.error(str(error))
+        st.error(md(error))
         st.stop()
     preview_report(preview)
     if preview.summary.problems:
@@ -137,9 +138,9 @@ elif upload is not None:
             try:
                 with session_scope(engine) as session:
                     save_profile(session, profile_name, import_kind, opened.mapping.as_profile())
-                st.success(f"Mappningen {profile_name!r} är sparad.")
+                st.success(f"Mappningen {md(repr(profile_name))} är sparad.")
             except ValueError as error:
-                st.error(str(error))
+                st.error(md(error))
     importer = importer_input()
     blocked = has_errors and not skip_invalid
     if st.button(
@@ -165,7 +166,7 @@ elif upload is not None:
                 )
         except (InvalidRowsError, InvalidRegisterRowsError, ImportRefusedError) as error:
             bar.empty()
-            st.error(f"{error} Ingenting importerades.")
+            st.error(f"{md(error)} Ingenting importerades.")
         else:
             bar.progress(1.0, text="Klart")
             import_result(summary)

@@ -30,6 +30,7 @@ from data_access.importing.service import FilePreview, problem_count_text
 from data_access.orgnr import format_org_number
 from data_access.unclassified import BatchUnclassified
 from ui.format import MISSING, integer, kronor, percent, swedish_amount
+from ui.text import md
 
 KIND_LABELS = {
     "invoices": "Leverantörsfakturor",
@@ -366,7 +367,7 @@ def unclassified_notice_text(spend: BatchUnclassified) -> str:
     )
     if spend.account_plan_helps:
         largest = "; ".join(  # names may hold commas
-            f"{account.number} {account.name}" if account.name else account.number
+            f"{md(account.number)} {md(account.name)}" if account.name else md(account.number)
             for account in spend.largest_accounts[:3]
         )
         text += (
@@ -552,7 +553,7 @@ def undo_form(listing: BatchListing, url: str) -> None:
         st.form_submit_button("Ångra importen", on_click=_undo_submitted, args=(url,))
         warning = st.session_state.pop("_undo_warning", None)
         if warning:
-            st.warning(warning)
+            st.warning(md(warning))  # an undo's refusal may name what it found
 
 
 def _undo_submitted(url: str) -> None:
