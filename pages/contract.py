@@ -1,8 +1,6 @@
 """Avtal (procurers): who buys on a contract, who buys the same things
 elsewhere, and the people to call there. ``?contract=REF`` opens a contract."""
 
-from urllib.parse import quote
-
 import pandas as pd
 import streamlit as st
 
@@ -15,12 +13,14 @@ from data_access.fidelity import Dimension, SpendFilter
 from data_access.needs import InboxFilter
 from data_access.periods import last_full_months
 from ui import cached, links
-from ui.buyers import UnitCell, buyer_table, plain, row_details, text_or_dash
+from ui.buyers import UnitCell, buyer_table, row_details, text_or_dash
 from ui.charts import fidelity_trend
 from ui.customer import contact_form, needs_table, visits_table
 from ui.format import integer, iso_date, kronor, long_date, percent, short_month
+from ui.mail import mailto_address
 from ui.reach import CONTRACT_WORDING, contact_section
 from ui.tables import swedish_table
+from ui.text import md
 from ui.widgets import FLASH_KEY, deep_linked_choice, demo_notice, draw_chart
 
 SAVED_MESSAGE = "contract_page_saved"  # shown once on the run after a save
@@ -30,7 +30,7 @@ def save_manager(contract_id: int, person: ContactInput) -> None:
     with session_scope(engine_for(state.url)) as session:
         set_contract_manager(session, contract_id, person)
     # The form reruns the page at once; the next run says what was saved.
-    st.session_state[SAVED_MESSAGE] = f"Avtalsansvarig sparad: {person.name.strip()}."
+    st.session_state[SAVED_MESSAGE] = f"Avtalsansvarig sparad: {md(person.name.strip())}."
 
 
 state = cached.data_state()
@@ -55,18 +55,19 @@ if reference is None:
     st.stop()
 contract = by_reference[reference]
 
-st.subheader(f"{contract.reference} {contract.name}")
+# Every name from the data goes through md: shown as written, never as a link or an image.
+st.subheader(f"{md(contract.reference)} {md(contract.name)}")
 facts = st.columns([1, 1, 2])
-facts[0].markdown(f"**Kategori**  \n{plain(contract.category)}")
+facts[0].markdown(f"**Kategori**  \n{md(contract.category)}")
 facts[1].markdown(f"**Gäller**  \n{iso_date(contract.valid_from)} – {iso_date(contract.valid_to)}")
-facts[2].markdown(f"**Leverantörer**  \n{plain(contract.suppliers) if contract.suppliers else '–'}")
+facts[2].markdown(f"**Leverantörer**  \n{md(contract.suppliers) if contract.suppliers else '–'}")
 # The manager on a line of its own, each part whole: the name, the address and
 # the phone number move to the next line as units, never broken in the middle.
-manager = [f"**Avtalsansvarig:** {plain(contract.manager_name or 'saknas')}"]
+manager = [f"**Avtalsansvarig:** {md(contract.manager_name or 'saknas')}"]
 if contract.manager_email:
-    manager.append(f"[{plain(contract.manager_email)}](mailto:{quote(contract.manager_email, safe='@')})")
+    manager.append(f"[{md(contract.manager_email)}]({mailto_address(contract.manager_email)})")
 if contract.manager_phone:
-    manager.append(plain(contract.manager_phone))
+    manager.append(md(contract.manager_phone))
 with st.container(horizontal=True, gap="small", key="contract_manager"):
     for part in manager:
         st.markdown(part, width="content", wrap=False)

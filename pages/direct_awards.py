@@ -16,6 +16,7 @@ from ui import cached
 from ui.dashboard_view import year_label
 from ui.drilldown import excel_download, show_lines
 from ui.format import grouped, integer, kronor, org_number
+from ui.text import md
 from ui.widgets import demo_notice, flash, show_flash
 
 HEADERS = ("Kategori", "Leverantör", "Org.nr", "Avtalslöst belopp", "Leverantörer", "Enheter")
@@ -47,7 +48,7 @@ with columns[1].popover("Ändra gränsen"), st.form("award_limit"):
             with session_scope(engine_for(state.url)) as session:
                 set_direct_award_limit(session, entered)
         except TargetError as error:
-            st.error(str(error))
+            st.error(md(error))  # it quotes what was typed
         else:
             flash("Direktupphandlingsgränsen är sparad.")
             st.rerun()

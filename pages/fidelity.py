@@ -13,6 +13,7 @@ from ui.charts import PARTIAL_MARK, fidelity_bars, fidelity_heatmap, fidelity_tr
 from ui.dashboard_filters import dashboard_filters, describe_view
 from ui.drilldown import excel_download, show_lines
 from ui.elsewhere import show_category_suppliers
+from ui.text import md
 from ui.theme import DEFINITIONS
 from ui.widgets import (
     demo_notice,
@@ -125,7 +126,7 @@ with tabs[0]:
         _, department = breakdown(Dimension.DEPARTMENT, "Förvaltning", "departments")
         if department is not None:
             in_department = replace(spend_filter, department_ids=(int(department["id"]),))
-            st.subheader(f"Enheter i {department['label']}")
+            st.subheader(f"Enheter i {md(department['label'])}")
             _, unit = breakdown(Dimension.UNIT, "Enhet", "units", scope=in_department)
             if unit is not None:
                 drill(unit, in_department, "unit_ids", "unit_lines")

@@ -7,6 +7,7 @@ from data_access.db import engine_for, session_scope
 from data_access.targets import TargetError, set_department_target, set_overall_target
 from ui import cached
 from ui.format import typed_number, typed_percent
+from ui.text import md
 from ui.widgets import demo_notice, flash, show_flash
 
 state = cached.data_state()
@@ -24,7 +25,7 @@ with st.form("targets"):
     overall = st.text_input("Övergripande mål (%)", value=typed_number(targets.overall), key="target_overall")
     entered = {
         department.id: st.text_input(
-            f"{department.label} (%)",
+            f"{md(department.label)} (%)",  # a widget's label is Markdown too
             value=typed_number(targets.by_department.get(department.id)),
             key=f"target_{department.id}",
         )
@@ -39,7 +40,7 @@ if saved:
             for department_id, value in entered.items():
                 set_department_target(session, department_id, value)
     except TargetError as error:
-        st.error(f"Målen sparades inte: {error}")  # the form keeps what was typed
+        st.error(f"Målen sparades inte: {md(error)}")  # it quotes what was typed; the form keeps it
     else:
         flash("Målen är sparade.")
         st.rerun()

@@ -9,7 +9,6 @@ long text, and wraps none.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -18,15 +17,9 @@ import streamlit as st
 
 from ui.format import MISSING, is_missing
 from ui.tables import swedish_table
+from ui.text import md
 
 UNIT_COLUMN = "Enhet"
-_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=^])")
-
-
-def plain(text: object) -> str:
-    """Text from the data, escaped so Markdown shows it exactly as written
-    (no emphasis, links, colours or icons from a unit's or supplier's name)."""
-    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", str(text))
 
 
 @dataclass(frozen=True)
@@ -82,8 +75,8 @@ def row_details(
 ) -> None:
     """A chosen row in full: its name and every fact, wrapped as needed."""
     with st.container(border=True):
-        st.markdown(f"**{plain(title)}**")
-        st.markdown("  \n".join(f"{label}: {plain(value)}" for label, value in facts))
+        st.markdown(f"**{md(title)}**")
+        st.markdown("  \n".join(f"{label}: {md(value)}" for label, value in facts))
         if page_link is not None:
             page, params = page_link
             st.page_link(page, label="Öppna enhetens sida", icon=":material/apartment:", query_params=params)

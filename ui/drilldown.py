@@ -16,6 +16,7 @@ from ui import cached
 from ui.cached import DataState
 from ui.format import integer, kronor, org_number
 from ui.tables import swedish_table
+from ui.text import md
 from ui.theme import STATUS_LABELS
 
 PAGE_SIZE = 100
@@ -96,7 +97,7 @@ def show_lines(
 ) -> LinePage:
     """A paged, sortable list of the lines of a slice, with its totals and a
     download of the page shown. Returns the page (for tests and callers)."""
-    st.markdown(f"**Fakturarader: {title}**")
+    st.markdown(f"**Fakturarader: {md(title)}**")  # a unit's, supplier's or category's name
     controls = st.columns([2, 2, 1, 1])
     status_choice = controls[0].selectbox(
         "Status",

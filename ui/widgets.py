@@ -21,6 +21,7 @@ from ui.dashboard_view import period_text
 from ui.format import compact_kronor, integer, kronor, percent, points, typed_percent
 from ui.importing import IMPORT_PAGE, KIND_PARAM
 from ui.tables import swedish_table
+from ui.text import md
 from ui.theme import DEFINITIONS, STATUS_LABELS
 
 
@@ -260,5 +261,5 @@ def deep_linked_choice(
     if chosen is not None:
         st.query_params[param] = chosen
     elif wanted and wanted not in labels:
-        st.error(unknown.format(wanted))
+        st.error(unknown.format(md(wanted)))  # what the address says, as text: never a link
     return chosen
