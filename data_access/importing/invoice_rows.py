@@ -18,7 +18,9 @@ from typing import TypeVar
 
 from data_access.importing import values
 from data_access.importing.columns import ColumnMapping, field_specs, fold
-from data_access.importing.errors import ValueProblemError
+from data_access.importing.errors import ImportRefusedError, ValueProblemError
+from data_access.lengths import length_problem, max_length
+from data_access.models import Account, Department, ImportBatch, InvoiceLine, Supplier, Unit
 from data_access.money import from_ore, to_ore
 
 T = TypeVar("T")
@@ -80,21 +82,67 @@ class InvoiceRow:
     is_valid: bool = True
 
 
+_PERIOD = re.compile(r"([0-9]{4})-([0-9]{2})")
+_FIRST_PERIOD_YEAR = 1900  # as for text dates (values.parse_date)
+PERIOD_HINT = "ÅÅÅÅ-MM, till exempel 2016-03"
+
+
+def period_problem(period: str) -> str | None:
+    """Why ``period`` is not a month written ``YYYY-MM`` (a real one:
+    ``2016-13`` and ``0000-01`` are not), or None. Exactly that form and
+    nothing more, since it is stored as written (``import_batch.period``,
+    seven characters): ``2016-03-01`` and ``mars 2016`` are refused."""
+    match = _PERIOD.fullmatch(period)
+    if match is None:
+        shown = period if len(period) <= 40 else period[:39] + "…"
+        return f"Perioden {shown!r} ska skrivas {PERIOD_HINT}"
+    year, month = int(match.group(1)), int(match.group(2))
+    if not 1 <= month <= 12:
+        return f"Perioden {period!r} har ingen månad {month}: skriv {PERIOD_HINT}"
+    if year < _FIRST_PERIOD_YEAR:
+        return f"Perioden {period!r} ligger före år {_FIRST_PERIOD_YEAR}: skriv {PERIOD_HINT}"
+    return None
+
+
 def period_start(period: str) -> date:
-    """``2016-03`` -> 1 March 2016: the date given to lines of a file without dates."""
-    match = re.fullmatch(r"(\d{4})-(\d{2})", period.strip())
-    if not match or not 1 <= int(match.group(2)) <= 12:
-        raise ValueProblemError(f"Perioden {period!r} ska skrivas ÅÅÅÅ-MM, till exempel 2016-03")
-    return date(int(match.group(1)), int(match.group(2)), 1)
+    """``2016-03`` -> 1 March 2016: the date given to lines of a file without
+    dates. Raises ``ValueProblemError`` for anything but ``YYYY-MM``."""
+    problem = period_problem(period)
+    if problem:
+        raise ValueProblemError(problem)
+    return date(int(period[:4]), int(period[5:]), 1)
+
+
+def refuse_batch_values(
+    *,
+    file_name: str,
+    imported_by: str | None,
+    profile_name: str | None = None,
+    period: str | None = None,
+) -> None:
+    """Raise ``ImportRefusedError`` when a value the batch records does not
+    fit its column (or the period is no ``YYYY-MM``): the whole import is
+    refused before anything is written, on SQLite as on PostgreSQL. The page
+    and the CLI check their fields first; this holds for every caller."""
+    problems = [
+        length_problem(ImportBatch.source_name, file_name),
+        length_problem(ImportBatch.imported_by, imported_by),
+        length_problem(ImportBatch.profile_name, profile_name),
+        period_problem(period) if period is not None else None,
+    ]
+    found = [problem for problem in problems if problem]
+    if found:
+        raise ImportRefusedError(" ".join(found))
 
 
 def split_code_and_name(value: str) -> tuple[str, str]:
     """``VVV Vård- och omsorgsnämnd väster`` -> (``VVV``, the name); otherwise
-    the text is both code and name."""
+    the text is both code and name, the code cut to what the column holds
+    (``resolve.Resolver`` keeps cut codes unique)."""
     match = _CODE_AND_NAME.match(value)
     if match:
         return match.group(1), match.group(2).strip()
-    return value[:32], value
+    return value[: max_length(Department.code)], value
 
 
 def _is_blank(row: Sequence[object]) -> bool:
@@ -119,7 +167,27 @@ def _is_total_row(row: Sequence[object], mapping: ColumnMapping) -> bool:
 
 
 _FIELDS = ("amount", "date", "supplier_name", "org_number", "account", "invoice_number", "department", "unit")
-_PROBLEM_ORDER = ("amount", "date", "org_number", "supplier_name", "account")  # a row's problems, in order
+# A row's problems, in order.
+_PROBLEM_ORDER = (
+    "amount",
+    "date",
+    "org_number",
+    "supplier_name",
+    "account",
+    "invoice_number",
+    "department",
+    "unit",
+)
+# The column each text field is stored in, and what the value is to the user.
+# A department or unit that names no known one becomes one: its whole text is
+# the new row's name (and, cut to fit, its code; see ``split_code_and_name``).
+_STORED_IN = {
+    "supplier_name": (Supplier.name, "Leverantörsnamnet"),
+    "invoice_number": (InvoiceLine.invoice_number, "Fakturanumret"),
+    "department": (Department.name, "Förvaltningen"),
+    "unit": (Unit.name, "Enheten"),
+}
+_SHOWN_VALUE = 200  # characters of a cell the validation report repeats
 CHUNK_ROWS = 50_000  # rows parsed at a time: memory stays flat whatever the file's size
 
 
@@ -267,7 +335,12 @@ def _account_and_text(value: object) -> tuple[str | None, str | None]:
     if value is None:
         return None, None
     account = parse_account(value)
-    return account, _account_text(value, account)
+    text = _account_text(value, account)
+    # The name part becomes the name of an account the file creates.
+    problem = length_problem(Account.name, text)
+    if problem:
+        raise ValueProblemError(problem)
+    return account, text
 
 
 class _ColumnParser:
@@ -302,18 +375,26 @@ class _ColumnParser:
                 message = "Filen saknar datum: ange vilken period (ÅÅÅÅ-MM) den gäller"
                 self._report(range(len(raw)), "date", cells["date"], message, Severity.ERROR)
         supplier_names = _parse_cells(cells["supplier_name"], parse_text)[0]
+        too_long = self._too_long(cells, "supplier_name", supplier_names)
         org_numbers = self._org_numbers(cells, supplier_names)
+        for position in too_long:  # the row is refused; its text goes no further
+            supplier_names[position] = None
         account_pairs = self._values(
             cells, "account", _account_and_text, Severity.WARNING, "; raden importeras utan konto"
         )
+        texts = {}
+        for name in ("invoice_number", "department", "unit"):
+            texts[name] = _parse_cells(cells[name], parse_text)[0]
+            for position in self._too_long(cells, name, texts[name]):
+                texts[name][position] = None
         return InvoiceChunk(
             numbers,
             dates,
-            _parse_cells(cells["invoice_number"], parse_text)[0],
+            texts["invoice_number"],
             supplier_names,
             org_numbers,
-            _parse_cells(cells["department"], parse_text)[0],
-            _parse_cells(cells["unit"], parse_text)[0],
+            texts["department"],
+            texts["unit"],
             [pair[0] if pair else None for pair in account_pairs],
             [pair[1] if pair else None for pair in account_pairs],
             amounts,
@@ -350,6 +431,27 @@ class _ColumnParser:
             self._report(positions, name, cells[name], message + consequence, severity)
         return values
 
+    def _too_long(self, cells: dict[str, list[object]], name: str, texts: list[str | None]) -> list[int]:
+        """Positions whose text does not fit the column it is stored in, each
+        reported as an error: PostgreSQL would refuse the value and SQLite
+        keep it whole, so the row is refused on both. ``len`` per distinct
+        text: a 10 MB cell costs nothing more than a short one."""
+        column, subject = _STORED_IN[name]
+        limit = max_length(column)
+        by_length: dict[int, list[int]] = {}
+        lengths: dict[str, int] = {}
+        for position, text in enumerate(texts):
+            if text is not None:
+                length = lengths.get(text)
+                if length is None:
+                    length = lengths[text] = len(text)
+                if length > limit:
+                    by_length.setdefault(length, []).append(position)
+        for positions in by_length.values():
+            message = length_problem(column, texts[positions[0]], subject)
+            self._report(positions, name, cells[name], message or "", Severity.ERROR)
+        return [position for positions in by_length.values() for position in positions]
+
     def _org_numbers(
         self, cells: dict[str, list[object]], supplier_names: list[str | None]
     ) -> list[str | None]:
@@ -376,11 +478,25 @@ class _ColumnParser:
         flagged = self.invalid if severity is Severity.ERROR else self.warned
         for position in positions:
             value = cells[position]
-            problem = RowProblem(
-                self.numbers[position], label, "" if value is None else str(value), message, severity
-            )
+            problem = RowProblem(self.numbers[position], label, shown_value(value), message, severity)
             self.problems.append((position, order, problem))
             flagged.add(position)
+
+
+def shown_value(value: object) -> str:
+    """A cell as the validation report repeats it: whole when short, else
+    its start and its length, so that a 10 MB cell does not travel into the
+    report, its Excel file and the page."""
+    if value is None:
+        return ""
+    try:
+        text = value if isinstance(value, str) else str(value)
+    except ValueError:  # an int beyond Python's 4300-digit str limit
+        return "(ett orimligt stort tal)"
+    if len(text) <= _SHOWN_VALUE:
+        return text
+    length = f"{len(text):,}".replace(",", " ")
+    return f"{text[: _SHOWN_VALUE - 1]}… ({length} tecken)"
 
 
 def _names_a_supplier(value: object) -> bool:

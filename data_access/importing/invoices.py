@@ -31,6 +31,7 @@ from data_access.importing.invoice_rows import (
     InvoiceRow,
     RowProblem,
     read_invoice_chunks,
+    refuse_batch_values,
 )
 from data_access.importing.resolve import PostingKeys, Resolver, natural_key
 from data_access.models import ImportBatch, ImportBatchOverlap, InvoiceLine
@@ -192,6 +193,12 @@ def start_batch(
     session: Session, summary: InvoiceImportSummary, *, kind: str, checksum: str, options: ImportOptions
 ) -> ImportBatch:
     """The batch an import writes into, and the earlier batches of the same file."""
+    refuse_batch_values(
+        file_name=summary.file_name,
+        imported_by=options.imported_by,
+        profile_name=options.profile_name,
+        period=options.period,
+    )
     summary.earlier_batches = earlier_batches(session, checksum)
     batch = ImportBatch(
         kind=kind,

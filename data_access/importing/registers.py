@@ -13,13 +13,13 @@ from datetime import date
 from typing import TypeVar
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from data_access import clock
 from data_access.classification import classify_lines, refresh_summaries
 from data_access.importing.columns import ColumnMapping, ImportKind, field_specs
 from data_access.importing.errors import ImportRefusedError, ValueProblemError
-from data_access.importing.invoice_rows import RowProblem, Severity
+from data_access.importing.invoice_rows import RowProblem, Severity, refuse_batch_values, shown_value
 from data_access.importing.values import (
     parse_account,
     parse_date,
@@ -28,6 +28,7 @@ from data_access.importing.values import (
     parse_text,
     parse_yes_no,
 )
+from data_access.lengths import length_problem
 from data_access.models import (
     Account,
     Category,
@@ -46,6 +47,18 @@ from data_access.settings import bump_data_version
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 T = TypeVar("T")
+
+
+def _blank(raw: object) -> bool:
+    """An empty cell, or one of spaces: no value at all."""
+    return raw is None or (isinstance(raw, str) and not raw.strip())
+
+
+def _email_text(value: object) -> str | None:
+    """An address as it is stored: lower case (which can lengthen a text,
+    so its length is measured after)."""
+    text = parse_text(value)
+    return text.lower() if text else None
 
 
 @dataclass
@@ -95,22 +108,37 @@ class _Record:
         index = self.mapping.columns.get(name)
         return self.row[index] if index is not None and index < len(self.row) else None
 
-    def value(self, name: str, parse: Callable[[object], T], *, required: bool = False) -> T | None:
+    def value(
+        self,
+        name: str,
+        parse: Callable[[object], T],
+        *,
+        required: bool = False,
+        stored_in: InstrumentedAttribute | None = None,
+    ) -> T | None:
+        """The cell parsed, or None with a problem recorded. ``stored_in``:
+        the ``String(n)`` column the text goes into; a longer text is an
+        error (PostgreSQL would refuse it, SQLite keep it whole)."""
         raw = self.raw(name)
-        if raw is None or (isinstance(raw, str) and not raw.strip()):
+        if _blank(raw):
             if required:
                 self.problem(name, "värde saknas")
             return None
         try:
-            return parse(raw)
+            value = parse(raw)
         except ValueProblemError as error:
             self.problem(name, str(error))
             return None
+        if stored_in is not None and isinstance(value, str):
+            problem = length_problem(stored_in, value)
+            if problem:
+                self.problem(name, problem)
+                return None
+        return value
 
     def problem(self, name: str, message: str, severity: Severity = Severity.ERROR) -> None:
-        raw = self.raw(name)
         self.problems.append(
-            RowProblem(self.row_number, self.labels[name], "" if raw is None else str(raw), message, severity)
+            RowProblem(self.row_number, self.labels[name], shown_value(self.raw(name)), message, severity)
         )
 
     @property
@@ -128,6 +156,7 @@ def _records(rows: Iterable[Sequence[object]], mapping: ColumnMapping) -> Iterat
 def _start(
     session: Session, kind: ImportKind, file_name: str, checksum: str, user: str | None
 ) -> ImportBatch:
+    refuse_batch_values(file_name=file_name, imported_by=user)
     batch = ImportBatch(
         kind=kind.value, source_name=file_name, checksum=checksum, imported_by=user, imported_at=clock.now()
     )
@@ -193,9 +222,9 @@ def import_accounts(
     changed: list[int] = []
     for record in _records(rows, mapping):
         summary.rows_read += 1
-        number = record.value("account", parse_account, required=True)
-        name = record.value("account_name", parse_text)
-        category_name = record.value("category", parse_text)
+        number = record.value("account", parse_account, required=True, stored_in=Account.number)
+        name = record.value("account_name", parse_text, stored_in=Account.name)
+        category_name = record.value("category", parse_text, stored_in=Category.name)
         influenceable = record.value("influenceable", parse_yes_no)
         summary.problems.extend(record.problems)
         if not record.is_valid or number is None:
@@ -238,17 +267,19 @@ def import_organisation(
     moved_units: set[int] = set()
     for record in _records(rows, mapping):
         summary.rows_read += 1
-        department_code = record.value("department_code", parse_text, required=True)
-        department_name = record.value("department_name", parse_text)
-        unit_code = record.value("unit_code", parse_text, required=True)
-        unit_name = record.value("unit_name", parse_text)
-        contact_name = record.value("contact_name", parse_text)
-        role = record.value("role", parse_text)
-        email = record.value("email", parse_text)
-        phone = record.value("phone", parse_text)
+        department_code = record.value(
+            "department_code", parse_text, required=True, stored_in=Department.code
+        )
+        department_name = record.value("department_name", parse_text, stored_in=Department.name)
+        unit_code = record.value("unit_code", parse_text, required=True, stored_in=Unit.code)
+        unit_name = record.value("unit_name", parse_text, stored_in=Unit.name)
+        contact_name = record.value("contact_name", parse_text, stored_in=Person.name)
+        role = record.value("role", parse_text, stored_in=UnitContact.role)
+        email = record.value("email", _email_text, stored_in=Person.email)
+        phone = record.value("phone", parse_text, stored_in=Person.phone)
         if email and not EMAIL.match(email):
             record.problem("email", "ogiltig e-postadress")
-        if (email or phone or role) and not contact_name:
+        if (email or phone or role) and _blank(record.raw("contact_name")):
             record.problem("contact_name", "kontaktuppgifter utan namn")
         summary.problems.extend(record.problems)
         if not record.is_valid or not department_code or not unit_code:
@@ -346,26 +377,31 @@ def import_contracts(
     drafts: dict[str, _ContractDraft] = {}
     for record in _records(rows, mapping):
         summary.rows_read += 1
-        reference = record.value("reference", parse_text, required=True)
+        reference = record.value("reference", parse_text, required=True, stored_in=Contract.reference)
         valid_from = record.value("valid_from", parse_date, required=True)
         valid_to = record.value("valid_to", parse_date, required=True)
         if valid_from and valid_to and valid_to < valid_from:
             record.problem("valid_to", "slutdatum före startdatum")
         org_number, org_problem = parse_org_number(record.raw("org_number"))
-        supplier_name = record.value("supplier_name", parse_text)
+        supplier_name = record.value("supplier_name", parse_text, stored_in=Supplier.name)
         if org_problem and record.raw("org_number") not in (None, "") and supplier_name:
             record.problem("org_number", f"{org_problem}; leverantören matchas på namn", Severity.WARNING)
         if not org_number and not supplier_name:
             record.problem("supplier_name", "leverantör saknas (namn eller organisationsnummer)")
-        email = record.value("manager_email", parse_text)
+        email = record.value("manager_email", _email_text, stored_in=Person.email)
         if email and not EMAIL.match(email):
             record.problem("manager_email", "ogiltig e-postadress")
         draft_values = (
-            record.value("name", parse_text),
-            record.value("category", parse_text),
-            record.value("manager_name", parse_text),
+            record.value("name", parse_text, stored_in=Contract.name),
+            record.value("category", parse_text, stored_in=Category.name),
+            record.value("manager_name", parse_text, stored_in=Person.name),
             record.value("bid_count", parse_int),
         )
+        if email and _blank(record.raw("manager_name")):
+            # Without a name the address is the person's name too (``_person``).
+            problem = length_problem(Person.name, email, "E-postadressen, som blir namnet när namn saknas,")
+            if problem:
+                record.problem("manager_email", problem)
         summary.problems.extend(record.problems)
         if not record.is_valid or reference is None:
             summary.skipped += 1

@@ -10,6 +10,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from data_access.importing.invoice_rows import split_code_and_name
+from data_access.lengths import max_length
 from data_access.models import Account, Department, ImportBatchCreated, Supplier, Unit
 
 UNKNOWN_DEPARTMENT = ("OKAND", "Okänd förvaltning")
@@ -57,17 +58,29 @@ class Resolver:
             ).all()
         }
         self.departments: dict[str, int] = {}
+        # Codes as stored (unique as written): a new row's cut code must be new.
+        self.codes: dict[type, set[str]] = {Department: set(), Unit: set()}
         for department_id, code, name in session.execute(
             select(Department.id, Department.code, Department.name)
         ):
             self.departments.setdefault(natural_key(code), department_id)
             self.departments.setdefault(natural_key(name), department_id)
-        self.units = {
-            natural_key(code): (department_id, unit_id)
-            for unit_id, code, department_id in session.execute(
-                select(Unit.id, Unit.code, Unit.department_id)
-            )
-        }
+            self.codes[Department].add(code)
+        self.units: dict[str, tuple[int, int]] = {}
+        unit_code_length = max_length(Unit.code)
+        long_names: list[tuple[str, tuple[int, int]]] = []
+        for unit_id, code, name, department_id in session.execute(
+            select(Unit.id, Unit.code, Unit.name, Unit.department_id).order_by(Unit.id)
+        ):
+            self.units[natural_key(code)] = (department_id, unit_id)
+            self.codes[Unit].add(code)
+            if len(name) > unit_code_length:
+                long_names.append((natural_key(name), (department_id, unit_id)))
+        # A unit an invoice named by a text longer than a code was stored
+        # under that text cut short: the same text finds it again. No code is
+        # that long, so such a name never shadows a code.
+        for key, found in long_names:
+            self.units.setdefault(key, found)
         self.accounts = dict(session.execute(select(Account.number, Account.id)).all())
         self.new_suppliers = self.new_units = self.new_departments = self.new_accounts = 0
         # (entity, id) of every row this file created, for ``record_created``.
@@ -93,18 +106,27 @@ class Resolver:
         key = natural_key(unit)
         if key not in self.units:
             owner = department_id or self.department(None)
-            self.units[key] = (owner, self._add(Unit, code=unit[:32], name=unit, department_id=owner))
+            code = self._new_code(Unit, unit)
+            self.units[key] = (owner, self._add(Unit, code=code, name=unit, department_id=owner))
             self.new_units += 1
         unit_department, unit_id = self.units[key]
         return department_id or unit_department, unit_id
 
     def department(self, value: str | None) -> int:
         code, name = split_code_and_name(value) if value else UNKNOWN_DEPARTMENT
-        for key in (natural_key(value), natural_key(code)) if value else (natural_key(code),):
+        # A name too long for a code, cut to make one, is no code the file
+        # wrote: two names alike in their first 32 characters are two
+        # departments, so such a name is found by itself only.
+        cut = value is not None and name == value and code != value
+        keys = [natural_key(value)] if value else []
+        if not cut:
+            keys.append(natural_key(code))
+        for key in keys:
             if key in self.departments:
                 return self.departments[key]
-        department_id = self._add(Department, code=code, name=name)
-        self.departments[natural_key(code)] = self.departments[natural_key(value or code)] = department_id
+        department_id = self._add(Department, code=self._new_code(Department, code), name=name)
+        for key in keys:
+            self.departments[key] = department_id
         self.new_departments += 1
         return department_id
 
@@ -113,6 +135,22 @@ class Resolver:
             self.accounts[number] = self._add(Account, number=number, name=text, category_id=None)
             self.new_accounts += 1
         return self.accounts[number]
+
+    def _new_code(self, model: type[Department | Unit], text: str) -> str:
+        """The code of a new department or unit: the text, cut to the
+        column's length; a cut that another row already has (two long names
+        alike in their first 32 characters) gets a number at its end,
+        ``…~2``, so the unique code never collides."""
+        limit = max_length(model.code)
+        taken = self.codes[model]
+        code = text[:limit]
+        number = 1
+        while code in taken:
+            number += 1
+            suffix = f"~{number}"
+            code = text[: limit - len(suffix)] + suffix
+        taken.add(code)
+        return code
 
     def _add(self, model: type[Supplier | Unit | Department | Account], **values: object) -> int:
         """Insert one row with Core and return its id: thousands of new

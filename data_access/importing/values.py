@@ -22,6 +22,8 @@ from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from stdnum.exceptions import InvalidChecksum
 
 from data_access.importing.errors import ValueProblemError
+from data_access.lengths import count_text, max_length
+from data_access.models import Account
 from data_access.money import CENT
 from data_access.orgnr import InvalidOrgNumber, normalise_org_number
 
@@ -422,7 +424,16 @@ def parse_org_number(value: object) -> tuple[str | None, str | None]:
 
 _ACCOUNT = re.compile(r"([0-9]+)(.*)")
 _ACCOUNT_LABEL_SEPARATORS = " -–—:|"
-_LARGEST_ACCOUNT_INT = 10**20  # no chart of accounts has numbers this long
+# The account column's length: no chart of accounts has longer numbers, and
+# a longer one would not fit (PostgreSQL refuses it, SQLite stores it anyway).
+_ACCOUNT_DIGITS = max_length(Account.number)
+_LARGEST_ACCOUNT_INT = 10**_ACCOUNT_DIGITS
+
+
+def _too_long_account(value: object, digits: int) -> ValueProblemError:
+    return ValueProblemError(
+        f"{_show(value)} är inte ett kontonummer ({count_text(digits)} siffror; högst {_ACCOUNT_DIGITS})"
+    )
 
 
 def parse_account(value: object) -> str | None:
@@ -433,7 +444,8 @@ def parse_account(value: object) -> str | None:
     digits are the account when followed by a space, a dash, ``:`` or ``|``
     and a name. Refused: a cell with no leading digits (``Livsmedel``), digits
     glued to letters (``4010A``), a second number after the separator
-    (``4010-4020`` is a range, not an account) and fractional numbers. Text is
+    (``4010-4020`` is a range, not an account), fractional numbers and
+    numbers longer than the account column holds (20 digits). Text is
     kept as written (leading zeros stay); ``int`` and whole ``float`` cells
     become their digits, as does text with zero decimals (``4010.0``,
     ``4010,0`` -> ``4010``).
@@ -457,6 +469,8 @@ def parse_account(value: object) -> str | None:
     if not text:
         return None
     if match := _WHOLE_WITH_ZERO_DECIMALS.fullmatch(text):
+        if len(match.group(1)) > _ACCOUNT_DIGITS:
+            raise _too_long_account(value, len(match.group(1)))
         return match.group(1)
     match = _ACCOUNT.fullmatch(text)
     if match is None:
@@ -466,6 +480,8 @@ def parse_account(value: object) -> str | None:
         label = rest.lstrip(_ACCOUNT_LABEL_SEPARATORS + "/\\,;.&")
         if rest[0] not in _ACCOUNT_LABEL_SEPARATORS or label[:1].isdigit():
             raise ValueProblemError(f"{_show(value)} är inte ett kontonummer")
+    if len(account) > _ACCOUNT_DIGITS:
+        raise _too_long_account(value, len(account))
     return account
 
 
