@@ -21,11 +21,13 @@ from data_access.demo import DatabaseNotEmptyError, DemoOptions, load_demo
 from data_access.fidelity import Dimension, FidelityFigures, SpendFilter, fidelity_breakdown, fidelity_total
 from data_access.importing.columns import ImportKind
 from data_access.importing.errors import ImportRefusedError, ValueProblemError
+from data_access.importing.invoice_rows import period_problem
 from data_access.importing.invoices import ImportOptions, InvalidRowsError, InvoiceImportSummary
 from data_access.importing.registers import InvalidRegisterRowsError, RegisterImportSummary
 from data_access.importing.service import import_file, import_peppol_file, open_for_import
+from data_access.lengths import max_length
 from data_access.migrate import upgrade_database
-from data_access.models import LineStatus
+from data_access.models import ImportBatch, LineStatus
 from data_access.spreadsheet_safety import csv_writer
 
 REPORT_COLUMNS = (
@@ -47,6 +49,22 @@ def _iso_date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"not a date in the form YYYY-MM-DD: {text!r}") from error
 
 
+def _month(text: str) -> str:
+    """``--period``: exactly YYYY-MM, a real month (it is stored as written)."""
+    if period_problem(text):
+        shown = text if len(text) <= 40 else text[:39] + "…"
+        raise argparse.ArgumentTypeError(f"not a month in the form YYYY-MM (e.g. 2016-03): {shown!r}")
+    return text
+
+
+def _user(text: str) -> str:
+    """``--user``: recorded on the batch, so it must fit there."""
+    limit = max_length(ImportBatch.imported_by)
+    if len(text) > limit:
+        raise argparse.ArgumentTypeError(f"{len(text)} characters; at most {limit} fit")
+    return text
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m data_access", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -64,9 +82,9 @@ def build_parser() -> argparse.ArgumentParser:
     importer.add_argument("kind", choices=IMPORT_KINDS)
     importer.add_argument("files", nargs="+", type=Path, metavar="FILE")
     importer.add_argument("--profile", help="a saved column mapping to use instead of guessing")
-    importer.add_argument("--period", help="YYYY-MM, for invoice files without a date column")
+    importer.add_argument("--period", type=_month, help="YYYY-MM, for invoice files without a date column")
     importer.add_argument("--skip-invalid", action="store_true", help="import the valid rows, skip the rest")
-    importer.add_argument("--user", default=os.environ.get("USER"), help="recorded on the batch")
+    importer.add_argument("--user", type=_user, default=os.environ.get("USER"), help="recorded on the batch")
 
     report = commands.add_parser("report", help="print a report")
     kinds = report.add_subparsers(dest="report", required=True)
@@ -174,7 +192,15 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
                     raise ImportRefusedError(f"Filen finns inte: {path}")
                 if args.kind == "peppol":
                     print(
-                        format_summary(import_peppol_file(session, path.name, path.read_bytes(), args.user)),
+                        format_summary(
+                            import_peppol_file(
+                                session,
+                                path.name,
+                                path.read_bytes(),
+                                imported_by=args.user,
+                                skip_invalid=args.skip_invalid,
+                            )
+                        ),
                         file=out,
                     )
                     continue

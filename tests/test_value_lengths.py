@@ -25,7 +25,7 @@ from data_access.importing.columns import ImportKind
 from data_access.importing.errors import ImportRefusedError
 from data_access.importing.invoices import ImportOptions, InvalidRowsError
 from data_access.importing.registers import InvalidRegisterRowsError
-from data_access.importing.service import import_file, open_for_import
+from data_access.importing.service import import_file, import_peppol_file, open_for_import
 from data_access.lengths import length_problem, max_length
 from data_access.models import (
     Account,
@@ -444,3 +444,103 @@ def test_register_batch_values_are_measured(engine: Engine, tmp_path: Path) -> N
     with pytest.raises(ImportRefusedError, match="Importeras av"):
         run_file(engine, ImportKind.ORGANISATION, path, imported_by="N" * 201)
     assert count(engine, ImportBatch) == count(engine, Unit) == 0
+
+
+# --------------------------------------------------------------------------- PEPPOL e-invoices
+
+
+def peppol_invoice(number: str, seller: str, org_number: str = "5560360793", amount: str = "100.00") -> str:
+    """A minimal BIS 3 invoice with one line."""
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
+ xmlns:cac="urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
+ xmlns:cbc="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2">
+  <cbc:ID>{number}</cbc:ID>
+  <cbc:IssueDate>2025-03-14</cbc:IssueDate>
+  <cbc:DocumentCurrencyCode>SEK</cbc:DocumentCurrencyCode>
+  <cac:AccountingSupplierParty><cac:Party>
+    <cac:PartyLegalEntity>
+      <cbc:RegistrationName>{seller}</cbc:RegistrationName>
+      <cbc:CompanyID schemeID="0007">{org_number}</cbc:CompanyID>
+    </cac:PartyLegalEntity>
+  </cac:Party></cac:AccountingSupplierParty>
+  <cac:InvoiceLine>
+    <cbc:ID>1</cbc:ID>
+    <cbc:LineExtensionAmount currencyID="SEK">{amount}</cbc:LineExtensionAmount>
+  </cac:InvoiceLine>
+</Invoice>
+"""
+
+
+def peppol_zip(tmp_path: Path, documents: dict[str, str]) -> Path:
+    path = tmp_path / "fakturor.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, text in documents.items():
+            archive.writestr(name, text)
+    return path
+
+
+def test_cli_refuses_a_peppol_seller_name_of_424_and_skips_its_invoice_when_told(
+    engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = peppol_zip(
+        tmp_path,
+        {
+            "lang.xml": peppol_invoice("F-1", "S" * 424),
+            "bra.xml": peppol_invoice(
+                "F-2", "Menigo Foodservice AB", org_number="5567150208", amount="50.00"
+            ),
+        },
+    )
+    assert cli("peppol", str(path)) == 1
+    err = capsys.readouterr().err
+    assert "rad 1, Säljarens namn" in err and "Säljarens namn är 424 tecken; högst 300 får plats." in err
+    assert (count(engine, InvoiceLine), count(engine, Supplier), count(engine, ImportBatch)) == (0, 0, 0)
+
+    assert cli("peppol", str(path), "--skip-invalid") == 0
+    with Session(engine) as session:
+        assert session.scalars(select(Supplier.name)).all() == ["Menigo Foodservice AB"]
+        batch = session.scalars(select(ImportBatch)).one()
+        assert (batch.row_count, batch.imported_count, batch.skipped_count) == (2, 1, 1)
+    assert count(engine, InvoiceLine) == 1
+
+
+def test_a_peppol_invoice_number_too_long_is_refused_not_cut(engine: Engine, tmp_path: Path) -> None:
+    path = tmp_path / "f.xml"
+    path.write_text(peppol_invoice("N" * 65, "Menigo Foodservice AB"), encoding="utf-8")
+    assert cli("peppol", str(path)) == 1
+    assert count(engine, InvoiceLine) == 0  # it was stored cut to 64 characters before
+    with session_scope(engine) as session:
+        with pytest.raises(InvalidRowsError) as refused:
+            import_peppol_file(session, path.name, path.read_bytes())
+        (problem,) = refused.value.summary.problems
+        assert problem.problem == "Fakturanumret är 65 tecken; högst 64 får plats."
+
+
+# --------------------------------------------------------------------------- CLI options
+
+
+@pytest.mark.parametrize("period", ["2016-03-01", "mars 2016", "2016-13", "2016-3", " 2016-03", "٢٠١٦-٠٣"])
+def test_cli_period_takes_only_yyyy_mm(
+    engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str], period: str
+) -> None:
+    path = csv_file(tmp_path, "u.csv", ["Leverantör", "Belopp"], ["A", "1"])
+    with pytest.raises(SystemExit) as usage:
+        cli("invoices", str(path), "--period", period)
+    assert usage.value.code == 2
+    assert "argument --period: not a month in the form YYYY-MM" in capsys.readouterr().err
+    assert count(engine, ImportBatch) == 0
+    assert cli("invoices", str(path), "--period", "2016-03") == 0
+
+
+def test_cli_user_over_200_is_a_usage_error(
+    engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = csv_file(tmp_path, "a.csv", ["Datum", "Leverantör", "Belopp"], ["2025-01-02", "A", "1"])
+    with pytest.raises(SystemExit) as usage:
+        cli("invoices", str(path), "--user", "U" * 250)
+    assert usage.value.code == 2
+    assert "argument --user: 250 characters; at most 200 fit" in capsys.readouterr().err
+    assert count(engine, ImportBatch) == 0
+    assert cli("invoices", str(path), "--user", "U" * 200) == 0
+    assert longest(engine, ImportBatch.imported_by) == 200

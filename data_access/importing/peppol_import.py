@@ -13,12 +13,19 @@ from sqlalchemy.orm import Session
 
 from data_access.bulk import LineTuple
 from data_access.importing.errors import ValueProblemError
-from data_access.importing.invoice_rows import RowProblem, Severity
-from data_access.importing.invoices import ImportOptions, InvoiceImportSummary, land_batch, start_batch
+from data_access.importing.invoice_rows import RowProblem, Severity, shown_value
+from data_access.importing.invoices import (
+    ImportOptions,
+    InvalidRowsError,
+    InvoiceImportSummary,
+    land_batch,
+    start_batch,
+)
 from data_access.importing.peppol import PeppolDocument
 from data_access.importing.resolve import PostingKeys, Resolver, natural_key
 from data_access.importing.values import parse_account
-from data_access.models import Contract, Unit
+from data_access.lengths import length_problem
+from data_access.models import Contract, InvoiceLine, Supplier, Unit
 from data_access.money import to_ore
 
 
@@ -29,8 +36,14 @@ def import_peppol(
     file_name: str,
     checksum: str,
     imported_by: str | None = None,
+    skip_invalid: bool = False,
 ) -> InvoiceImportSummary:
-    """Import the lines of every document as one batch, in the caller's transaction."""
+    """Import the lines of every document as one batch, in the caller's transaction.
+
+    A document with an error (a value that does not fit its column) is
+    imported by no line: with ``skip_invalid`` its lines are skipped, else
+    InvalidRowsError is raised once every document was read (the report is
+    complete) and the caller rolls back, as for a spreadsheet."""
     summary = InvoiceImportSummary(file_name=file_name)
     options = ImportOptions(imported_by=imported_by)
     batch = start_batch(session, summary, kind="peppol", checksum=checksum, options=options)
@@ -43,8 +56,17 @@ def import_peppol(
     resolver, keys = Resolver(session), PostingKeys()
     lines: list[LineTuple] = []
     for number, document in enumerate(documents, start=1):
-        problems = _document_problems(document, number, units, contracts)
+        errors = _document_errors(document, number)
+        problems = [*errors, *_document_problems(document, number, units, contracts)]
         summary.add_problems(problems)
+        if errors:
+            refused = len(document.lines) or 1  # a document without lines is still refused
+            summary.rows_read += len(document.lines)
+            summary.file_total += document.total
+            summary.rows_with_problems += refused
+            summary.skipped += len(document.lines)
+            summary.skipped_total += document.total
+            continue
         if document.seller_org_number is None:
             summary.flagged_rows += len(document.lines)
         supplier_id = resolver.supplier(
@@ -83,6 +105,8 @@ def import_peppol(
                     contract_id,
                 )
             )
+    if summary.rows_with_problems and not skip_invalid:
+        raise InvalidRowsError(summary)
     land_batch(session, lines, batch, summary, resolver)
     return summary
 
@@ -98,6 +122,25 @@ def _account(resolver: Resolver, accounting_cost: str | None) -> int | None:
     return resolver.account(number, None) if number else None
 
 
+def _document_errors(document: PeppolDocument, number: int) -> list[RowProblem]:
+    """Values of a document that do not fit the column they go into:
+    PostgreSQL would refuse them and SQLite keep them whole, so the document
+    is refused on both."""
+    problems = []
+    seller = document.seller_name or document.source_name  # what names a new supplier
+    subject = "Säljarens namn"
+    if not document.seller_name:
+        subject = "Filnamnet, som blir säljarens namn när namn saknas,"
+    for label, value, column, noun in (
+        ("Säljarens namn", seller, Supplier.name, subject),
+        ("Fakturanummer", document.invoice_number, InvoiceLine.invoice_number, "Fakturanumret"),
+    ):
+        problem = length_problem(column, value, noun)
+        if problem:
+            problems.append(RowProblem(number, label, shown_value(value), problem, Severity.ERROR))
+    return problems
+
+
 def _document_problems(
     document: PeppolDocument, number: int, units: dict[str, int], contracts: dict[str, int]
 ) -> list[RowProblem]:
@@ -108,7 +151,7 @@ def _document_problems(
             RowProblem(
                 number,
                 "Säljarens organisationsnummer",
-                document.invoice_number,
+                shown_value(document.invoice_number),
                 f"{document.seller_org_problem}; leverantören identifieras med namn (granskas)",
                 Severity.WARNING,
             )
@@ -118,7 +161,7 @@ def _document_problems(
             RowProblem(
                 number,
                 "Köparens referens",
-                document.buyer_reference,
+                shown_value(document.buyer_reference),
                 "ingen enhet har den koden",
                 Severity.WARNING,
             )
@@ -128,7 +171,7 @@ def _document_problems(
             RowProblem(
                 number,
                 "Avtalsreferens",
-                document.contract_reference,
+                shown_value(document.contract_reference),
                 "inget avtal har den referensen",
                 Severity.WARNING,
             )

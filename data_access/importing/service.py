@@ -136,12 +136,23 @@ def _example_headers(kind: ImportKind) -> str:
 
 
 def import_peppol_file(
-    session: Session, file_name: str, data: bytes, imported_by: str | None = None
+    session: Session,
+    file_name: str,
+    data: bytes,
+    imported_by: str | None = None,
+    skip_invalid: bool = False,
 ) -> InvoiceImportSummary:
     """One e-invoice (.xml) or a .zip of many, as one batch, in the caller's transaction."""
     documents = read_peppol_files(file_name, data)
     checksum = hashlib.sha256(data).hexdigest()
-    return import_peppol(session, documents, file_name=file_name, checksum=checksum, imported_by=imported_by)
+    return import_peppol(
+        session,
+        documents,
+        file_name=file_name,
+        checksum=checksum,
+        imported_by=imported_by,
+        skip_invalid=skip_invalid,
+    )
 
 
 @dataclass
