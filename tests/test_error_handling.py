@@ -19,6 +19,7 @@ from streamlit.testing.v1 import AppTest
 from data_access.importing.errors import ImportRefusedError
 from data_access.models import ImportBatch, InvoiceLine
 from ui.errors import DATABASE_DOWN, is_database_unreachable, on_script_error, shown_with_reference
+from ui.text import md_unescaped
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 REFERENCE = re.compile(r"\b[0-9A-F]{8}\b")
@@ -246,7 +247,8 @@ def test_a_refused_peppol_import_says_so_in_swedish_keeps_the_choices_and_writes
     app.button(key="import_peppol").click().run()
 
     assert not app.exception, [e.value for e in app.exception]
-    assert [element.value for element in app.error] == ["Fakturan kan inte läsas in. Ingenting importerades."]
+    shown = [md_unescaped(element.value) for element in app.error]
+    assert shown == ["Fakturan kan inte läsas in. Ingenting importerades."]
     assert _stored(engine) == (0, 0)
     assert app.radio(key="kind").value == "peppol"
     assert app.text_input(key="imported_by").value == "Anna Andersson"
