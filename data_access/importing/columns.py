@@ -10,6 +10,7 @@ and a composite header (``RN1/FÖRVALTNING``) matches through one of its words.
 from __future__ import annotations
 
 import enum
+import functools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -17,6 +18,11 @@ from dataclasses import dataclass, field
 
 HEADER_SEARCH_ROWS = 40  # title rows above the header in real exports: a handful
 MIN_PREFIX = 6  # a cut-off header must keep this many characters to match
+# A header cell longer than this names no column (the longest synonym has 25
+# characters, a composite header such as "RN1/FÖRVALTNING" a few dozen). Such a
+# cell is not folded at all: folding one 10 MB cell took seconds, and guessing
+# looks at every cell of the first rows.
+MAX_HEADER_CHARS = 200
 
 
 class ImportKind(enum.StrEnum):
@@ -42,8 +48,8 @@ def fold(text: object) -> str:
     return "".join(char for char in decomposed if char.isalnum() and not unicodedata.combining(char))
 
 
-def _words(text: object) -> list[str]:
-    return [fold(part) for part in re.split(r"[^\w]+", str(text or "")) if fold(part)]
+def _words(text: str) -> list[str]:
+    return [word for word in map(fold, re.split(r"[^\w]+", text)) if word]
 
 
 FIELDS: dict[ImportKind, tuple[FieldSpec, ...]] = {
@@ -255,19 +261,53 @@ def field_specs(kind: ImportKind) -> tuple[FieldSpec, ...]:
     return FIELDS[kind]
 
 
-def _header_matches(header: object, spec: FieldSpec) -> int:
-    """How well a header names a field: 3 exact, 2 cut-off prefix, 1 one word; 0 not."""
-    folded = fold(header)
+@dataclass(frozen=True)
+class _SynonymIndex:
+    """One kind's synonyms, folded once, as lookups: a header is then scored
+    against every field with a few dict lookups instead of folding each
+    field's synonyms again for every cell (guessing a 5,000-column CSV called
+    fold() 11 million times)."""
+
+    exact: dict[str, tuple[str, ...]]  # folded synonym -> the fields it names
+    prefixes: dict[str, tuple[str, ...]]  # every start of a folded synonym, MIN_PREFIX long or more
+
+
+@functools.cache
+def _synonym_index(specs: tuple[FieldSpec, ...]) -> _SynonymIndex:
+    exact: dict[str, list[str]] = {}
+    prefixes: dict[str, list[str]] = {}
+    for spec in specs:
+        for synonym in {fold(synonym) for synonym in spec.synonyms}:
+            exact.setdefault(synonym, []).append(spec.name)
+            for end in range(MIN_PREFIX, len(synonym) + 1):
+                names = prefixes.setdefault(synonym[:end], [])
+                if spec.name not in names:
+                    names.append(spec.name)
+    return _SynonymIndex(
+        exact={key: tuple(names) for key, names in exact.items()},
+        prefixes={key: tuple(names) for key, names in prefixes.items()},
+    )
+
+
+def _header_scores(header: object, index: _SynonymIndex) -> dict[str, int]:
+    """How well a header names each field: 3 exact, 2 cut-off prefix, 1 one
+    word (the best that applies); fields it does not name are left out."""
+    text = str(header or "")
+    if len(text) > MAX_HEADER_CHARS:
+        return {}
+    folded = fold(text)
     if not folded:
-        return 0
-    synonyms = {fold(synonym) for synonym in spec.synonyms}
-    if folded in synonyms:
-        return 3
-    if len(folded) >= MIN_PREFIX and any(synonym.startswith(folded) for synonym in synonyms):
-        return 2
-    if any(word in synonyms for word in _words(header)):
-        return 1
-    return 0
+        return {}
+    scores: dict[str, int] = {}
+    for word in _words(text):
+        for name in index.exact.get(word, ()):
+            scores[name] = 1
+    if len(folded) >= MIN_PREFIX:
+        for name in index.prefixes.get(folded, ()):
+            scores[name] = 2
+    for name in index.exact.get(folded, ()):
+        scores[name] = 3
+    return scores
 
 
 @dataclass
@@ -309,12 +349,12 @@ def guess_mapping(kind: ImportKind, rows: Sequence[Sequence[object]]) -> ColumnM
 
 def _assign(specs: Sequence[FieldSpec], row: Sequence[object]) -> dict[str, int | None]:
     """Give each field the column whose header names it best; a column serves one field."""
+    index = _synonym_index(tuple(specs))
     candidates = sorted(
         (
-            (score, -position, spec.name, position)
-            for spec in specs
+            (score, -position, name, position)
             for position, header in enumerate(row)
-            if (score := _header_matches(header, spec))
+            for name, score in _header_scores(header, index).items()
         ),
         reverse=True,
     )
@@ -333,8 +373,11 @@ def apply_profile(
     """Use a saved profile (field -> header text): find the row holding those
     headers and their positions in it."""
     wanted = {name: fold(header) for name, header in profile.items()}
+    # A cell longer than every saved header cannot be one of them (a profile
+    # keeps the header text as it stood in the file); it is not folded.
+    longest = max([MAX_HEADER_CHARS, *(len(header) for header in profile.values())])
     for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        folded = [fold(cell) for cell in row]
+        folded = [_fold_up_to(cell, longest) for cell in row]
         if all(header in folded for header in wanted.values()):
             columns: dict[str, int | None] = {spec.name: None for spec in field_specs(kind)}
             for name, header in wanted.items():
@@ -342,3 +385,11 @@ def apply_profile(
             headers = ["" if cell is None else str(cell).strip() for cell in row]
             return ColumnMapping(kind=kind, header_row=index, headers=headers, columns=columns)
     return None
+
+
+def _fold_up_to(cell: object, longest: int) -> str | None:
+    """fold(cell), or None (equal to no header) when its text is longer than ``longest``."""
+    text = str(cell or "")
+    if len(text) > longest and len(text.strip()) > longest:
+        return None
+    return fold(text)
