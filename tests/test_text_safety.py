@@ -14,18 +14,30 @@ from __future__ import annotations
 
 import re
 import string
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
+from google.protobuf.message import Message
 from hypothesis import given
 from hypothesis import strategies as st
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+from streamlit.testing.v1 import AppTest
 
+from data_access import clock
+from data_access.classification import classify_lines
+from data_access.contacts import ContactInput, add_unit_contact, set_contract_manager
+from data_access.needs import NeedInput, new_token, submit_need
+from tests.factories import World
 from ui import links
 from ui.catalogue import contract_link
 from ui.format import compact_kronor, integer, kronor, long_date, percent, points, swedish_amount
 from ui.mail import mailto_address
+from ui.navigation import PAGES
 from ui.text import WORD_JOINER, md, md_unescaped
 
 PHISH = "[Logga in här](http://127.0.0.1:9/phish)"
@@ -189,3 +201,172 @@ def test_a_mailto_link_writes_to_the_one_address_and_adds_nothing(address: str) 
     assert parse_qs(parts.query) == {"subject": ["ÖK 2024/1 & B#2? Städ"]}
     assert _grid_text(mailto_address(address), r"^mailto:(.*)$") == address
     assert mailto_address(address).count("?") == 0
+
+
+# --------------------------------------------------------------------------- the pages (AppTest)
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+TODAY = date(2026, 11, 15)
+DEPARTMENT = "![d](http://127.0.0.1:9/d.png) Förvaltning"
+UNIT = IMAGE
+CATEGORY = f"{HTML_IMAGE} kök"
+ON_SUPPLIER = PHISH
+OFF_SUPPLIER = f"{BARE_LINK} AB"
+REFERENCE = "ÖK 2024/1 & B#2? [x](http://127.0.0.1:9/ref)"
+CONTRACT_NAME = "[Avtal](http://127.0.0.1:9/avtal) :red[röd] $x$"
+MANAGER = "www.example.com Eva :material/home:"
+CONTACT = "[Kontakt](http://127.0.0.1:9/k) <b>Bo</b>"
+# Markdown fields of Streamlit's element protos: what the browser renders as
+# Markdown (a select box's options and a code block's text are not).
+MARKDOWN_FIELDS = {"body", "label", "help", "placeholder", "delta", "description"}
+
+
+@pytest.fixture
+def hostile(engine: Engine) -> Iterator[dict[str, object]]:
+    """A small world whose every name is a payload, written as a file would
+    (the importers themselves are exercised in the e2e journey)."""
+    with Session(engine) as session:
+        world = World(session)
+        department = world.department("F9", DEPARTMENT)
+        unit = world.unit("U9", department, UNIT)
+        category = world.category(CATEGORY)
+        account = world.account("4010", category)
+        on, off = world.supplier(ON_SUPPLIER), world.supplier(OFF_SUPPLIER)
+        contract = world.contract(REFERENCE, category, [on], date(2024, 1, 1), date(2027, 12, 31))
+        contract.name = CONTRACT_NAME
+        world.line(date(2026, 9, 10), "1000.00", on, account, unit)
+        world.line(date(2026, 10, 20), "400.00", off, account, unit)
+        classify_lines(session)
+        set_contract_manager(
+            session, contract.id, ContactInput(name=MANAGER, email="eva@example.com", phone="019-10 20 30")
+        )
+        add_unit_contact(session, unit.id, ContactInput(name=CONTACT, email="bo@example.com", role="Kock"))
+        token = submit_need(
+            session,
+            NeedInput(text="Mindre förpackningar, tack.", unit_id=unit.id, contract_id=contract.id),
+            new_token(),
+        )
+        ids = {"department": department.id, "unit": unit.id, "contract": contract.id, "token": token}
+        session.commit()
+    with clock.frozen(TODAY):
+        yield ids
+
+
+def open_page(path: str, query: dict[str, str] | None = None) -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=60)
+    for name, value in (query or {}).items():
+        app.query_params[name] = value
+    app.run()
+    app.switch_page(path).run()
+    assert not app.exception, [exception.value for exception in app.exception]
+    return app
+
+
+def _strings(message: Message) -> list[str]:
+    """Every Markdown field in a proto and the protos inside it."""
+    found = []
+    for field, value in message.ListFields():
+        repeated = not isinstance(value, str | bytes | Message) and hasattr(value, "__iter__")
+        values = value if repeated else [value]
+        for item in values:
+            if isinstance(item, Message):
+                found += _strings(item)
+            elif isinstance(item, str) and field.name in MARKDOWN_FIELDS:
+                found.append(item)
+    return found
+
+
+def rendered_markdown(app: AppTest) -> list[str]:
+    """Every text on the page that Streamlit renders as Markdown."""
+    texts: list[str] = []
+    stack = [app.main, app.sidebar]
+    while stack:
+        node = stack.pop()
+        if getattr(node, "proto", None) is not None:
+            texts += _strings(node.proto)
+        stack += list(getattr(node, "children", {}).values())
+    return texts
+
+
+def assert_nothing_live(app: AppTest) -> None:
+    """No link, image, HTML, bare address or icon from the data: only the
+    mailto link the contract page writes on purpose."""
+    for text in rendered_markdown(app):
+        assert not re.search(r"https?://|www\.|(?<!\\)[<>]", text), text
+        assert not re.search(r"(?<!\\)!(?<!\\)\[|(?<!\\)\]\((?!mailto:)", text), text
+        assert not re.search(r":(?:material|red|blue)", text), text
+
+
+def test_the_contract_page_shows_every_name_as_written(hostile: dict[str, object]) -> None:
+    app = open_page("pages/contract.py", {"contract": REFERENCE})
+    assert app.subheader[0].value == f"{md(REFERENCE)} {md(CONTRACT_NAME)}"
+    texts = rendered_markdown(app)
+    assert f"**Kategori**  \n{md(CATEGORY)}" in texts
+    assert any(md(ON_SUPPLIER) in text for text in texts)
+    assert f"**Avtalsansvarig:** {md(MANAGER)}" in texts
+    assert_nothing_live(app)
+    app.session_state["buying_table"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    app.run()
+    assert f"**{md(UNIT)}**" in [markdown.value for markdown in app.markdown]
+    assert_nothing_live(app)
+
+
+@pytest.mark.parametrize(
+    ("path", "param", "message"),
+    [
+        ("pages/contract.py", "contract", "Avtalet {} finns inte. Välj ett avtal i listan."),
+        ("pages/unit.py", "unit", "Enheten {} finns inte. Välj en enhet i listan."),
+    ],
+)
+def test_a_value_from_the_address_bar_is_shown_as_text(
+    hostile: dict[str, object], path: str, param: str, message: str
+) -> None:
+    for wanted in (PHISH, IMAGE, HTML_IMAGE, BARE_LINK):
+        app = open_page(path, {param: wanted})
+        assert [error.value for error in app.error] == [message.format(md(wanted))]
+        assert_nothing_live(app)
+
+
+def test_the_unit_page_shows_its_name_and_contact_as_written(hostile: dict[str, object]) -> None:
+    app = open_page("pages/unit.py", {"unit": "U9"})
+    assert app.subheader[0].value == md(f"U9 {UNIT}")
+    texts = rendered_markdown(app)
+    assert f"**{md('Ändra ' + CONTACT)}**" in texts  # the contact form's title
+    assert app.button(key="remove_contact").label == f"Ta bort {md(CONTACT)} som kontaktperson"
+    assert_nothing_live(app)
+    app.button(key="remove_contact").click().run()
+    assert app.warning[0].value == f"Vill du ta bort {md(CONTACT)} som kontaktperson för {md(UNIT)}?"
+    assert_nothing_live(app)
+
+
+def test_the_needs_form_and_its_receipt_show_names_as_written(hostile: dict[str, object]) -> None:
+    form = open_page("pages/needs.py", {"contract": REFERENCE, "unit": "U9"})
+    (box,) = [info.value for info in form.info if info.value.startswith("Avtalsansvarig")]
+    manager = f"{md(MANAGER)}, {md('eva@example.com')}, {md('019-10 20 30')}"
+    assert box == f"Avtalsansvarig för {md(REFERENCE)}: {manager}"
+    assert_nothing_live(form)
+    shown = open_page("pages/needs.py", {"kvitto": str(hostile["token"])})
+    metrics = {metric.label: metric.value for metric in shown.metric}
+    assert md(UNIT) in metrics["Enhet"] and md(REFERENCE) in metrics["Avtal"]
+    assert_nothing_live(shown)
+
+
+def test_the_dashboard_drill_down_and_the_targets_show_names_as_written(hostile: dict[str, object]) -> None:
+    app = open_page("pages/fidelity.py")
+    app.session_state["departments"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    app.run()
+    assert f"Enheter i {md(DEPARTMENT)}" in [heading.value for heading in app.subheader]
+    assert f"**Fakturarader: {md(DEPARTMENT)}**" in [markdown.value for markdown in app.markdown]
+    assert_nothing_live(app)
+    app.session_state["units"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    app.run()
+    assert f"**Fakturarader: {md(UNIT)}**" in [markdown.value for markdown in app.markdown]
+    assert_nothing_live(app)
+    targets = open_page("pages/targets.py")
+    assert targets.text_input(key=f"target_{hostile['department']}").label == f"{md(f'F9 {DEPARTMENT}')} (%)"
+    assert_nothing_live(targets)
+
+
+@pytest.mark.parametrize("page", [spec.path for spec in PAGES])
+def test_no_page_renders_a_name_as_markdown(hostile: dict[str, object], page: str) -> None:
+    assert_nothing_live(open_page(page))
