@@ -19,6 +19,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from data_access.config import database_url
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# How long a page waits for PostgreSQL to answer a new connection before it says
+# the database is not answering. Without it a host that drops packets (rather than
+# refusing them) holds every page for the operating system's two minutes.
+PG_CONNECT_TIMEOUT_SECONDS = 10
 
 
 def _normalise_url(url: str) -> str:
@@ -55,7 +59,10 @@ def engine_for(url: str) -> Engine:
         )
         event.listen(engine, "connect", _enable_sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    connect_args = {}
+    if "connect_timeout" not in parsed.query:
+        connect_args["connect_timeout"] = PG_CONNECT_TIMEOUT_SECONDS
+    return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
 
 
 def get_engine() -> Engine:
