@@ -94,7 +94,11 @@ class ReadLimits:
     ``max_sheet_rows``, ``max_sheet_columns``, ``max_sheet_cells``: the largest
     sheet (rows, columns, and rows x columns from A1 to its last cell) that a
     reader may allocate. Each sheet's declared dimension and its real extent
-    are read while the zip is inspected, before any reader allocates.
+    are read while the zip is inspected, before any reader allocates. A CSV
+    row may not have a filled cell beyond ``max_sheet_columns`` either: the
+    column mapping looks at every cell of the first rows.
+
+    ``max_cell_chars``: the longest text one cell may hold, in characters.
     """
 
     max_file_bytes: int = 200 * _MB
@@ -108,6 +112,12 @@ class ReadLimits:
     max_sheet_rows: int = 1_048_576
     max_sheet_columns: int = 200
     max_sheet_cells: int = 30_000_000
+    # Excel's own limit for one cell, so no export from a spreadsheet program
+    # comes near it, while the longest text the database keeps is 300
+    # characters (a supplier's name) and free text a few thousand. A longer
+    # cell is a broken export or a hostile file: it is refused with its row and
+    # column, rather than as broken quoting (CSV) or a zip bomb (.xlsx).
+    max_cell_chars: int = 32_767
 
 
 DEFAULT_LIMITS = ReadLimits()
@@ -211,7 +221,7 @@ def open_table(
     checksum = source.sha256()
     if head.startswith(_ZIP_MAGIC):
         return _open_xlsx(file_name, source, limits, sheet, checksum)
-    return _open_csv(file_name, source.read_bytes(), checksum)
+    return _open_csv(file_name, source.read_bytes(), checksum, limits)
 
 
 def _size_text(size: int) -> str:
@@ -219,6 +229,37 @@ def _size_text(size: int) -> str:
     if size < _MB:
         return f"{size} byte"
     return f"{size / _MB:.1f} MB".replace(".", ",")
+
+
+def _grouped(number: int) -> str:
+    """A count the way a Swedish user reads it: "32 767" (a no-break space between groups)."""
+    return f"{number:,}".replace(",", "\u00a0")
+
+
+def _column_letters(number: int) -> str:
+    """Column 1 is "A", 27 is "AA": the letters Excel shows."""
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _cell_size_text(size_bytes: int, chars: int | None) -> str:
+    """ "är 10,0 MB (10 485 760 tecken)", or "har 40 000 tecken" below a megabyte."""
+    if size_bytes >= _MB:
+        return f"är {_size_text(size_bytes)}" + (f" ({_grouped(chars)} tecken)" if chars is not None else "")
+    if chars is not None:
+        return f"har {_grouped(chars)} tecken"
+    return f"är {size_bytes / 1024:.1f} kB".replace(".", ",")
+
+
+def _long_cell_message(file_name: str, where: str, size: str, limits: ReadLimits) -> str:
+    return (
+        f"{file_name}: {where} {size}; en cell får innehålla högst {_grouped(limits.max_cell_chars)} "
+        "tecken (samma gräns som i Excel). Filen är troligen felaktigt exporterad: rätta cellen eller "
+        "exportera filen på nytt. Inget importerades."
+    )
 
 
 class _Source:
@@ -397,11 +438,7 @@ class _SheetExtent:
 
     @property
     def last_cell(self) -> str:
-        letters, number = "", self.columns
-        while number:
-            number, rest = divmod(number - 1, 26)
-            letters = chr(ord("A") + rest) + letters
-        return f"{letters or 'A'}{max(self.rows, 1)}"
+        return f"{_column_letters(self.columns) or 'A'}{max(self.rows, 1)}"
 
 
 def _check_sheet_extent(extent: _SheetExtent, file_name: str, limits: ReadLimits) -> None:
@@ -411,13 +448,10 @@ def _check_sheet_extent(extent: _SheetExtent, file_name: str, limits: ReadLimits
         and extent.rows * extent.columns <= limits.max_sheet_cells
     ):
         return
-    def grouped(number: int) -> str:
-        return f"{number:,}".replace(",", "\u00a0")
-
     raise ImportRefusedError(
-        f"{file_name} har ett blad som sträcker sig till {extent.last_cell} ({grouped(extent.rows)} rader × "
-        f"{grouped(extent.columns)} kolumner från A1). Appen läser högst {grouped(limits.max_sheet_rows)} "
-        f"rader, {grouped(limits.max_sheet_columns)} kolumner och {grouped(limits.max_sheet_cells)} celler "
+        f"{file_name} har ett blad som sträcker sig till {extent.last_cell} ({_grouped(extent.rows)} rader × "
+        f"{_grouped(extent.columns)} kolumner från A1). Appen läser högst {_grouped(limits.max_sheet_rows)} "
+        f"rader, {_grouped(limits.max_sheet_columns)} kolumner och {_grouped(limits.max_sheet_cells)} celler "
         "per blad. Ofta är det en enstaka cell långt ut: markera de tomma raderna och kolumnerna efter "
         "tabellen, ta bort dem, spara och försök igen. Inget importerades."
     )
@@ -578,7 +612,7 @@ def _workbook_rows(sheet: python_calamine.CalamineSheet) -> Iterator[list[object
 # --------------------------------------------------------------------------- csv
 
 
-def _open_csv(file_name: str, raw: bytes, checksum: str) -> Table:
+def _open_csv(file_name: str, raw: bytes, checksum: str, limits: ReadLimits) -> Table:
     text, encoding = _decode(raw, file_name)
     if text.isspace():
         raise ImportRefusedError(f"Filen är tom: {file_name}. Exportera filen på nytt och försök igen.")
@@ -590,7 +624,7 @@ def _open_csv(file_name: str, raw: bytes, checksum: str) -> Table:
             f"{file_name} saknar avgränsare mellan kolumnerna (semikolon, komma eller tabb), "
             "så kolumnerna går inte att hitta. Spara filen som CSV eller .xlsx från källsystemet."
         )
-    drop_last_column = _prescan(text, delimiter, file_name)
+    drop_last_column = _prescan(text, delimiter, file_name, limits)
     return Table(
         file_name=file_name,
         kind="csv",
@@ -693,19 +727,35 @@ def _sniff_delimiter(text: str) -> str | None:
     return best
 
 
-def _prescan(text: str, delimiter: str, file_name: str) -> bool:
-    """Parse the whole file once, keeping nothing, so that broken quoting is
-    refused now rather than half-way through an import. Returns whether every
+# The csv module refuses a field over 131,072 characters with an error that
+# reads like broken quoting. Its limit is one setting for the whole process, so
+# it is only ever raised, always to this same value, and never restored: two
+# imports at once cannot lower it under each other. What a cell may hold is
+# ReadLimits.max_cell_chars, checked per cell so the message can name it; the
+# file size limit bounds the memory either way.
+_CSV_FIELD_LIMIT = 2**31 - 1
+
+
+def _prescan(text: str, delimiter: str, file_name: str, limits: ReadLimits) -> bool:
+    """Parse the whole file once, keeping nothing, so that broken quoting, a
+    cell over the cell limit and a row wider than the column limit are refused
+    now rather than half-way through an import. Returns whether every
     non-blank row ends with an empty field (a trailing delimiter on every
     line, as some exports write), in which case that column is dropped."""
+    if csv.field_size_limit() < _CSV_FIELD_LIMIT:
+        csv.field_size_limit(_CSV_FIELD_LIMIT)
     reader = csv.reader(chain(_iter_lines(text), [_EOF_SENTINEL + "\n"]), delimiter=delimiter)
     all_end_empty = True
     last: list[str] = []
     seen = 0
+    row = 0  # as Excel numbers the rows: a blank line is a row, a quoted line break is not
     try:
         for record in reader:
+            row += 1
             if not record:
                 continue
+            if len(record) > limits.max_sheet_columns or max(map(len, record)) > limits.max_cell_chars:
+                _check_record(record, row, file_name, limits)
             if last:
                 seen += 1
                 if len(last) < 2 or last[-1] != "":
@@ -716,6 +766,29 @@ def _prescan(text: str, delimiter: str, file_name: str) -> bool:
     if last != [_EOF_SENTINEL]:
         raise ImportRefusedError(_quote_message(file_name, reader.line_num))
     return all_end_empty and seen > 0
+
+
+def _check_record(record: list[str], row: int, file_name: str, limits: ReadLimits) -> None:
+    """Refuse a record with a cell over the cell limit or a filled cell beyond
+    the column limit (empty fields at the end of a row, which some exports
+    pad every row with, do not count)."""
+    for position, value in enumerate(record):
+        # A field holding the sentinel swallowed the rest of the file after an
+        # unterminated quote: that is refused as broken quoting at the end.
+        if len(value) > limits.max_cell_chars and _EOF_SENTINEL not in value:
+            size = _cell_size_text(len(value.encode("utf-8")), len(value))
+            where = f"cellen på rad {row}, kolumn {_column_letters(position + 1)}"
+            raise ImportRefusedError(_long_cell_message(file_name, where, size, limits))
+    width = len(record)
+    while width and record[width - 1] == "":
+        width -= 1
+    if width > limits.max_sheet_columns:
+        raise ImportRefusedError(
+            f"{file_name}: rad {row} har en ifylld cell i kolumn {_column_letters(width)} (kolumn "
+            f"{_grouped(width)}); appen läser högst {_grouped(limits.max_sheet_columns)} kolumner. "
+            "Ta bort kolumnerna efter tabellen eller exportera bara de kolumner som behövs. "
+            "Inget importerades."
+        )
 
 
 def _quote_message(file_name: str, line: int) -> str:
