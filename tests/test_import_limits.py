@@ -13,6 +13,10 @@ import pytest
 
 from data_access.importing import columns
 from data_access.importing.columns import MAX_HEADER_CHARS, ImportKind, apply_profile, guess_mapping
+from data_access.importing.errors import ImportRefusedError
+from data_access.importing.files import ReadLimits, open_table
+
+MB = 1024**2
 
 # --- point 5: guessing the column mapping is linear in the header's size --------------------------
 
@@ -71,3 +75,58 @@ def test_a_saved_profile_still_finds_its_headers_beside_huge_cells(fold_calls: l
     mapping = apply_profile(ImportKind.INVOICES, rows, {"supplier_name": "Lev.namn", "amount": "Nettobelopp"})
     assert mapping is not None
     assert (mapping.columns["supplier_name"], mapping.columns["amount"]) == (1, 2)
+
+
+def test_a_csv_wider_than_the_column_limit_is_refused_before_guessing(fold_calls: list[int]) -> None:
+    # 5,000 columns x 20 rows (250 KB) took a minute of CPU to guess.
+    rows = [";".join(f"Kolumn {index}" for index in range(5000))] + [";".join("1" * 5000)] * 19
+    message = csv_refusal("bred.csv", ("\n".join(rows) + "\n").encode())
+    assert "rad 1 har en ifylld cell i kolumn GJH (kolumn 5\u00a0000)" in message
+    assert "högst 200 kolumner" in message and message.endswith("Inget importerades.")
+    assert fold_calls[0] == 0
+
+
+def test_empty_cells_padding_a_csv_row_do_not_count_as_columns() -> None:
+    data = ("Leverantör;Belopp" + ";" * 4999 + "\nMenigo AB;100" + ";" * 4999 + "\n").encode()
+    rows = list(open_table("utfylld.csv", data).iter_rows())
+    assert rows[1][:2] == ["Menigo AB", "100"]
+
+
+# --- point 6: a refusal names the cell that is too big ------------------------------------------
+
+
+def csv_refusal(file_name: str, data: bytes, limits: ReadLimits | None = None) -> str:
+    with pytest.raises(ImportRefusedError) as caught:
+        open_table(file_name, data, limits=limits or ReadLimits())
+    return str(caught.value)
+
+
+def test_a_10_mb_csv_cell_is_named_not_blamed_on_a_quote() -> None:
+    cell = "x" * (10 * MB)
+    data = ("Belopp;Leverantör;Beskrivning\n100;Menigo AB;" + cell + "\n200;Menigo AB;ok\n").encode()
+    message = csv_refusal("cell.csv", data)
+    assert message.startswith("cell.csv: cellen på rad 2, kolumn C är 10,0 MB (10\u00a0485\u00a0760 tecken)")
+    assert "högst 32\u00a0767 tecken" in message and "citattecken" not in message
+
+
+def test_the_csv_cell_limit_counts_rows_as_excel_does() -> None:
+    # Row 2 is one record over two lines, row 3 is blank: the long cell is B4.
+    data = 'Leverantör;Belopp\n"Menigo\nAB";100\n\nÖbergs El;12345678901\n'.encode()
+    limits = ReadLimits(max_cell_chars=10)
+    assert "cellen på rad 4, kolumn B har 11 tecken;" in csv_refusal("rader.csv", data, limits)
+    assert open_table("rader.csv", data, limits=ReadLimits(max_cell_chars=11)).kind == "csv"
+
+
+def test_a_cell_between_excels_limit_and_the_csv_modules_is_refused() -> None:
+    # 40,000 characters: the csv module's own limit (131,072) let it through.
+    data = ("Leverantör;Belopp\n" + "å" * 40_000 + ";100\n").encode()
+    message = csv_refusal("lang.csv", data)
+    assert "cellen på rad 2, kolumn A har 40\u00a0000 tecken; en cell får innehålla högst 32\u00a0767" in (
+        message
+    )
+
+
+def test_an_unterminated_quote_before_a_long_tail_still_blames_the_quote() -> None:
+    data = ('Leverantör;Belopp\n"Menigo AB;100\n' + "x;1\n" * 20).encode()
+    message = csv_refusal("citat.csv", data, ReadLimits(max_cell_chars=10))
+    assert "citattecken" in message and "cellen" not in message
