@@ -26,6 +26,7 @@ import codecs
 import copy
 import csv
 import hashlib
+import html
 import io
 import re
 import zipfile
@@ -47,6 +48,12 @@ _MB = 1024**2
 # small, repetitive parts (styles, an empty sheet) legitimately compress
 # extremely well, and a small member cannot hurt us however well it compresses.
 _RATIO_CHECK_FROM_BYTES = 10 * _MB
+
+# A sheet or the shared strings compressing better than the ratio limit may be
+# a zip bomb or one huge, repetitive cell (a 10 MB cell of one letter
+# compresses a thousand times). At most this much of it is inflated, without
+# keeping it, to look for a cell over the cell limit before it is refused.
+_EXPLAIN_RATIO_BYTES = 64 * _MB
 
 # How much of each XML member is scanned for DOCTYPE/ENTITY. A DOCTYPE may only
 # stand before the root element, and real Excel parts start their root element
@@ -377,11 +384,14 @@ def _check_archive(archive: zipfile.ZipFile, file_name: str, limits: ReadLimits)
     declared_total = sum(info.file_size for info in infos)
     if declared_total > limits.max_uncompressed_bytes:
         raise ImportRefusedError(_bomb_message(file_name))
+    compressed_too_well: zipfile.ZipInfo | None = None
     for info in infos:
         if info.file_size > _RATIO_CHECK_FROM_BYTES and info.file_size > limits.max_compression_ratio * max(
             info.compress_size, 1
         ):
-            raise ImportRefusedError(_bomb_message(file_name))
+            if not _holds_cells(info.filename):
+                raise ImportRefusedError(_bomb_message(file_name))
+            compressed_too_well = compressed_too_well or info
         if info.flag_bits & 0x1:
             raise ImportRefusedError(
                 f"{file_name} innehåller krypterade delar; spara som .xlsx utan lösenord och försök igen."
@@ -392,10 +402,34 @@ def _check_archive(archive: zipfile.ZipFile, file_name: str, limits: ReadLimits)
                 "Öppna den i Excel och spara den på nytt som .xlsx."
             )
 
+    if compressed_too_well is not None:
+        _refuse_compressed_too_well(archive, compressed_too_well, infos, file_name, limits)
+
     for info in infos:
-        extent = _inflate_and_inspect(archive, info, file_name)
+        extent = _inflate_and_inspect(archive, info, infos, file_name, limits)
         if extent is not None:
             _check_sheet_extent(extent, file_name, limits)
+
+
+def _refuse_compressed_too_well(
+    archive: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    infos: list[zipfile.ZipInfo],
+    file_name: str,
+    limits: ReadLimits,
+) -> None:
+    """Refuse a sheet or the shared strings that compress beyond the ratio
+    limit: as a cell over the cell limit when one is found in its first
+    _EXPLAIN_RATIO_BYTES (ordinary XML before it compresses normally), else as
+    a zip bomb."""
+    finder = _LongTextFinder(limits.max_cell_chars)
+    produced = 0
+    with archive.open(info) as stream:
+        while produced < _EXPLAIN_RATIO_BYTES and (chunk := stream.read(_CHUNK_BYTES)):
+            produced += len(chunk)
+            if finder.feed(chunk):
+                raise _long_text_refusal(archive, info, finder, infos, file_name, limits)
+    raise ImportRefusedError(_bomb_message(file_name))
 
 
 # Every cell (<c r="AB12">) and row (<row r="12">) names its position in an
@@ -458,10 +492,15 @@ def _check_sheet_extent(extent: _SheetExtent, file_name: str, limits: ReadLimits
 
 
 def _inflate_and_inspect(
-    archive: zipfile.ZipFile, info: zipfile.ZipInfo, file_name: str
+    archive: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    infos: list[zipfile.ZipInfo],
+    file_name: str,
+    limits: ReadLimits,
 ) -> _SheetExtent | None:
     """Inflate one member without keeping it: refuse it if it yields more than
-    it declares, and check the start of XML parts for DOCTYPE/ENTITY.
+    it declares, check the start of XML parts for DOCTYPE/ENTITY, and refuse a
+    cell over the cell limit in a sheet or the shared strings.
 
     zipfile stops at the declared size and then checks the CRC over what it
     produced, so a lying member would only show up as a CRC error. The probe
@@ -474,6 +513,7 @@ def _inflate_and_inspect(
     probe.file_size = info.file_size + 2 * _CHUNK_BYTES
     is_xml = info.filename.lower().endswith((".xml", ".rels"))
     extent = _SheetExtent() if _is_worksheet(info.filename) else None
+    finder = _LongTextFinder(limits.max_cell_chars) if _holds_cells(info.filename) else None
     start = bytearray()
     tail = b""
     produced = 0
@@ -487,6 +527,10 @@ def _inflate_and_inspect(
             if extent is not None:
                 extent.scan(tail + chunk)
                 tail = chunk[-_TAIL_BYTES:]
+            if finder is not None and finder.feed(chunk):
+                raise _long_text_refusal(archive, info, finder, infos, file_name, limits)
+    if finder is not None and finder.finish():
+        raise _long_text_refusal(archive, info, finder, infos, file_name, limits)
     if is_xml:
         _check_xml_start(bytes(start), complete=produced <= _XML_SCAN_BYTES, file_name=file_name)
     return extent
@@ -496,6 +540,167 @@ def _is_worksheet(member: str) -> bool:
     """A worksheet part (``xl/worksheets/sheet1.xml``): the cells a reader loads."""
     lowered = member.lower()
     return lowered.startswith("xl/worksheets/") and lowered.endswith(".xml") and "/_rels/" not in lowered
+
+
+def _is_shared_strings(member: str) -> bool:
+    """The shared strings part (``xl/sharedStrings.xml``): the text of most text cells."""
+    lowered = member.lower()
+    return lowered.startswith("xl/") and lowered.endswith("sharedstrings.xml")
+
+
+def _holds_cells(member: str) -> bool:
+    """A part whose text becomes cell values."""
+    return _is_worksheet(member) or _is_shared_strings(member)
+
+
+# In OOXML a character XML cannot carry is written _xHHHH_ (a line feed in a
+# cell is often _x000A_ or &#10;); each is one character of the cell.
+_OOXML_ESCAPE = re.compile(r"_x[0-9A-Fa-f]{4}_")
+
+
+class _LongTextFinder:
+    """Finds, chunk by chunk, the first text in sheet XML longer than a cell may be.
+
+    Cell text is what stands between a tag's ``>`` and the next ``<``, so a
+    run from a ``<`` to the next one that is longer (in bytes) than the limit
+    (in characters) is a candidate; it is measured in characters once whole,
+    unless it is so long no escaping could bring it under. About 3 ms per MB.
+    """
+
+    def __init__(self, max_chars: int) -> None:
+        self.max_chars = max_chars
+        # No character takes more than 10 bytes of XML (&#x10FFFF;).
+        self.certain = 10 * max_chars
+        self._candidate = re.compile(rb"<[^<]{%d,}" % (max_chars + 1))
+        self._pending = b""  # the run the last chunk ended in, from its '<'
+        self._pending_at = 0  # its offset in the member
+        self.found_at: int | None = None  # offset of the '<' before the too-long text
+
+    def feed(self, chunk: bytes) -> bool:
+        data = self._pending + chunk
+        base = self._pending_at
+        for match in self._candidate.finditer(data):
+            if match.end() == len(data) and match.end() - match.start() <= self.certain:
+                break  # may go on in the next chunk: measured with it
+            if self._too_long(match.group()):
+                self.found_at = base + match.start()
+                return True
+        last = data.rfind(b"<")
+        if last < 0:
+            self._pending, self._pending_at = b"", base + len(data)
+        else:
+            self._pending, self._pending_at = data[last:], base + last
+        return False
+
+    def finish(self) -> bool:
+        """Judge the run the member ends in (only a broken part ends in text)."""
+        if len(self._pending) > self.max_chars + 1 and self._too_long(self._pending):
+            self.found_at = self._pending_at
+            return True
+        return False
+
+    def _too_long(self, run: bytes) -> bool:
+        close = run.find(b">")
+        text = run[close + 1 :] if close >= 0 else run
+        if len(text) <= self.max_chars:
+            return False
+        return len(text) > self.certain or _characters(text) > self.max_chars
+
+
+def _characters(text: bytes) -> int:
+    """How many characters a cell's XML text holds once unescaped."""
+    if b"\x00" in text:  # UTF-16, which Excel does not write: two bytes a character
+        return len(text) // 2
+    return len(_OOXML_ESCAPE.sub("_", html.unescape(text.decode("utf-8", "replace"))))
+
+
+_CELL_START = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br\s*=\s*["\']\$?([A-Za-z]{1,3})\$?([0-9]{1,7})["\']')
+_SHARED_STRING_START = re.compile(rb"<(?:\w+:)?si[\s>]")
+_MEASURE_BYTES = 256 * _MB  # how far a too-long text is followed to say how long it is
+
+
+def _long_text_refusal(
+    archive: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    finder: _LongTextFinder,
+    infos: list[zipfile.ZipInfo],
+    file_name: str,
+    limits: ReadLimits,
+) -> ImportRefusedError:
+    """The refusal of a text over the cell limit, naming its cell as Excel
+    does ("rad 2, kolumn C") and its size.
+
+    Only the refusal pays for this: the member is inflated again up to the
+    text, to find the cell it stands in (a sheet's last ``<c r="C2">`` before
+    it) or its index among the shared strings, then the sheets are searched
+    for the cell that uses that string.
+    """
+    assert finder.found_at is not None
+    offset = finder.found_at
+    sheet = _is_worksheet(info.filename)
+    cell: tuple[str, str] | None = None
+    strings_before = 0
+    text_bytes = 0
+    text = bytearray()  # while short enough to count its characters
+    text_started = False
+    text_ended = False
+    read = 0
+    tail = b""
+    with archive.open(info) as stream:
+        while not text_ended and (chunk := stream.read(_CHUNK_BYTES)):
+            chunk_at, read = read, read + len(chunk)
+            if chunk_at < offset:
+                before = tail + chunk[: offset - chunk_at]
+                if sheet:
+                    for match in _CELL_START.finditer(before):
+                        cell = (match.group(1).decode("ascii").upper(), match.group(2).decode("ascii"))
+                else:
+                    strings_before += sum(
+                        1 for match in _SHARED_STRING_START.finditer(before) if match.end() > len(tail)
+                    )
+                tail = before[-_TAIL_BYTES:]
+            if read <= offset:
+                continue
+            rest = chunk[max(offset - chunk_at, 0) :]
+            if not text_started:
+                close = rest.find(b">")
+                if close < 0:
+                    continue  # a tag longer than a chunk: hostile, measured from where it ends
+                rest, text_started = rest[close + 1 :], True
+            end = rest.find(b"<")
+            part = rest if end < 0 else rest[:end]
+            text_bytes += len(part)
+            if text_bytes <= finder.certain:
+                text += part
+            text_ended = end >= 0 or text_bytes > _MEASURE_BYTES
+    if not sheet and strings_before:
+        cell = _cell_using_shared_string(archive, infos, strings_before - 1)
+    if text_bytes > _MEASURE_BYTES:
+        size = f"är större än {_size_text(_MEASURE_BYTES)}"
+    else:
+        size = _cell_size_text(text_bytes, _characters(bytes(text)) if text_bytes <= finder.certain else None)
+    where = f"cellen på rad {cell[1]}, kolumn {cell[0]}" if cell else "en text i ett av bladen"
+    return ImportRefusedError(_long_cell_message(file_name, where, size, limits))
+
+
+def _cell_using_shared_string(
+    archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], index: int
+) -> tuple[str, str] | None:
+    """(column letters, row number) of the first cell showing shared string ``index``."""
+    pattern = re.compile(rb"<(?:\w+:)?c\s([^>]*)>\s*<(?:\w+:)?v>\s*%d\s*<" % index)
+    shared = re.compile(rb'\bt\s*=\s*["\']s["\']')
+    for info in infos:
+        if not _is_worksheet(info.filename):
+            continue
+        tail = b""
+        with archive.open(info) as stream:
+            while chunk := stream.read(_CHUNK_BYTES):
+                for match in pattern.finditer(tail + chunk):
+                    reference = _CELL_START.match(b"<c " + match.group(1))
+                    if shared.search(match.group(1)) and reference:
+                        return reference.group(1).decode("ascii").upper(), reference.group(2).decode("ascii")
+                tail = chunk[-_TAIL_BYTES:]
+    return None
 
 
 def _check_xml_start(start: bytes, *, complete: bool, file_name: str) -> None:
