@@ -9,7 +9,13 @@ and fast, and fails at once on the code before the fix.
 
 from __future__ import annotations
 
+import io
+import zipfile
+from xml.sax.saxutils import escape
+
+import openpyxl
 import pytest
+import python_calamine
 
 from data_access.importing import columns
 from data_access.importing.columns import MAX_HEADER_CHARS, ImportKind, apply_profile, guess_mapping
@@ -130,3 +136,141 @@ def test_an_unterminated_quote_before_a_long_tail_still_blames_the_quote() -> No
     data = ('Leverantör;Belopp\n"Menigo AB;100\n' + "x;1\n" * 20).encode()
     message = csv_refusal("citat.csv", data, ReadLimits(max_cell_chars=10))
     assert "citattecken" in message and "cellen" not in message
+
+
+def xlsx_with(rows: list[list[object]], *, shared: bool = True) -> bytes:
+    """A minimal workbook written by hand: openpyxl cuts strings at Excel's
+    limit, and these files hold what Excel would never write."""
+    strings: list[str] = []
+    cells_xml = []
+    for row_number, row in enumerate(rows, 1):
+        cells = []
+        for column, value in enumerate(row):
+            ref = f"{'ABCDEFGHIJ'[column]}{row_number}"
+            if isinstance(value, int):
+                cells.append(f'<c r="{ref}"><v>{value}</v></c>')
+            elif shared:
+                strings.append(str(value))
+                cells.append(f'<c r="{ref}" t="s"><v>{len(strings) - 1}</v></c>')
+            else:
+                cells.append(f'<c r="{ref}" t="inlineStr"><is><t>{escape(str(value))}</t></is></c>')
+        cells_xml.append(f'<row r="{row_number}">{"".join(cells)}</row>')
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    package = "http://schemas.openxmlformats.org/package/2006/relationships"
+    parts = {
+        "[Content_Types].xml": (
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" '
+            'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/></Types>'
+        ),
+        "_rels/.rels": (
+            f'<Relationships xmlns="{package}"><Relationship Id="rId1" '
+            f'Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+        ),
+        "xl/workbook.xml": (
+            f'<workbook xmlns="{main}" xmlns:r="{rel}"><sheets>'
+            '<sheet name="Fakturor" sheetId="1" r:id="rId1"/></sheets></workbook>'
+        ),
+        "xl/_rels/workbook.xml.rels": (
+            f'<Relationships xmlns="{package}">'
+            f'<Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/>'
+            f'<Relationship Id="rId2" Type="{rel}/sharedStrings" Target="sharedStrings.xml"/></Relationships>'
+        ),
+        "xl/worksheets/sheet1.xml": (
+            f'<worksheet xmlns="{main}"><sheetData>{"".join(cells_xml)}</sheetData></worksheet>'
+        ),
+        "xl/sharedStrings.xml": (
+            f'<sst xmlns="{main}">'
+            + "".join(f"<si><t>{escape(text)}</t></si>" for text in strings)
+            + "</sst>"
+        ),
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in parts.items():
+            archive.writestr(name, '<?xml version="1.0" encoding="UTF-8"?>\n' + content)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def calamine_forbidden(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail the test if the file gets as far as calamine."""
+
+    class Forbidden:
+        @classmethod
+        def from_filelike(cls, *args: object, **kwargs: object) -> None:
+            raise AssertionError("calamine must not see this file")
+
+        from_path = from_filelike
+
+    monkeypatch.setattr(python_calamine, "CalamineWorkbook", Forbidden)
+
+
+HEADER = ["Belopp", "Leverantör", "Beskrivning"]
+SHORT = ["Belopp", "Namn", "Text"]  # within a lowered limit of 10 characters
+
+
+@pytest.mark.parametrize("shared", [True, False], ids=["shared string", "inline string"])
+def test_a_10_mb_repetitive_xlsx_cell_is_named_not_called_a_zip_bomb(
+    shared: bool, calamine_forbidden: None
+) -> None:
+    data = xlsx_with([HEADER, [100, "Menigo AB", "a" * (10 * MB)], [200, "Menigo AB", "ok"]], shared=shared)
+    assert len(data) < 50_000  # it compresses about a thousand times, like a zip bomb
+    message = csv_refusal("cell.xlsx", data)
+    assert message.startswith("cell.xlsx: cellen på rad 2, kolumn C är 10,0 MB; en cell får innehålla högst")
+    assert "zip-bomb" not in message and message.endswith("Inget importerades.")
+
+
+def test_a_long_xlsx_cell_that_compresses_normally_is_refused_too(calamine_forbidden: None) -> None:
+    rows = [SHORT, [100, "Menigo AB", "kort"], [200, "12345678901", "kort"]]
+    for shared in (True, False):
+        message = csv_refusal("lang.xlsx", xlsx_with(rows, shared=shared), ReadLimits(max_cell_chars=10))
+        assert message.startswith("lang.xlsx: cellen på rad 3, kolumn B har 11 tecken; en cell får innehålla")
+
+
+def test_the_xlsx_cell_limit_counts_characters_not_bytes() -> None:
+    # Ten characters: 35 bytes of XML (å is two bytes in UTF-8, & is written &amp;).
+    limits = ReadLimits(max_cell_chars=10)
+    table = open_table("tio.xlsx", xlsx_with([SHORT, [1, "å&å&å&å&å&", "x"]]), limits=limits)
+    assert list(table.iter_rows())[1][1] == "å&å&å&å&å&"
+    refused = csv_refusal("elva.xlsx", xlsx_with([SHORT, [1, "å&å&å&å&å&x", "x"]]), limits)
+    assert "cellen på rad 2, kolumn B" in refused
+
+
+def test_a_cell_as_long_as_excel_allows_is_read() -> None:
+    workbook = openpyxl.Workbook()
+    workbook.active.append(HEADER)
+    workbook.active.append([100, "Menigo AB", "å" * 32_767])  # 65,534 bytes of XML
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    rows = list(open_table("excel.xlsx", buffer.getvalue()).iter_rows())
+    assert len(rows[1][2]) == 32_767
+
+
+def test_a_sheet_of_many_small_repetitive_cells_is_still_a_zip_bomb(calamine_forbidden: None) -> None:
+    row = b'<row r="1"><c r="A1"><v>1</v></c></row>'
+    sheet = b'<worksheet xmlns="main"><sheetData>' + row * (20 * MB // len(row)) + b"</sheetData></worksheet>"
+    data = xlsx_with([SHORT])
+    data = _replace_member(data, "xl/worksheets/sheet1.xml", sheet)
+    assert "misstänkt zip-bomb" in csv_refusal("bomb.xlsx", data)
+
+
+def test_a_long_shared_string_no_cell_uses_is_still_refused(calamine_forbidden: None) -> None:
+    data = xlsx_with([SHORT, [1, "Menigo", "x"]])
+    used = b"".join(b"<si><t>%s</t></si>" % text.encode() for text in [*SHORT, "Menigo", "x"])
+    sst = b'<sst xmlns="main">' + used + b"<si><t>" + b"y" * 40_000 + b"</t></si></sst>"
+    message = csv_refusal("oanvand.xlsx", _replace_member(data, "xl/sharedStrings.xml", sst))
+    assert message.startswith("oanvand.xlsx: en text i ett av bladen har 40\u00a0000 tecken;")
+
+
+def _replace_member(data: bytes, member: str, content: bytes) -> bytes:
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in source.infolist():
+            target.writestr(info.filename, content if info.filename == member else source.read(info.filename))
+    return out.getvalue()
