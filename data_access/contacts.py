@@ -2,8 +2,9 @@
 
 Validation lives here, not in the page: a name is required, an e-mail
 address must be a valid address (email-validator, no network lookups),
-phone is free text. Errors carry a message per field, so a form can show it
-next to the field and keep what was typed.
+phone is free text, and each fits its column (``data_access.lengths``).
+Errors carry a message per field, so a form can show it next to the field
+and keep what was typed.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from data_access.lengths import length_problem
 from data_access.models import Contract, Person, UnitContact
 from data_access.settings import bump_data_version
 from data_access.validation import FieldErrors
@@ -36,20 +38,25 @@ class ContactInput:
         name = " ".join(self.name.split())
         if not name:
             problems["name"] = "Namn måste fyllas i."
-        elif len(name) > 200:
-            problems["name"] = "Namnet får vara högst 200 tecken."
+        elif problem := length_problem(Person.name, name):
+            problems["name"] = problem
         email = self.email.strip()
-        if email:
+        if problem := length_problem(Person.email, email):
+            problems["email"] = problem
+        elif email:
             try:
                 email = validate_email(email, check_deliverability=False).normalized
             except EmailNotValidError:
                 problems["email"] = f"{email!r} är ingen giltig e-postadress."
+            else:  # normalising may change the length; it is stored normalised
+                if problem := length_problem(Person.email, email):
+                    problems["email"] = problem
         phone = " ".join(self.phone.split())
-        if len(phone) > 50:
-            problems["phone"] = "Telefonnumret får vara högst 50 tecken."
+        if problem := length_problem(Person.phone, phone):
+            problems["phone"] = problem
         role = " ".join(self.role.split()) or "Kontaktperson"
-        if len(role) > 100:
-            problems["role"] = "Rollen får vara högst 100 tecken."
+        if problem := length_problem(UnitContact.role, role):
+            problems["role"] = problem
         if problems:
             raise ContactError(problems)
         return ContactInput(name=name, email=email, phone=phone, role=role)

@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from data_access import clock
+from data_access.lengths import count_text, length_problem
 from data_access.models import Category, Contract, Department, Feedback, Need, NeedEvent, Unit
 from data_access.settings import bump_data_version
 from data_access.validation import FieldErrors
@@ -83,7 +84,12 @@ class NeedInput:
             found["text"] = f"Texten får vara högst {TEXT_MAX:,} tecken (nu {length:,}).".replace(",", " ")
         if self.need_type not in NEED_TYPE_LABELS:
             found["need_type"] = "Välj vilken sorts behov det gäller."
-        if self.submitter_email.strip():
+        # Measured as stored (trimmed): PostgreSQL refuses a longer value, SQLite keeps it.
+        if problem := length_problem(Need.submitter_name, self.submitter_name.strip()):
+            found["submitter_name"] = problem
+        if problem := length_problem(Need.submitter_email, self.submitter_email.strip()):
+            found["submitter_email"] = problem
+        elif self.submitter_email.strip():
             try:
                 validate_email(self.submitter_email.strip(), check_deliverability=False)
             except EmailNotValidError:
@@ -362,10 +368,15 @@ def triage(session: Session, need_id: int, change: Triage, by: str) -> int:
     problems: dict[str, str] = {}
     if change.status not in STATUSES:
         problems["status"] = "Okänd status."
+    if problem := length_problem(Need.assignee, change.assignee.strip()):
+        problems["assignee"] = problem
     if not by.strip():
         problems["by"] = "Ange vem du är, så att ändringen kan spåras."
-    if len(change.answer) > TEXT_MAX or len(change.internal_notes) > TEXT_MAX:
-        problems["answer"] = f"Högst {TEXT_MAX} tecken."
+    elif problem := length_problem(NeedEvent.changed_by, by.strip()):
+        problems["by"] = problem
+    for name, label in (("answer", "Svaret"), ("internal_notes", "Anteckningarna")):
+        if len(getattr(change, name)) > TEXT_MAX:
+            problems[name] = f"{label} får vara högst {count_text(TEXT_MAX)} tecken."
     if problems:
         raise NeedError(problems)
     need = session.get(Need, need_id)

@@ -13,7 +13,8 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from data_access.models import Department
+from data_access.lengths import length_problem
+from data_access.models import AppSetting, Department
 from data_access.settings import bump_data_version, get_setting, set_setting
 
 OVERALL_TARGET = "fidelity_target_pct"
@@ -21,6 +22,8 @@ DIRECT_AWARD_LIMIT = "direct_award_limit_kr"
 # The limit for direct awards under LOU 19 kap. 8 §, about 700,000 kr for
 # municipalities in 2024–2025; the procurement unit keeps it current.
 DEFAULT_DIRECT_AWARD_LIMIT = Decimal("700000")
+# Far above any real limit, and within what money columns hold (data_access.money).
+MAX_DIRECT_AWARD_LIMIT = Decimal("1000000000000")
 
 
 class TargetError(ValueError):
@@ -92,5 +95,14 @@ def set_direct_award_limit(session: Session, value: Decimal | int | str) -> None
         raise TargetError(f"{value!r} är inte ett belopp i kronor") from error
     if not limit.is_finite() or limit <= 0:
         raise TargetError("Gränsen ska vara ett belopp över noll kronor")
-    set_setting(session, DIRECT_AWARD_LIMIT, str(limit.quantize(Decimal("1"))))
+    if limit > MAX_DIRECT_AWARD_LIMIT:
+        # Rounding a longer number raised InvalidOperation (a traceback on the page).
+        raise TargetError(f"Gränsen kan vara högst {MAX_DIRECT_AWARD_LIMIT:,.0f} kronor".replace(",", " "))
+    text = str(limit.quantize(Decimal("1")))
+    if text == "0":
+        raise TargetError("Gränsen ska vara minst en krona")
+    problem = length_problem(AppSetting.value, text)
+    if problem:  # pragma: no cover - the bound above keeps it to 13 digits
+        raise TargetError(problem)
+    set_setting(session, DIRECT_AWARD_LIMIT, text)
     bump_data_version(session)

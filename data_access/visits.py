@@ -9,13 +9,20 @@ from datetime import date
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, aliased
 
+from data_access.lengths import count_text
 from data_access.models import Contract, Unit, Visit
 from data_access.settings import bump_data_version
 from data_access.validation import FieldErrors
 
+# Both are Text columns, so the database sets no limit: these do. The list of
+# participants had none (a form could store any amount of text in it).
+NOTES_MAX = 10_000
+PARTICIPANTS_MAX = 1_000
+
 
 class VisitError(FieldErrors):
-    """What is wrong with a visit, per field (``visit_date``, ``unit_id``, ``follow_up_date``, ``notes``)."""
+    """What is wrong with a visit, per field (``visit_date``, ``unit_id``,
+    ``follow_up_date``, ``participants``, ``notes``)."""
 
 
 @dataclass(frozen=True)
@@ -47,8 +54,10 @@ def add_visit(
         problems["unit_id"] = "Välj enhet."
     if follow_up_date is not None and visit_date is not None and follow_up_date < visit_date:
         problems["follow_up_date"] = "Uppföljningen kan inte ligga före besöket."
-    if len(notes) > 10_000:
-        problems["notes"] = "Anteckningarna får vara högst 10 000 tecken."
+    if len(participants) > PARTICIPANTS_MAX:
+        problems["participants"] = f"Deltagarna får vara högst {count_text(PARTICIPANTS_MAX)} tecken."
+    if len(notes) > NOTES_MAX:
+        problems["notes"] = f"Anteckningarna får vara högst {count_text(NOTES_MAX)} tecken."
     if problems:
         raise VisitError(problems)
     visit = Visit(

@@ -121,8 +121,9 @@ with st.form("need_form"):
     person = st.columns(2)
     name = person[0].text_input("Ert namn", key="need_name")
     email = person[1].text_input("Er e-post", key="need_email")
-    if "submitter_email" in problems:
-        st.error(problems["submitter_email"])
+    for column, field in zip(person, ("submitter_name", "submitter_email"), strict=True):
+        if field in problems:  # under its own field
+            column.error(problems[field])
     st.markdown("**Återkoppling om avtalet (frivilligt)**")
     ratings = st.columns(3)
     supplier_rating = ratings[0].selectbox(

@@ -12,18 +12,25 @@ import random
 import string
 import time
 import zipfile
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
 import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
+from streamlit.testing.v1 import AppTest
 
 from data_access.cli import main
+from data_access.contacts import ContactError, ContactInput, add_unit_contact
 from data_access.db import session_scope
+from data_access.importing.batches import BatchUndoError, undo_batch
 from data_access.importing.columns import ImportKind
 from data_access.importing.errors import ImportRefusedError
 from data_access.importing.invoices import ImportOptions, InvalidRowsError
+from data_access.importing.profiles import save_profile
 from data_access.importing.registers import InvalidRegisterRowsError
 from data_access.importing.service import import_file, import_peppol_file, open_for_import
 from data_access.lengths import length_problem, max_length
@@ -33,12 +40,19 @@ from data_access.models import (
     Contract,
     Department,
     ImportBatch,
+    ImportProfile,
     InvoiceLine,
     Need,
+    NeedEvent,
     Person,
     Supplier,
     Unit,
+    Visit,
 )
+from data_access.needs import NeedError, NeedInput, Triage, new_token, submit_need, triage
+from data_access.targets import TargetError, direct_award_limit, set_direct_award_limit
+from data_access.visits import VisitError, add_visit
+from tests.factories import World
 
 ORG_NUMBER = "556036-0793"
 
@@ -544,3 +558,211 @@ def test_cli_user_over_200_is_a_usage_error(
     assert count(engine, ImportBatch) == 0
     assert cli("invoices", str(path), "--user", "U" * 200) == 0
     assert longest(engine, ImportBatch.imported_by) == 200
+
+
+# --------------------------------------------------------------------------- forms
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def page(path: str, query: dict[str, str] | None = None) -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=60)
+    for name, value in (query or {}).items():
+        app.query_params[name] = value
+    app.run()
+    app.switch_page(path).run()
+    assert not app.exception, [exception.value for exception in app.exception]
+    return app
+
+
+@pytest.fixture
+def unit_and_contract(engine: Engine) -> dict[str, int]:
+    with Session(engine) as session:
+        world = World(session)
+        unit = world.unit("U1", world.department(), "Ekbacken")
+        food = world.category("Livsmedel")
+        contract = world.contract(
+            "LIV-1", food, [world.supplier("Menigo")], date(2025, 1, 1), date(2027, 12, 31)
+        )
+        ids = {"unit": unit.id, "contract": contract.id}
+        session.commit()
+    return ids
+
+
+def test_a_need_with_a_name_or_address_too_long_is_refused_on_both_databases(
+    engine: Engine, unit_and_contract: dict[str, int]
+) -> None:
+    need = NeedInput(
+        text="Vi behöver mindre förpackningar.", submitter_name="N" * 201, submitter_email=_long_email(255)
+    )
+    with session_scope(engine) as session, pytest.raises(NeedError) as refused:
+        submit_need(session, need, new_token())
+    assert refused.value.problems == {
+        "submitter_name": "Namnet är 201 tecken; högst 200 får plats.",
+        "submitter_email": "E-postadressen är 255 tecken; högst 254 får plats.",
+    }
+    assert count(engine, Need) == 0
+    with session_scope(engine) as session:  # at the limit it fits, also on PostgreSQL
+        submit_need(
+            session, replace(need, submitter_name="N" * 200, submitter_email=_long_email(254)), new_token()
+        )
+    assert longest(engine, Need.submitter_name) == 200
+
+
+def test_the_needs_form_says_the_name_is_too_long_and_keeps_what_was_typed(
+    engine: Engine, unit_and_contract: dict[str, int]
+) -> None:
+    app = page("pages/needs.py", {"contract": "LIV-1", "unit": "U1"})
+    text, name = "Vi behöver mindre förpackningar till avdelningen.", "Namn " * 40 + "X"  # 201 characters
+    app.text_area(key="need_text").input(text)
+    app.text_input(key="need_name").input(name)
+    app.button(key="FormSubmitter:need_form-Skicka").click().run()
+    assert not app.exception, [exception.value for exception in app.exception]
+    errors = [error.value for error in app.error]
+    assert "Namnet är 201 tecken; högst 200 får plats." in errors
+    assert app.text_input(key="need_name").value == name and app.text_area(key="need_text").value == text
+    assert count(engine, Need) == 0
+
+    app.text_input(key="need_name").input(name[:200])
+    app.button(key="FormSubmitter:need_form-Skicka").click().run()
+    assert any("Tack!" in success.value for success in app.success), [e.value for e in app.error]
+    assert count(engine, Need) == 1
+
+
+def test_triage_fields_that_do_not_fit_are_refused(engine: Engine, unit_and_contract: dict[str, int]) -> None:
+    with session_scope(engine) as session:
+        submit_need(session, NeedInput(text="Vi behöver mindre förpackningar."), new_token())
+    with Session(engine) as session:
+        need_id = session.scalar(select(Need.id))
+    too_long = Triage(
+        status="in_progress", assignee="A" * 201, answer="s" * 5_001, internal_notes="i" * 5_001
+    )
+    with session_scope(engine) as session, pytest.raises(NeedError) as refused:
+        triage(session, need_id, too_long, by="B" * 201)
+    assert refused.value.problems == {
+        "assignee": "Handläggarens namn är 201 tecken; högst 200 får plats.",
+        "by": "Ditt namn är 201 tecken; högst 200 får plats.",
+        "answer": "Svaret får vara högst 5\u00a0000 tecken.",
+        "internal_notes": "Anteckningarna får vara högst 5\u00a0000 tecken.",
+    }
+    with Session(engine) as session:
+        assert session.get(Need, need_id).assignee is None
+        assert session.scalar(select(func.count()).select_from(NeedEvent)) == 0
+
+
+def test_the_inbox_says_the_assignee_is_too_long_and_keeps_what_was_typed(
+    engine: Engine, unit_and_contract: dict[str, int]
+) -> None:
+    with session_scope(engine) as session:
+        submit_need(session, NeedInput(text="Vi behöver mindre förpackningar."), new_token())
+    app = page("pages/inbox.py")
+    app.session_state["inbox_table"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    app.run()
+    assignee = next(field for field in app.text_input if field.label == "Handläggare")
+    assignee.input("A" * 201)
+    app.text_input(key="triage_by").input("Ulla")
+    next(button for button in app.button if button.label == "Spara").click().run()
+    assert not app.exception, [exception.value for exception in app.exception]
+    assert any("Handläggarens namn är 201 tecken; högst 200 får plats." in error.value for error in app.error)
+    assert next(field for field in app.text_input if field.label == "Handläggare").value == "A" * 201
+    assert app.text_input(key="triage_by").value == "Ulla"
+    with Session(engine) as session:
+        assert session.scalar(select(Need.assignee)) is None
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("name", "N" * 201, "Namnet är 201 tecken; högst 200 får plats."),
+        ("email", _long_email(255), "E-postadressen är 255 tecken; högst 254 får plats."),
+        ("phone", "1" * 51, "Telefonnumret är 51 tecken; högst 50 får plats."),
+        ("role", "R" * 101, "Rollen är 101 tecken; högst 100 får plats."),
+    ],
+)
+def test_contact_fields_are_measured_against_their_columns(
+    engine: Engine, unit_and_contract: dict[str, int], field: str, value: str, message: str
+) -> None:
+    contact = replace(
+        ContactInput(name="Eva Ek", email="eva@ek.se", phone="010-1", role="Kostchef"), **{field: value}
+    )
+    with session_scope(engine) as session, pytest.raises(ContactError) as refused:
+        add_unit_contact(session, unit_and_contract["unit"], contact)
+    assert refused.value.problems == {field: message}
+    assert count(engine, Person) == 0
+
+
+def test_a_visit_list_of_participants_has_a_limit(engine: Engine, unit_and_contract: dict[str, int]) -> None:
+    """A Text column with no limit from a form: now 1 000 characters, as the
+    notes have 10 000."""
+    with session_scope(engine) as session, pytest.raises(VisitError) as refused:
+        add_visit(
+            session, visit_date=date(2026, 3, 1), unit_id=unit_and_contract["unit"], participants="P" * 1_001
+        )
+    assert refused.value.problems == {"participants": "Deltagarna får vara högst 1\u00a0000 tecken."}
+    assert count(engine, Visit) == 0
+
+
+def test_a_direct_award_limit_too_large_is_a_message_not_a_traceback(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        for value in ("1e30", "9" * 40):
+            with pytest.raises(TargetError, match="högst 1 000 000 000 000 kronor"):
+                set_direct_award_limit(session, value)  # raised InvalidOperation before
+        with pytest.raises(TargetError, match="minst en krona"):
+            set_direct_award_limit(session, "0,4")
+        set_direct_award_limit(session, "1 000 000 000 000")
+        assert direct_award_limit(session) == Decimal("1000000000000")
+
+
+def test_a_mapping_name_too_long_is_refused(engine: Engine) -> None:
+    with session_scope(engine) as session, pytest.raises(ValueError, match="Mappningens namn är 101 tecken"):
+        save_profile(session, "M" * 101, ImportKind.INVOICES, {"amount": "Belopp"})
+    assert count(engine, ImportProfile) == 0
+
+
+def test_undone_by_is_refused_not_cut(engine: Engine, tmp_path: Path) -> None:
+    path = csv_file(tmp_path, "a.csv", ["Datum", "Leverantör", "Belopp"], ["2025-01-02", "A", "1"])
+    batch_id = run_file(engine, ImportKind.INVOICES, path).batch_id
+    with session_scope(engine) as session, pytest.raises(BatchUndoError, match="Ångras av"):
+        undo_batch(session, batch_id, undone_by="U" * 201)
+    assert count(engine, InvoiceLine) == 1
+    with session_scope(engine) as session:
+        undo_batch(session, batch_id, undone_by="U" * 200)
+    assert longest(engine, ImportBatch.undone_by) == 200
+
+
+def _dateless_workbook() -> bytes:
+    book = openpyxl.Workbook()
+    book.active.append(["Förvaltning", "Leverantör", "Belopp"])
+    book.active.append(["SOC Socialförvaltningen", "Menigo", 100])
+    data = io.BytesIO()
+    book.save(data)
+    return data.getvalue()
+
+
+def test_the_import_page_says_importeras_av_is_too_long_and_imports_nothing(engine: Engine) -> None:
+    app = page("pages/import_data.py")
+    app.file_uploader(key="upload_invoices").set_value(("utan-datum.xlsx", _dateless_workbook(), XLSX)).run()
+    app.text_input(key="period").input("2016-03").run()
+    app.text_input(key="imported_by").input("I" * 201).run()
+    assert "Namnet i ”Importeras av” är 201 tecken; högst 200 får plats." in [
+        error.value for error in app.error
+    ]
+    app.button(key="run_import").click().run()
+    assert not app.exception, [exception.value for exception in app.exception]
+    assert any("Ingenting importerades" in error.value for error in app.error)
+    assert app.text_input(key="imported_by").value == "I" * 201
+    assert count(engine, ImportBatch) == count(engine, InvoiceLine) == 0
+
+
+@pytest.mark.parametrize("period", ["2016-03-01", "mars 2016", "2016-13"])
+def test_the_import_page_period_takes_only_yyyy_mm(engine: Engine, period: str) -> None:
+    app = page("pages/import_data.py")
+    app.file_uploader(key="upload_invoices").set_value(("utan-datum.xlsx", _dateless_workbook(), XLSX)).run()
+    app.text_input(key="period").input(period).run()
+    assert not app.exception, [exception.value for exception in app.exception]
+    assert any(error.value.startswith("Perioden") for error in app.error)  # under the field
+    assert app.text_input(key="period").value == period
+    assert app.button(key="run_import").disabled
+    app.text_input(key="period").input("2016-03").run()
+    assert not app.button(key="run_import").disabled

@@ -23,10 +23,13 @@ from data_access.importing.batches import (
     undo_batch,
 )
 from data_access.importing.columns import ColumnMapping, field_specs
+from data_access.importing.invoice_rows import period_problem
 from data_access.importing.invoices import InvoiceImportSummary
 from data_access.importing.peppol import PeppolDocument
 from data_access.importing.registers import RegisterImportSummary
 from data_access.importing.service import FilePreview, problem_count_text
+from data_access.lengths import length_problem
+from data_access.models import ImportBatch
 from data_access.orgnr import format_org_number
 from data_access.unclassified import BatchUnclassified
 from ui.format import MISSING, integer, kronor, percent, swedish_amount
@@ -159,17 +162,26 @@ def period_input() -> str | None:
     ).strip()
     if not period:
         st.caption("Ingen period angiven ännu: filen kan inte importeras utan en.")
-    return period or None
+        return None
+    if problem := period_problem(period):  # only YYYY-MM: the batch stores it as written
+        st.error(md(problem))
+        return None
+    return period
 
 
 def importer_input() -> str:
-    """Who imports: kept with the batch, so everyone sees who read in what."""
-    return st.text_input(
+    """Who imports: kept with the batch, so everyone sees who read in what.
+    A name longer than the batch holds is said under the field; the import
+    then refuses it too (``invoice_rows.refuse_batch_values``)."""
+    name = st.text_input(
         "Importeras av",
         key="imported_by",
         placeholder="Ditt namn",
         help="Sparas med importen, så att alla ser vem som läste in vad.",
     ).strip()
+    if problem := length_problem(ImportBatch.imported_by, name):
+        st.error(problem)
+    return name
 
 
 def cell_text(value: object) -> str:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from data_access import clock
 from data_access.classification import refresh_summaries
+from data_access.lengths import length_problem
 from data_access.models import (
     Account,
     Base,
@@ -190,6 +191,9 @@ def undo_batch(session: Session, batch_id: int, undone_by: str | None = None) ->
     nothing else uses; rebuild the summaries of its months, mark the batch
     undone and replace the data version. Raises a ``BatchUndoError`` with a
     message for the user when the batch is missing, already undone or a register."""
+    undoer = (undone_by or "").strip()
+    if problem := length_problem(ImportBatch.undone_by, undoer):  # it was cut to fit before
+        raise BatchUndoError(f"{problem} Inget ändrades.")
     batch = session.get(ImportBatch, batch_id)
     if batch is None:
         raise BatchNotFoundError(f"Det finns ingen import {batch_id}.")
@@ -223,7 +227,7 @@ def undo_batch(session: Session, batch_id: int, undone_by: str | None = None) ->
         )
     )
     batch.undone_at = clock.now()
-    batch.undone_by = (undone_by or "").strip()[:200] or None
+    batch.undone_by = undoer or None
     bump_data_version(session)  # the list changed even when no line did
     session.flush()
     return result

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from data_access.importing.columns import ImportKind
 from data_access.importing.errors import ImportRefusedError
+from data_access.lengths import length_problem
 from data_access.models import ImportProfile
 
 
@@ -18,6 +19,8 @@ def save_profile(session: Session, name: str, kind: ImportKind, mapping: dict[st
     name = name.strip()
     if not name:
         raise ValueError("Profilen behöver ett namn")
+    if problem := length_problem(ImportProfile.name, name):
+        raise ValueError(problem)
     profile = session.scalar(select(ImportProfile).where(ImportProfile.name == name))
     payload = json.dumps(mapping, ensure_ascii=False, sort_keys=True)
     if profile is None:
