@@ -1,22 +1,21 @@
 """Vem köper vad (procurers): for one category, the units buying on contract
 and the units buying the same things elsewhere: the people to call."""
 
-import re
-
 import pandas as pd
 import streamlit as st
 
+from data_access import clock
 from data_access.fidelity import Dimension, SpendFilter
 from data_access.periods import last_full_months
 from ui import cached, links
 from ui.buyers import UnitCell, buyer_table, row_details
-from ui.format import MISSING, integer, kronor, long_date, org_number, percent
+from ui.drilldown import excel_download, file_stem
+from ui.format import MISSING, integer, is_missing, kronor, long_date, org_number, percent
 from ui.reach import CATEGORY_WORDING, contact_section
 from ui.tables import swedish_table
 from ui.widgets import demo_notice, headline_cards, status_summary_caption
 
 NO_UNIT = "Utan enhet (bokfört direkt på förvaltning)"
-FILE_UNSAFE = re.compile(r"[^\w-]+")
 
 state = cached.data_state()
 st.title("Vem köper vad")
@@ -47,6 +46,17 @@ headline_cards(figures)
 st.caption(status_summary_caption(figures))
 
 units = cached.fidelity_table(state.url, state.version, Dimension.UNIT, spend_filter)
+category_stem = file_stem(names[category_id])
+notes = [  # above every downloaded list
+    f"Kategori: {names[category_id]}",
+    f"Period: {long_date(period.start)} – {long_date(period.end)}",
+    f"Uttaget {clock.today().isoformat()}",
+]
+
+
+def number(value: object) -> float | None:
+    """A figure for Excel: a number, or an empty cell where the table shows "–"."""
+    return None if is_missing(value) else float(value)
 
 
 def unit_cells(frame: pd.DataFrame) -> list[UnitCell]:
@@ -60,8 +70,11 @@ def unit_cells(frame: pd.DataFrame) -> list[UnitCell]:
     ]
 
 
-def units_table(title: str, frame: pd.DataFrame, first: str, second: str, key: str) -> None:
-    """Units sorted by ``first`` (the list's amount), decisive columns first."""
+def units_table(
+    title: str, frame: pd.DataFrame, first: str, second: str, key: str, download: tuple[str, str]
+) -> None:
+    """Units sorted by ``first`` (the list's amount), decisive columns first,
+    and the list as Excel (``download``: the button's label, the file name)."""
     st.subheader(f"{title} ({integer(len(frame))} enheter)")
     if frame.empty:
         st.caption("Inga.")
@@ -90,6 +103,36 @@ def units_table(title: str, frame: pd.DataFrame, first: str, second: str, key: s
             "Avtalstrohet": st.column_config.Column(width=110),
         },
     )
+    label, file_name = download
+    excel_download(
+        label,
+        ("Enhet", "Kod", labels[first], "Andel (%)", labels[second], "Avtalstrohet (%)", "Rader"),
+        [
+            (
+                cell.name,
+                None if is_missing(unit_id) else str(code),
+                number(amount),
+                number(share),
+                number(other),
+                number(fidelity),
+                int(line_count),
+            )
+            for cell, unit_id, code, amount, share, other, fidelity, line_count in zip(
+                cells,
+                frame["id"],
+                frame["key"],
+                frame[first],
+                shown["Andel"],
+                frame[second],
+                frame["fidelity_pct"],
+                frame["line_count"],
+                strict=True,
+            )
+        ],
+        notes=[f"Avtalsfokus: vem köper vad, {title.lower()}", *notes],
+        file_name=file_name,
+        key=f"{key}_excel",
+    )
     if chosen is None:
         st.caption("Välj en rad för att se den i sin helhet.")
         return
@@ -110,8 +153,22 @@ def units_table(title: str, frame: pd.DataFrame, first: str, second: str, key: s
 
 buying_off = units[units["off_amount"] > 0].sort_values("off_amount", ascending=False)
 buying_on = units[units["on_amount"] > 0].sort_values("on_amount", ascending=False)
-units_table("Köper utanför avtal", buying_off, "off_amount", "on_amount", "category_off_table")
-units_table("Köper på avtal", buying_on, "on_amount", "off_amount", "category_on_table")
+units_table(
+    "Köper utanför avtal",
+    buying_off,
+    "off_amount",
+    "on_amount",
+    "category_off_table",
+    ("Ladda ner köparna utanför avtal som Excel", f"köper_utanför_avtal_{category_stem}.xlsx"),
+)
+units_table(
+    "Köper på avtal",
+    buying_on,
+    "on_amount",
+    "off_amount",
+    "category_on_table",
+    ("Ladda ner köparna på avtal som Excel", f"köper_på_avtal_{category_stem}.xlsx"),
+)
 
 st.subheader("Kontaktpersoner")
 category = names[category_id]
@@ -122,28 +179,46 @@ contact_section(
     wording=CATEGORY_WORDING,
     subject=category,
     notes=[f"Kontaktpersoner för enheter som köper {category}"],
-    file_name=f"kontakter_{FILE_UNSAFE.sub('_', category)}.xlsx",
+    file_name=f"kontakter_{category_stem}.xlsx",
     key="category_contacts",
 )
 
 suppliers = cached.fidelity_table(state.url, state.version, Dimension.SUPPLIER, spend_filter)
 st.subheader("Leverantörer i kategorin")
 ranked = suppliers.sort_values("off_amount", ascending=False)
+SUPPLIER_HEADERS = ("Leverantör", "Org.nr", "Avtalat", "Avtalsotroget", "Rader")
+supplier_rows = [
+    (
+        label,
+        # The key is the org number, or the name when the supplier has none.
+        None if key == label else org_number(key),
+        number(on_amount),
+        number(off_amount),
+        int(line_count),
+    )
+    for key, label, on_amount, off_amount, line_count in zip(
+        ranked["key"],
+        ranked["label"],
+        ranked["on_amount"],
+        ranked["off_amount"],
+        ranked["line_count"],
+        strict=True,
+    )
+]
 st.dataframe(
-    pd.DataFrame(
-        {
-            "Leverantör": list(ranked["label"]),
-            # The key is the org number, or the name when the supplier has none.
-            "Org.nr": [
-                MISSING if key == label else org_number(key)
-                for key, label in zip(ranked["key"], ranked["label"], strict=True)
-            ],
-            "Avtalat": list(ranked["on_amount"]),
-            "Avtalsotroget": list(ranked["off_amount"]),
-            "Rader": list(ranked["line_count"]),
-        }
-    ).pipe(swedish_table, {"Avtalat": kronor, "Avtalsotroget": kronor, "Rader": integer}),
+    pd.DataFrame.from_records(supplier_rows, columns=SUPPLIER_HEADERS)
+    .fillna({"Org.nr": MISSING})
+    .pipe(swedish_table, {"Avtalat": kronor, "Avtalsotroget": kronor, "Rader": integer}),
     hide_index=True,
     width="stretch",
     key="category_suppliers_table",
 )
+if supplier_rows:
+    excel_download(
+        "Ladda ner leverantörerna som Excel",
+        SUPPLIER_HEADERS,
+        supplier_rows,
+        notes=["Avtalsfokus: vem köper vad, leverantörer i kategorin", *notes],
+        file_name=f"leverantörer_{category_stem}.xlsx",
+        key="category_suppliers_excel",
+    )

@@ -16,6 +16,7 @@ from ui import cached, links
 from ui.buyers import UnitCell, buyer_table, row_details, text_or_dash
 from ui.charts import fidelity_trend
 from ui.customer import contact_form, needs_table, visits_table
+from ui.drilldown import excel_download, file_stem
 from ui.format import integer, iso_date, kronor, long_date, percent, short_month
 from ui.mail import mailto_address
 from ui.reach import CONTRACT_WORDING, contact_section
@@ -111,9 +112,43 @@ def unit_cell(row: UnitSpend) -> UnitCell:
     return UnitCell(row.unit_name, links.fidelity_page_link(**filters))
 
 
-def spend_table(rows: list[UnitSpend], *, key: str, elsewhere: bool) -> None:
+def spend_rows(rows: list[UnitSpend], *, elsewhere: bool) -> tuple[tuple[str, ...], list[tuple[object, ...]]]:
+    """The table for Excel: the same units and figures, the unit's code, the
+    first purchase and, instead of the sparkline, the amount of every month."""
+    headers = (
+        "Enhet",
+        "Kod",
+        "Förvaltning",
+        "Belopp",
+        "Andel (%)",
+        "Rader",
+        "Första köp",
+        "Senaste köp",
+        *(("Leverantörer",) if elsewhere else ()),
+        *(f"{month:%Y-%m}" for month in customers.months),
+    )
+    records = [
+        (
+            row.unit_name,
+            row.unit_code,
+            row.department,
+            row.amount,
+            row.share_pct,
+            row.line_count,
+            row.first_purchase,
+            row.last_purchase,
+            *((", ".join(row.suppliers) or None,) if elsewhere else ()),
+            *row.monthly,
+        )
+        for row in rows
+    ]
+    return headers, records
+
+
+def spend_table(rows: list[UnitSpend], *, key: str, elsewhere: bool, download: str) -> None:
     """The units, decisive columns first (unit, amount, share, last
-    purchase); a chosen row is shown in full below."""
+    purchase), and their Excel (``download`` names what the list holds); a
+    chosen row is shown in full below."""
     if not rows:
         st.caption("Inga.")
         return
@@ -145,6 +180,19 @@ def spend_table(rows: list[UnitSpend], *, key: str, elsewhere: bool) -> None:
             "Leverantörer": st.column_config.TextColumn(width=300),
         },
     )
+    headers, records = spend_rows(rows, elsewhere=elsewhere)
+    excel_download(
+        f"Ladda ner köparna {download} som Excel",
+        headers,
+        records,
+        notes=[
+            f"Avtalsfokus: {contract.reference} {contract.name}, enheter som köper {download}",
+            f"Period: {long_date(period.start)} – {long_date(period.end)}",
+            f"Uttaget {clock.today().isoformat()}",
+        ],
+        file_name=f"{file_stem(contract.reference)}_köper_{file_stem(download)}.xlsx",
+        key=f"{key}_excel",
+    )
     if chosen is None:
         st.caption("Välj en rad för att se den i sin helhet.")
         return
@@ -165,9 +213,9 @@ def spend_table(rows: list[UnitSpend], *, key: str, elsewhere: bool) -> None:
 
 
 st.markdown(f"**Köper på avtalet** ({integer(len(customers.buying))} enheter)")
-spend_table(customers.buying, key="buying_table", elsewhere=False)
+spend_table(customers.buying, key="buying_table", elsewhere=False, download="på avtalet")
 st.markdown(f"**Köper i kategorin utanför avtalet** ({integer(len(customers.losing))} enheter)")
-spend_table(customers.losing, key="losing_table", elsewhere=True)
+spend_table(customers.losing, key="losing_table", elsewhere=True, download="utanför avtalet")
 
 st.subheader("Kontaktpersoner")
 st.caption("Länk till behovsformuläret med avtalet ifyllt, att ta med när du skriver till enheterna:")

@@ -8,7 +8,15 @@ from data_access.contracts import ContractListing, ContractState, expiring_soone
 from data_access.fidelity import Dimension, SpendFilter
 from data_access.periods import last_full_months
 from ui import cached
-from ui.catalogue import STATE_LABELS, contract_details, contract_table, fidelity_per_category
+from ui.catalogue import (
+    STATE_LABELS,
+    catalogue_download,
+    contract_details,
+    contract_table,
+    fidelity_per_category,
+    search_notes,
+)
+from ui.format import long_date
 from ui.widgets import choice_multiselect, demo_notice
 
 state = cached.data_state()
@@ -32,13 +40,24 @@ if in_data.last is not None:
 open_needs = cached.open_needs(state.url, state.version)
 
 
-def show(listings: list[ContractListing], key: str, empty: str) -> None:
-    """A table of contracts, one of which can be chosen and shown in full;
-    ``empty`` instead of a table without rows (which would read "empty")."""
+def show(listings: list[ContractListing], key: str, empty: str, download: tuple[str, list[str], str]) -> None:
+    """A table of contracts, one of which can be chosen and shown in full,
+    and its Excel download (label, notes, file name); ``empty`` instead of a
+    table without rows (which would read "empty")."""
     if not listings:
         st.info(empty, icon=":material/info:")
         return
     chosen = contract_table(listings, fidelity_by_category, open_needs, key=key)
+    label, notes, file_name = download
+    catalogue_download(
+        listings,
+        fidelity_by_category,
+        open_needs,
+        label=label,
+        notes=[*notes, f"Uttaget {today.isoformat()}"],
+        file_name=file_name,
+        key=f"{key}_excel",
+    )
     if chosen is not None:
         fidelity = fidelity_by_category.get(chosen.category_id or -1)
         contract_details(chosen, fidelity, open_needs.get(chosen.id, 0), key=f"{key}_details")
@@ -71,16 +90,47 @@ show(
     listings,
     "catalogue",
     "Inga avtal matchar sökningen och filtren. Sök på en del av ett ord, eller välj fler statusar.",
+    (
+        "Ladda ner avtalen som Excel",
+        search_notes(
+            text,
+            [names[option_id] for option_id in category_ids],
+            states,
+            [supplier_options[option_id] for option_id in supplier_ids],
+        ),
+        "avtal.xlsx",
+    ),
 )
 
 everything = cached.contract_listings(state.url, state.version, "", (), (), today)
 expiring = expiring_soonest_first(everything)
 st.subheader(f"Upphör inom 6 månader ({len(expiring)})")
 st.caption("Planera nästa upphandling: hur trogna är enheterna i kategorin, och vilka behov är obesvarade?")
-show(expiring, "expiring", "Inga avtal upphör inom 6 månader.")
+show(
+    expiring,
+    "expiring",
+    "Inga avtal upphör inom 6 månader.",
+    (
+        "Ladda ner avtalen som upphör som Excel",
+        ["Avtalsfokus: avtal som upphör inom 6 månader, det som upphör först överst"],
+        "avtal_som_upphör.xlsx",
+    ),
+)
 
 if in_data.last is not None:
     unused = never_called_off(everything, called_off, period.start)
     st.subheader(f"Ingen har köpt på avtalet de senaste 12 månaderna ({len(unused)})")
     st.caption("Avtal som gällt hela perioden utan ett enda avropat köp: vet enheterna om dem?")
-    show(unused, "unused", "Det har köpts på alla avtal som gällt de senaste 12 månaderna.")
+    show(
+        unused,
+        "unused",
+        "Det har köpts på alla avtal som gällt de senaste 12 månaderna.",
+        (
+            "Ladda ner avtalen utan köp som Excel",
+            [
+                "Avtalsfokus: avtal utan ett enda avropat köp",
+                f"Period: {long_date(period.start)} – {long_date(period.end)}",
+            ],
+            "avtal_utan_köp.xlsx",
+        ),
+    )

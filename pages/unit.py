@@ -14,6 +14,7 @@ from data_access.periods import last_full_months
 from data_access.visits import VisitError, add_visit
 from ui import cached
 from ui.customer import contact_form, contact_table, follow_ups_table, needs_table, visits_table
+from ui.drilldown import excel_download, file_stem
 from ui.format import kronor, long_date
 from ui.tables import swedish_table
 from ui.text import md
@@ -103,9 +104,9 @@ if in_data.last is not None:
     overview = cached.unit_spend(state.url, state.version, unit.id, period)
     st.markdown("#### Inköp senaste 12 hela månaderna")
     st.caption(f"{long_date(period.start)} – {long_date(period.end)}")
-    for title, rows, heading in (  # one under the other: side by side, both were cut at 1366 px
-        ("Köper på avtal", overview.on_contract, "Köpt på avtalet"),
-        ("Köper utanför avtal, fast avtal finns", overview.off_contract, "Köpt utanför"),
+    for title, rows, heading, where in (  # one under the other: side by side, both were cut at 1366 px
+        ("Köper på avtal", overview.on_contract, "Köpt på avtalet", "på avtal"),
+        ("Köper utanför avtal, fast avtal finns", overview.off_contract, "Köpt utanför", "utanför avtal"),
     ):
         st.markdown(f"**{title}**")
         if not rows:
@@ -127,6 +128,21 @@ if in_data.last is not None:
             ),
             hide_index=True,
             width="stretch",
+        )
+        excel_download(
+            f"Ladda ner köpen {where} som Excel",
+            ("Avtal", "Namn", heading, "Rader", "Avtalsansvarig", "E-post", "Kategori"),
+            [
+                (r.reference, r.name, r.amount, r.line_count, r.manager, r.manager_email, r.category)
+                for r in rows
+            ],
+            notes=[
+                f"Avtalsfokus: {unit.label}, köper {where}",
+                f"Period: {long_date(period.start)} – {long_date(period.end)}",
+                f"Uttaget {clock.today().isoformat()}",
+            ],
+            file_name=f"enhet_{file_stem(unit.code)}_köper_{file_stem(where)}.xlsx",
+            key=f"unit_{file_stem(where)}_excel",
         )
 
 st.markdown("#### Behov och synpunkter")

@@ -319,7 +319,12 @@ def test_vem_koper_vad_links_units_and_reaches_them(buyers: dict[str, int]) -> N
     suppliers = shown(app.dataframe[-1])
     assert all(len(number) == 11 and number[6] == "-" for number in suppliers["Org.nr"])
 
-    assert [button.label for button in app.get("download_button")] == ["Ladda ner kontaktlistan"]
+    assert [button.label for button in app.get("download_button")] == [
+        "Ladda ner köparna utanför avtal som Excel",
+        "Ladda ner köparna på avtal som Excel",
+        "Ladda ner kontaktlistan",
+        "Ladda ner leverantörerna som Excel",
+    ]
     assert len(mail_buttons(app)) > 1  # everyone, in batches
     app.radio(key="category_contacts_group").set_value(Group.ON).run()
     (button,) = mail_buttons(app)

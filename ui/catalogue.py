@@ -21,6 +21,7 @@ import streamlit as st
 
 from data_access.contracts import ContractListing, ContractState
 from ui import links
+from ui.drilldown import excel_download
 from ui.format import MISSING, NBSP, integer, percent
 from ui.mail import mailto_address
 
@@ -147,7 +148,7 @@ def catalogue_frame(
     fidelity_by_category: Mapping[int, float | Decimal | None],
     open_needs: Mapping[int, int],
 ) -> pd.DataFrame:
-    """The table as shown (and as the table's own download writes it)."""
+    """The table as shown (its Excel download is ``catalogue_rows``)."""
     fidelity = sortable_figures(
         [fidelity_text(fidelity_by_category.get(item.category_id or -1)) for item in listings]
     )
@@ -171,6 +172,104 @@ def catalogue_frame(
         for index, item in enumerate(listings)
     ]
     return pd.DataFrame(rows, columns=list(COLUMNS))
+
+
+EXPORT_HEADERS = (
+    CONTRACT,
+    NAME,
+    CATEGORY,
+    MANAGER,
+    "E-post",
+    "Telefon",
+    VALID_TO,
+    STATE,
+    SUPPLIERS,
+    VALID_FROM,
+    f"{FIDELITY} (%)",
+    OPEN_NEEDS,
+    BIDS,
+    SINGLE_BID,
+    PURCHASED_BY,
+)
+
+
+def catalogue_rows(
+    listings: Sequence[ContractListing],
+    fidelity_by_category: Mapping[int, float | Decimal | None],
+    open_needs: Mapping[int, int],
+) -> list[tuple[object, ...]]:
+    """The table as shown, for Excel: the same rows in the same order, but the
+    reference as written (not the link), the manager's name, address and
+    phone in columns of their own, dates as dates and figures as numbers, so
+    Excel can sort, filter and sum them; an empty cell where a value is
+    missing. Names go to ``data_access.excel`` as text, which never lets one
+    run as a formula."""
+    rows = []
+    for item in listings:
+        fidelity = fidelity_by_category.get(item.category_id or -1)
+        rows.append(
+            (
+                item.reference,
+                item.name,
+                item.category,
+                item.manager_name or None,
+                item.manager_email or None,
+                item.manager_phone or None,
+                item.valid_to,
+                STATE_LABELS[item.state],
+                None if not (item.supplier_list or item.suppliers) else supplier_text(item),
+                item.valid_from,
+                None if _is_missing(fidelity) else float(fidelity),
+                open_needs.get(item.id, 0),
+                item.bid_count,
+                None if item.bid_count is None else single_bid_text(item.bid_count),
+                item.purchasing_body or "Kommunen",
+            )
+        )
+    return rows
+
+
+def search_notes(
+    text: str,
+    categories: Sequence[str],
+    states: Sequence[ContractState],
+    suppliers: Sequence[str],
+) -> list[str]:
+    """The search and the filters as lines of text, written above the
+    downloaded list (as the dashboard and the inbox write theirs)."""
+
+    def names(chosen: Sequence[str]) -> str:
+        return ", ".join(chosen) if chosen else "alla"
+
+    return [
+        "Avtalsfokus: avtalskatalogen",
+        f"Sökt: {text.strip()}" if text.strip() else "Sökt: inget (alla avtal)",
+        f"Kategori: {names(categories)}",
+        f"Status: {names([STATE_LABELS[state] for state in states])}",
+        f"Leverantör: {names(suppliers)}",
+    ]
+
+
+def catalogue_download(
+    listings: Sequence[ContractListing],
+    fidelity_by_category: Mapping[int, float | Decimal | None],
+    open_needs: Mapping[int, int],
+    *,
+    label: str,
+    notes: Sequence[str],
+    file_name: str,
+    key: str,
+) -> None:
+    """The list below its table as an Excel workbook (``ui.drilldown``'s
+    button), its notes and the number of contracts written above it."""
+    excel_download(
+        label,
+        EXPORT_HEADERS,
+        catalogue_rows(listings, fidelity_by_category, open_needs),
+        notes=[*notes, f"{integer(len(listings))} avtal"],
+        file_name=file_name,
+        key=key,
+    )
 
 
 def manager_width(listings: Sequence[ContractListing]) -> int:

@@ -3,6 +3,7 @@ of every table with the filters written above it."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import pandas as pd
@@ -43,6 +44,14 @@ LINE_HEADERS = (
     "Avtal",
 )
 EXCEL_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_FILE_UNSAFE = re.compile(r"[^\w-]+")
+
+
+def file_stem(text: str, limit: int = 60) -> str:
+    """A name from the data as part of a download's file name: letters (å, ä
+    and ö too), digits, "-" and "_" only, so no slash, dot or quote in a
+    unit code or category makes a folder or another extension of it."""
+    return _FILE_UNSAFE.sub("_", text).strip("_")[:limit] or "lista"
 
 
 def excel_download(
