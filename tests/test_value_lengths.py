@@ -27,8 +27,9 @@ from data_access.cli import main
 from data_access.contacts import ContactError, ContactInput, add_unit_contact
 from data_access.db import session_scope
 from data_access.importing.batches import BatchUndoError, undo_batch
-from data_access.importing.columns import ImportKind
+from data_access.importing.columns import ColumnMapping, ImportKind
 from data_access.importing.errors import ImportRefusedError
+from data_access.importing.invoice_rows import read_invoice_chunks
 from data_access.importing.invoices import ImportOptions, InvalidRowsError
 from data_access.importing.profiles import save_profile
 from data_access.importing.registers import InvalidRegisterRowsError
@@ -222,25 +223,72 @@ def _xlsx_with_cell(text: str, row: int, rows: int = 60) -> bytes:
     return out.getvalue()
 
 
+def _random_text(length: int) -> str:
+    return "".join(random.Random(11).choices(string.ascii_letters, k=length))
+
+
 def test_a_10_mb_supplier_name_is_refused_at_once(
     engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """It was stored on SQLite (59 s); now it is a row problem, found as fast
-    as the file is read. The cell lies below the rows searched for the header,
-    whose guessing is point 5's."""
-    generator = random.Random(11)
-    name = "".join(generator.choices(string.ascii_letters, k=10 * 1024 * 1024))
+    """It was stored on SQLite (59 s). In an .xlsx the file check refuses any
+    cell beyond Excel's 32,767 characters (point 6) before a row is read; the
+    row check refuses it as fast when it gets that far (rows built in
+    memory). The cell lies below the rows searched for the header, whose
+    guessing is point 5's."""
+    name = _random_text(10 * 1024 * 1024)
     path = tmp_path / "stor.xlsx"
     path.write_bytes(_xlsx_with_cell(name, row=50))
     started = time.perf_counter()
     assert cli("invoices", str(path)) == 1
     elapsed = time.perf_counter() - started
     err = capsys.readouterr().err
-    assert "Leverantörsnamnet är 10\u00a0485\u00a0760 tecken; högst 300 får plats." in err
-    assert len(err) < 2_000  # the report repeats the start of the cell, not all of it
-    assert count(engine, InvoiceLine) == count(engine, Supplier) == 0
+    assert "Ingenting importerades." in err and len(err) < 2_000  # no 10 MB echo
+    assert count(engine, InvoiceLine) == count(engine, Supplier) == count(engine, ImportBatch) == 0
     assert elapsed < 20, f"{elapsed:.1f} s"
-    print(f"10 MB supplier name refused in {elapsed:.2f} s")
+
+    mapping = ColumnMapping(ImportKind.INVOICES, 0, ["Datum", "Leverantör", "Belopp"])
+    mapping.columns = {"date": 0, "supplier_name": 1, "amount": 2}
+    rows = [mapping.headers, ["2025-01-02", "A", 1.0], ["2025-01-02", name, 2.0]]
+    started = time.perf_counter()
+    (chunk,) = read_invoice_chunks(rows, mapping)
+    parsed = time.perf_counter() - started
+    (problem,) = chunk.problems
+    assert problem.problem == "Leverantörsnamnet är 10\u00a0485\u00a0760 tecken; högst 300 får plats."
+    assert chunk.invalid == {1} and problem.value == name[:199] + "… (10 485 760 tecken)"  # start, length
+    assert chunk.supplier_names == ["A", None]  # the text goes no further
+    assert parsed < 5, f"{parsed:.1f} s"
+    print(
+        f"10 MB supplier name: the CLI refused the .xlsx in {elapsed:.2f} s, the row check in {parsed:.2f} s"
+    )
+
+
+def test_the_longest_cell_excel_writes_is_a_row_problem(engine: Engine, tmp_path: Path) -> None:
+    """32,767 characters pass the file check and reach the row check."""
+    path = tmp_path / "excel.xlsx"
+    path.write_bytes(_xlsx_with_cell(_random_text(32_767), row=50))
+    with pytest.raises(InvalidRowsError) as refused:
+        run_file(engine, ImportKind.INVOICES, path)
+    (problem,) = refused.value.summary.problems
+    assert (problem.row_number, problem.problem) == (
+        50,
+        "Leverantörsnamnet är 32\u00a0767 tecken; högst 300 får plats.",
+    )
+    assert count(engine, InvoiceLine) == count(engine, Supplier) == 0
+
+
+def test_a_10_mb_peppol_seller_name_is_refused(
+    engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "stor.xml"
+    path.write_text(peppol_invoice("F-1", _random_text(10 * 1024 * 1024)), encoding="utf-8")
+    started = time.perf_counter()
+    assert cli("peppol", str(path)) == 1
+    elapsed = time.perf_counter() - started
+    err = capsys.readouterr().err
+    assert "Säljarens namn är 10\u00a0485\u00a0760 tecken; högst 300 får plats." in err and len(err) < 2_000
+    assert count(engine, InvoiceLine) == count(engine, Supplier) == count(engine, ImportBatch) == 0
+    assert elapsed < 20, f"{elapsed:.1f} s"
+    print(f"10 MB PEPPOL seller name refused in {elapsed:.2f} s")
 
 
 def test_a_period_or_a_name_that_does_not_fit_the_batch_refuses_the_import(
