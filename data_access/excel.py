@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -33,7 +34,10 @@ DATE_FORMAT = "yyyy-mm-dd"
 def _cell(sheet, value: object, bold: bool = False) -> WriteOnlyCell:
     cell = WriteOnlyCell(sheet, value=None)
     if isinstance(value, str):
-        cell.value = value
+        # Control characters (from an imported cell, say) cannot be stored in
+        # a worksheet at all: openpyxl refuses the whole file. A replacement
+        # mark shows where one was.
+        cell.value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
         cell.data_type = "s"  # never a formula, whatever the text starts with
         if is_formula_like(value):
             cell.quotePrefix = True  # and it stays text when someone edits it
@@ -49,7 +53,7 @@ def _cell(sheet, value: object, bold: bool = False) -> WriteOnlyCell:
         cell.value = value
         cell.number_format = DATE_FORMAT
     else:
-        cell.value = str(value)
+        cell.value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", str(value))
         cell.data_type = "s"
     if bold:
         cell.font = Font(bold=True)

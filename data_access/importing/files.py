@@ -327,7 +327,15 @@ def _open_xlsx(
     try:
         with source.zip_file() as archive:
             _check_archive(archive, file_name, limits)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, zlib.error, NotImplementedError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        EOFError,
+        zlib.error,
+        NotImplementedError,
+        ValueError,  # a directory pointing before the file: a negative seek in memory ...
+        OSError,  # ... or on disk
+    ) as exc:
         raise ImportRefusedError(
             f"{file_name} ser ut som en .xlsx-fil men är skadad och kan inte öppnas. "
             "Öppna den i Excel och spara den på nytt."
