@@ -7,12 +7,13 @@ form field, a command-line option), with the same outcome on both. Both count
 characters (code points), as ``len`` does.
 
 The limits come from ``Column.type.length`` of the models, so a migration
-that widens a column widens the check with it.
+that widens a column widens the check with it; ``max_integer`` does the same
+for integer columns a file fills (the number of bids is a ``smallint``).
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Column
+from sqlalchemy import BigInteger, Column, Integer, SmallInteger
 from sqlalchemy.orm import InstrumentedAttribute
 
 from data_access.models import (
@@ -32,7 +33,7 @@ from data_access.models import (
     UnitContact,
 )
 
-__all__ = ["count_text", "length_problem", "max_length", "subject_of"]
+__all__ = ["count_text", "length_problem", "max_integer", "max_length", "subject_of"]
 
 # What a column's value is called at the start of a Swedish sentence, in the
 # definite form ("Leverantörsnamnet är 412 tecken; …"). A caller that knows
@@ -93,6 +94,16 @@ def max_length(attribute: InstrumentedAttribute | Column) -> int:
     if not isinstance(length, int):
         raise TypeError(f"{attribute} has no length: it is not a String(n) column")
     return length
+
+
+def max_integer(attribute: InstrumentedAttribute | Column) -> int:
+    """The largest value an integer column holds: PostgreSQL refuses a larger
+    one (``smallint out of range``), SQLite stores it all the same."""
+    column_type = _column(attribute).type
+    for kind, largest in ((SmallInteger, 2**15 - 1), (BigInteger, 2**63 - 1), (Integer, 2**31 - 1)):
+        if isinstance(column_type, kind):
+            return largest
+    raise TypeError(f"{attribute} is not an integer column")
 
 
 def subject_of(attribute: InstrumentedAttribute | Column) -> str:

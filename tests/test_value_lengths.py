@@ -465,6 +465,29 @@ def test_cli_refuses_a_contract_reference_of_70(
     assert count(engine, Contract) == 0 and longest(engine, Contract.reference) == 0
 
 
+@pytest.mark.parametrize(
+    ("bids", "message"),
+    [
+        (
+            "40000",
+            "40\u00a0000 anbud är inte rimligt (högst 32\u00a0767)",
+        ),  # smallint: DataError on PostgreSQL
+        ("1" * 5_000, "är inte ett antal"),  # int() past 4,300 digits raised ValueError
+    ],
+)
+def test_a_number_of_bids_must_fit_its_smallint(
+    engine: Engine, tmp_path: Path, bids: str, message: str
+) -> None:
+    path = csv_file(tmp_path, "avtal.csv", [*CONTRACTS, "Antal anbud"], [*GOOD_CONTRACT, bids])
+    with pytest.raises(InvalidRegisterRowsError) as refused:
+        run_file(engine, ImportKind.CONTRACTS, path)
+    (problem,) = refused.value.summary.problems
+    assert message in problem.problem
+    assert count(engine, Contract) == 0
+    path = csv_file(tmp_path, "avtal.csv", [*CONTRACTS, "Antal anbud"], [*GOOD_CONTRACT, "32767"])
+    assert run_file(engine, ImportKind.CONTRACTS, path).created == 1
+
+
 def test_a_manager_known_by_address_only_needs_an_address_that_fits_a_name(
     engine: Engine, tmp_path: Path
 ) -> None:

@@ -28,7 +28,7 @@ from data_access.importing.values import (
     parse_text,
     parse_yes_no,
 )
-from data_access.lengths import length_problem
+from data_access.lengths import count_text, length_problem, max_integer
 from data_access.models import (
     Account,
     Category,
@@ -47,6 +47,15 @@ from data_access.settings import bump_data_version
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 T = TypeVar("T")
+
+
+def _bid_count(value: object) -> int | None:
+    """A count of bids that fits its ``smallint``."""
+    count = parse_int(value)
+    largest = max_integer(Contract.bid_count)
+    if count is not None and count > largest:
+        raise ValueProblemError(f"{count_text(count)} anbud är inte rimligt (högst {count_text(largest)})")
+    return count
 
 
 def _blank(raw: object) -> bool:
@@ -395,7 +404,7 @@ def import_contracts(
             record.value("name", parse_text, stored_in=Contract.name),
             record.value("category", parse_text, stored_in=Category.name),
             record.value("manager_name", parse_text, stored_in=Person.name),
-            record.value("bid_count", parse_int),
+            record.value("bid_count", _bid_count),
         )
         if email and _blank(record.raw("manager_name")):
             # Without a name the address is the person's name too (``_person``).

@@ -548,7 +548,9 @@ def parse_yes_no(value: object) -> bool:
     raise ValueProblemError(f"{_show(value)} är inte ja eller nej")
 
 
-_COUNT = re.compile(r"([0-9]+)(?:[.,]0+)?\s*(?:st|st\.|styck|stycken|anbud)?", re.IGNORECASE)
+# At most 18 digits: a longer one is no count, and int() of a text past 4,300
+# digits raises ValueError (not a row problem: a traceback).
+_COUNT = re.compile(r"([0-9]{1,18})(?:[.,]0+)?\s*(?:st|st\.|styck|stycken|anbud)?", re.IGNORECASE)
 
 
 def parse_int(value: object) -> int | None:
