@@ -33,7 +33,7 @@ from data_access.models import (
     UnitContact,
 )
 
-__all__ = ["count_text", "length_problem", "max_integer", "max_length", "subject_of"]
+__all__ = ["count_text", "length_problem", "max_integer", "max_length", "nul_problem", "subject_of"]
 
 # What a column's value is called at the start of a Swedish sentence, in the
 # definite form ("Leverantörsnamnet är 412 tecken; …"). A caller that knows
@@ -117,20 +117,32 @@ def count_text(count: int) -> str:
     return f"{count:,}".replace(",", "\u00a0")
 
 
+def nul_problem(value: str | None, subject: str) -> str | None:
+    """A Swedish message when ``value`` holds NUL (U+0000), else None.
+    PostgreSQL's text types cannot hold it (psycopg raises ``DataError``)
+    while SQLite stores it; files never bring one (CSV with NUL is refused as
+    binary, XML cannot hold it), so only typed text is checked."""
+    if value and "\x00" in value:
+        return f"{subject} innehåller ett tecken som inte kan sparas (NUL, U+0000)."
+    return None
+
+
 def length_problem(
     attribute: InstrumentedAttribute | Column, value: str | None, subject: str | None = None
 ) -> str | None:
     """A Swedish message when ``value`` does not fit the column, else None:
-    ``Leverantörsnamnet är 412 tecken; högst 300 får plats.``
+    ``Leverantörsnamnet är 412 tecken; högst 300 får plats.`` A NUL does
+    not fit either (``nul_problem``).
 
     Measured on the value as it will be stored (after trimming), so call it
-    on the cleaned value. ``len`` is O(1): a 10 MB value is refused at once.
+    on the cleaned value. ``len`` is O(1) and ``in`` a C scan: a 10 MB
+    value is refused at once.
     """
     if value is None:
         return None
     limit = max_length(attribute)
-    length = len(value)
-    if length <= limit:
-        return None
     subject = subject or subject_of(attribute)
-    return f"{subject} är {count_text(length)} tecken; högst {count_text(limit)} får plats."
+    length = len(value)
+    if length > limit:
+        return f"{subject} är {count_text(length)} tecken; högst {count_text(limit)} får plats."
+    return nul_problem(value, subject)

@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from data_access import clock
-from data_access.lengths import count_text, length_problem
+from data_access.lengths import count_text, length_problem, nul_problem
 from data_access.models import Category, Contract, Department, Feedback, Need, NeedEvent, Unit
 from data_access.settings import bump_data_version
 from data_access.validation import FieldErrors
@@ -82,6 +82,8 @@ class NeedInput:
             found["text"] = f"Beskriv behovet med minst {TEXT_MIN} tecken."
         elif length > TEXT_MAX:
             found["text"] = f"Texten får vara högst {TEXT_MAX:,} tecken (nu {length:,}).".replace(",", " ")
+        elif problem := nul_problem(self.text, "Texten"):
+            found["text"] = problem
         if self.need_type not in NEED_TYPE_LABELS:
             found["need_type"] = "Välj vilken sorts behov det gäller."
         # Measured as stored (trimmed): PostgreSQL refuses a longer value, SQLite keeps it.
@@ -101,6 +103,8 @@ class NeedInput:
         for name in ("good_text", "less_good_text"):
             if len(getattr(self, name)) > TEXT_MAX:
                 found[name] = f"Högst {TEXT_MAX} tecken."
+            elif problem := nul_problem(getattr(self, name), "Texten"):
+                found[name] = problem
         return found
 
     @property
@@ -377,6 +381,8 @@ def triage(session: Session, need_id: int, change: Triage, by: str) -> int:
     for name, label in (("answer", "Svaret"), ("internal_notes", "Anteckningarna")):
         if len(getattr(change, name)) > TEXT_MAX:
             problems[name] = f"{label} får vara högst {count_text(TEXT_MAX)} tecken."
+        elif problem := nul_problem(getattr(change, name), label):
+            problems[name] = problem
     if problems:
         raise NeedError(problems)
     need = session.get(Need, need_id)

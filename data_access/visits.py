@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, aliased
 
-from data_access.lengths import count_text
+from data_access.lengths import count_text, nul_problem
 from data_access.models import Contract, Unit, Visit
 from data_access.settings import bump_data_version
 from data_access.validation import FieldErrors
@@ -56,8 +56,12 @@ def add_visit(
         problems["follow_up_date"] = "Uppföljningen kan inte ligga före besöket."
     if len(participants) > PARTICIPANTS_MAX:
         problems["participants"] = f"Deltagarna får vara högst {count_text(PARTICIPANTS_MAX)} tecken."
+    elif problem := nul_problem(participants, "Deltagarna"):
+        problems["participants"] = problem
     if len(notes) > NOTES_MAX:
         problems["notes"] = f"Anteckningarna får vara högst {count_text(NOTES_MAX)} tecken."
+    elif problem := nul_problem(notes, "Anteckningarna"):
+        problems["notes"] = problem
     if problems:
         raise VisitError(problems)
     visit = Visit(

@@ -837,3 +837,35 @@ def test_the_import_page_period_takes_only_yyyy_mm(engine: Engine, period: str) 
     assert app.button(key="run_import").disabled
     app.text_input(key="period").input("2016-03").run()
     assert not app.button(key="run_import").disabled
+
+
+def test_a_nul_character_typed_into_a_form_is_refused_on_both_databases(
+    engine: Engine, unit_and_contract: dict[str, int], tmp_path: Path
+) -> None:
+    """PostgreSQL's text cannot hold NUL (psycopg raised DataError, a
+    traceback); SQLite stored it. Files never bring one."""
+    nul = "Vi behöver mindre\x00 förpackningar."
+    with session_scope(engine) as session:
+        with pytest.raises(NeedError) as refused:
+            submit_need(session, NeedInput(text=nul, submitter_name="Eva\x00"), new_token())
+        assert refused.value.problems == {
+            "text": "Texten innehåller ett tecken som inte kan sparas (NUL, U+0000).",
+            "submitter_name": "Namnet innehåller ett tecken som inte kan sparas (NUL, U+0000).",
+        }
+        submit_need(session, NeedInput(text="Vi behöver mindre förpackningar."), new_token())
+    with Session(engine) as session:
+        need_id = session.scalar(select(Need.id))
+    with session_scope(engine) as session:
+        with pytest.raises(NeedError, match="Svaret innehåller"):
+            triage(session, need_id, Triage(status="resolved", answer=nul), by="Ulla")
+        with pytest.raises(ContactError, match="Namnet innehåller"):
+            add_unit_contact(session, unit_and_contract["unit"], ContactInput(name="Eva\x00Ek"))
+        with pytest.raises(VisitError, match="Anteckningarna innehåller"):
+            add_visit(session, visit_date=date(2026, 3, 1), unit_id=unit_and_contract["unit"], notes=nul)
+    path = csv_file(tmp_path, "a.csv", ["Datum", "Leverantör", "Belopp"], ["2025-01-02", "A", "1"])
+    with pytest.raises(ImportRefusedError, match="Importeras av” innehåller"):
+        run_file(engine, ImportKind.INVOICES, path, imported_by="Eva\x00")
+    assert (
+        count(engine, Need) == 1
+        and count(engine, NeedEvent) == count(engine, Person) == count(engine, Visit) == 0
+    )
