@@ -31,6 +31,7 @@ from ui.importing import (
     kind_choice,
     mapping_editor,
     peppol_frame,
+    peppol_refusals,
     period_input,
     preview_report,
     remembered,
@@ -65,12 +66,22 @@ if upload is not None and kind == "peppol":
         st.error(md(error))
     else:
         st.dataframe(peppol_frame(documents), hide_index=True, width="stretch")
+        refused, skip_refused = peppol_refusals(documents)
         importer = importer_input()
-        if st.button("Importera e-fakturorna", type="primary", key="import_peppol"):
+        if st.button(
+            "Importera e-fakturorna",
+            type="primary",
+            disabled=refused and not skip_refused,
+            key="import_peppol",
+        ):
             try:
                 with session_scope(engine) as session:
                     summary = import_peppol_file(
-                        session, upload.name, upload.getvalue(), imported_by=importer or None
+                        session,
+                        upload.name,
+                        upload.getvalue(),
+                        imported_by=importer or None,
+                        skip_invalid=skip_refused,
                     )
             except ImportRefusedError as error:  # as the spreadsheet import below: nothing was written
                 st.error(f"{md(error)} Ingenting importerades.")

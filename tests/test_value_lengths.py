@@ -869,3 +869,31 @@ def test_a_nul_character_typed_into_a_form_is_refused_on_both_databases(
         count(engine, Need) == 1
         and count(engine, NeedEvent) == count(engine, Person) == count(engine, Visit) == 0
     )
+
+
+def test_the_import_page_shows_a_refused_e_invoice_and_imports_the_rest_when_told(
+    engine: Engine, tmp_path: Path
+) -> None:
+    path = peppol_zip(
+        tmp_path,
+        {
+            "lang.xml": peppol_invoice("F-1", "S" * 424),
+            "bra.xml": peppol_invoice(
+                "F-2", "Menigo Foodservice AB", org_number="5567150208", amount="50.00"
+            ),
+        },
+    )
+    app = page("pages/import_data.py", {"kind": "peppol"})
+    app.file_uploader(key="upload_peppol").set_value((path.name, path.read_bytes(), "application/zip")).run()
+    assert not app.exception, [exception.value for exception in app.exception]
+    assert "1 e-faktura av 2 kan inte importeras:" in [error.value for error in app.error]
+    refusals = app.dataframe[1].value
+    assert list(refusals["Problem"]) == ["Säljarens namn är 424 tecken; högst 300 får plats."]
+    assert app.button(key="import_peppol").disabled  # as for a spreadsheet: skipping is a choice
+    app.checkbox(key="skip_invalid_peppol").check().run()
+    app.button(key="import_peppol").click().run()
+    assert not app.exception, [exception.value for exception in app.exception]
+    assert any("klar" in success.value for success in app.success)
+    with Session(engine) as session:
+        assert session.scalars(select(Supplier.name)).all() == ["Menigo Foodservice AB"]
+    assert count(engine, InvoiceLine) == 1

@@ -26,6 +26,7 @@ from data_access.importing.columns import ColumnMapping, field_specs
 from data_access.importing.invoice_rows import period_problem
 from data_access.importing.invoices import InvoiceImportSummary
 from data_access.importing.peppol import PeppolDocument
+from data_access.importing.peppol_import import peppol_errors
 from data_access.importing.registers import RegisterImportSummary
 from data_access.importing.service import FilePreview, problem_count_text
 from data_access.lengths import length_problem
@@ -314,6 +315,33 @@ def peppol_frame(documents: Sequence[PeppolDocument]) -> pd.DataFrame:
             for document in documents
         ]
     )
+
+
+def peppol_refusals(documents: Sequence[PeppolDocument]) -> tuple[bool, bool]:
+    """The e-invoices that cannot be imported (a value that does not fit its
+    column) and why, and the choice to skip them. Returns (any refused,
+    skip them): as for a spreadsheet, the import waits for that choice."""
+    errors = peppol_errors(list(documents))
+    if not errors:
+        return False, False
+    refused = len({problem.row_number for problem in errors})
+    st.error(
+        f"{count_text(refused, 'e-faktura', 'e-fakturor')} av {integer(len(documents))} kan inte importeras:"
+    )
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {"Dokument": p.row_number, "Fält": p.column, "Värde": p.value, "Problem": p.problem}
+                for p in errors
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    skip = st.checkbox(
+        "Importera de giltiga e-fakturorna och hoppa över dem med fel", key="skip_invalid_peppol"
+    )
+    return True, skip
 
 
 # --------------------------------------------------------------------------- after the import

@@ -122,6 +122,16 @@ def _account(resolver: Resolver, accounting_cost: str | None) -> int | None:
     return resolver.account(number, None) if number else None
 
 
+def peppol_errors(documents: list[PeppolDocument]) -> list[RowProblem]:
+    """The errors ``import_peppol`` refuses documents for, numbered as it
+    numbers them: the page shows them before anything is written."""
+    return [
+        problem
+        for number, document in enumerate(documents, start=1)
+        for problem in _document_errors(document, number)
+    ]
+
+
 def _document_errors(document: PeppolDocument, number: int) -> list[RowProblem]:
     """Values of a document that do not fit the column they go into:
     PostgreSQL would refuse them and SQLite keep them whole, so the document
