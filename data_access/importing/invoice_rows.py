@@ -438,15 +438,13 @@ class _ColumnParser:
         text: a 10 MB cell costs nothing more than a short one."""
         column, subject = _STORED_IN[name]
         limit = max_length(column)
+        too_long = {text for text in set(texts) if text is not None and len(text) > limit}
+        if not too_long:  # nearly always: one pass over the distinct texts
+            return []
         by_length: dict[int, list[int]] = {}
-        lengths: dict[str, int] = {}
         for position, text in enumerate(texts):
-            if text is not None:
-                length = lengths.get(text)
-                if length is None:
-                    length = lengths[text] = len(text)
-                if length > limit:
-                    by_length.setdefault(length, []).append(position)
+            if text in too_long:
+                by_length.setdefault(len(text), []).append(position)
         for positions in by_length.values():
             message = length_problem(column, texts[positions[0]], subject)
             self._report(positions, name, cells[name], message or "", Severity.ERROR)
