@@ -23,6 +23,7 @@ from data_access.importing.columns import ImportKind
 from data_access.importing.errors import ImportRefusedError, ValueProblemError
 from data_access.importing.invoice_rows import period_problem
 from data_access.importing.invoices import ImportOptions, InvalidRowsError, InvoiceImportSummary
+from data_access.importing.peppol import read_upload
 from data_access.importing.registers import InvalidRegisterRowsError, RegisterImportSummary
 from data_access.importing.service import import_file, import_peppol_file, open_for_import
 from data_access.lengths import max_length
@@ -196,7 +197,7 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
                             import_peppol_file(
                                 session,
                                 path.name,
-                                path.read_bytes(),
+                                read_upload(path),  # refused by its size before it is read
                                 imported_by=args.user,
                                 skip_invalid=args.skip_invalid,
                             )

@@ -10,17 +10,25 @@ and fast, and fails at once on the code before the fix.
 from __future__ import annotations
 
 import io
+import struct
+import tracemalloc
 import zipfile
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 import openpyxl
 import pytest
 import python_calamine
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
 
-from data_access.importing import columns
+from data_access.cli import main
+from data_access.importing import columns, peppol
 from data_access.importing.columns import MAX_HEADER_CHARS, ImportKind, apply_profile, guess_mapping
 from data_access.importing.errors import ImportRefusedError
 from data_access.importing.files import ReadLimits, open_table
+from data_access.importing.peppol import PeppolLimits, read_peppol_files
+from data_access.models import ImportBatch
 
 MB = 1024**2
 
@@ -274,3 +282,168 @@ def _replace_member(data: bytes, member: str, content: bytes) -> bytes:
         for info in source.infolist():
             target.writestr(info.filename, content if info.filename == member else source.read(info.filename))
     return out.getvalue()
+
+
+# --- point 4: PEPPOL parsed incrementally, every limit a setting ------------------------------------
+
+INVOICE_NS = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
+CAC_NS = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
+CBC_NS = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
+
+
+def peppol_invoice(*, lines: int = 1, filler: str = "") -> bytes:
+    """A small valid UBL invoice; ``filler`` goes among the document's children."""
+    body = "".join(
+        f'<cac:InvoiceLine><cbc:ID>{index}</cbc:ID><cbc:LineExtensionAmount currencyID="SEK">10.00'
+        "</cbc:LineExtensionAmount><cac:Item><cbc:Name>Kaffe</cbc:Name></cac:Item></cac:InvoiceLine>"
+        for index in range(1, lines + 1)
+    )
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><Invoice xmlns="{INVOICE_NS}" xmlns:cac="{CAC_NS}" '
+        f'xmlns:cbc="{CBC_NS}"><cbc:ID>F-1</cbc:ID><cbc:IssueDate>2024-03-01</cbc:IssueDate>'
+        f"<cbc:DocumentCurrencyCode>SEK</cbc:DocumentCurrencyCode>{filler}{body}</Invoice>"
+    ).encode()
+
+
+def peppol_refusal(name: str, data: bytes, limits: PeppolLimits | None = None) -> str:
+    with pytest.raises(ImportRefusedError) as caught:
+        read_peppol_files(name, data, limits=limits or PeppolLimits())
+    return str(caught.value)
+
+
+def test_the_peppol_limits_leave_room_for_real_invoices() -> None:
+    limits = PeppolLimits()
+    assert (limits.max_document_bytes, limits.max_total_bytes, limits.max_upload_bytes) == (
+        50 * MB,
+        200 * MB,
+        200 * MB,
+    )
+    assert (limits.max_elements, limits.max_total_elements, limits.max_members) == (
+        1_000_000,
+        5_000_000,
+        10_000,
+    )
+    # An invoice with 10,000 fully described lines is some 20 MB and 350,000 elements.
+    (document,) = read_peppol_files("stor.xml", peppol_invoice(lines=10_000))
+    assert len(document.lines) == 10_000
+
+
+def test_a_document_over_the_size_limit_is_refused_before_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a document over the size limit was parsed")
+
+    monkeypatch.setattr(peppol, "DefusedXMLParser", never)
+    data = peppol_invoice(lines=200)
+    message = peppol_refusal("stor.xml", data, PeppolLimits(max_document_bytes=len(data) - 1))
+    assert message.startswith("stor.xml: en e-faktura får vara högst")
+    assert message.endswith("Inget importerades.")
+
+
+def test_a_flood_of_elements_is_refused_at_the_element_limit_in_bounded_memory() -> None:
+    # 200,000 tiny elements (4.4 MB): the whole tree took about 19 MB before
+    # (1.8 GB for 4 million); now nothing the reading does not use is built
+    # (0.3 MB), and the element limit stops a file long before the end.
+    flood = peppol_invoice(filler="<cbc:Note>x</cbc:Note>" * 200_000)
+    tracemalloc.start()
+    try:
+        (document,) = read_peppol_files("noter.xml", flood)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert document.invoice_number == "F-1" and peak < 2 * MB
+    message = peppol_refusal("noter.xml", flood, PeppolLimits(max_elements=50_000))
+    assert "noter.xml: filen har fler än 50\u00a0000 XML-element" in message
+
+
+def test_the_element_limit_counts_every_file_of_a_zip() -> None:
+    data = zipped({f"{index}.xml": peppol_invoice(lines=20) for index in range(5)})
+    assert len(read_peppol_files("fem.zip", data)) == 5
+    message = peppol_refusal("fem.zip", data, PeppolLimits(max_total_elements=300))
+    assert "filerna har tillsammans fler än 300 XML-element" in message
+
+
+def test_nesting_deeper_than_any_invoice_is_refused() -> None:
+    deep = peppol_invoice(filler="<cbc:Note>" * 80 + "x" + "</cbc:Note>" * 80)
+    assert "ligger mer än 64 nivåer djupt" in peppol_refusal("djup.xml", deep)
+
+
+def test_a_zip_member_larger_than_it_claims_is_refused_at_the_document_limit() -> None:
+    # The directory says 100 bytes, the member inflates to far more: streaming
+    # stops at the document limit instead of trusting the claim.
+    data = bytearray(zipped({"ljuger.xml": peppol_invoice(lines=2000)}, compression=zipfile.ZIP_STORED))
+    local, central = data.find(b"PK\x03\x04"), data.find(b"PK\x01\x02")
+    struct.pack_into("<I", data, local + 22, 100)
+    struct.pack_into("<I", data, central + 24, 100)
+    message = peppol_refusal("ljuger.zip", bytes(data), PeppolLimits(max_compression_ratio=10**9))
+    assert "ljuger.zip/ljuger.xml" in message and ("skadad" in message or "högst" in message)
+
+
+def test_every_entry_of_a_zip_counts_against_the_member_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    members = {"faktura.xml": peppol_invoice(), **{f"bilaga-{index}.txt": b"" for index in range(2000)}}
+    data = zipped(members)
+
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("zipfile read the directory of a zip with too many entries")
+
+    monkeypatch.setattr(zipfile, "ZipFile", never)
+    message = peppol_refusal("bilagor.zip", data, PeppolLimits(max_members=100))
+    assert message.startswith(
+        "bilagor.zip: zip-filen innehåller 2\u00a0001 filer och mappar; högst 100 tas emot"
+    )
+
+
+def test_a_zip_whose_end_record_understates_its_entries_is_still_refused() -> None:
+    data = bytearray(
+        zipped({"faktura.xml": peppol_invoice(), **{f"{index}.txt": b"" for index in range(50)}})
+    )
+    end = data.rfind(b"PK\x05\x06")
+    struct.pack_into("<HH", data, end + 8, 1, 1)  # claims one entry
+    assert "51 filer och mappar; högst 10" in peppol_refusal(
+        "ljuger.zip", bytes(data), PeppolLimits(max_members=10)
+    )
+
+
+def zipped(members: dict[str, bytes], compression: int = zipfile.ZIP_DEFLATED) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression) as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "size", "expected"),
+    [
+        (
+            "stor.zip",
+            250 * MB,
+            "stor.zip: filen är 250,0 MB; en zip-fil med e-fakturor får vara högst 200,0 MB",
+        ),
+        ("stor.xml", 51 * MB, "stor.xml: en e-faktura får vara högst 50,0 MB och filen är 51,0 MB"),
+    ],
+)
+def test_the_cli_refuses_an_oversized_peppol_file_before_reading_it(
+    engine: Engine,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    name: str,
+    size: int,
+    expected: str,
+) -> None:
+    path = tmp_path / name
+    with path.open("wb") as handle:
+        handle.truncate(size)  # sparse: nothing is written
+    real_read_bytes = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        if self == path:
+            raise AssertionError("the CLI read a file over the size limit")
+        return real_read_bytes(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    assert main(["import", "peppol", str(path)]) == 1
+    error = capsys.readouterr().err
+    assert expected in error and "Ingenting importerades." in error
+    with Session(engine) as session:
+        assert session.scalar(select(func.count()).select_from(ImportBatch)) == 0

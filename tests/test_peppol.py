@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from data_access.importing.errors import ImportRefusedError
-from data_access.importing.peppol import PeppolDocument, parse_peppol_xml, read_peppol_files
+from data_access.importing.peppol import PeppolDocument, PeppolLimits, parse_peppol_xml, read_peppol_files
 
 # The repo is /work/main and the samples /work/shared; in CI the clone has a copy
 # of shared/ beside it, so the samples are always <repo>/../shared.
@@ -304,12 +304,13 @@ def _forbid_reading(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(zipfile.ZipFile, "open", never)
 
 
-def test_zip_bomb_declared_size_refused_before_reading(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_zip_member_over_the_document_size_refused_before_reading(monkeypatch: pytest.MonkeyPatch) -> None:
     data = _zip({"bomb.xml": b"\0" * (5 * 1024**2)})
     assert len(data) < 20_000  # five megabytes of zeros deflate to almost nothing
     _forbid_reading(monkeypatch)
-    with pytest.raises(ImportRefusedError, match="zip-bomb"):
-        read_peppol_files("bomb.zip", data, max_total_uncompressed=1024**2)
+    limits = PeppolLimits(max_document_bytes=1024**2, max_compression_ratio=1_000_000)
+    with pytest.raises(ImportRefusedError, match=r"högst 1,0 MB och filen är 5,0 MB"):
+        read_peppol_files("bomb.zip", data, limits=limits)
 
 
 def test_zip_bomb_compression_ratio_refused_before_reading(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -324,7 +325,7 @@ def test_zip_total_uncompressed_size_refused_before_reading(monkeypatch: pytest.
     data = _zip({f"{index}.xml": noise.randbytes(400_000) for index in range(3)})
     _forbid_reading(monkeypatch)
     with pytest.raises(ImportRefusedError, match="XML-filerna i zip-filen blir"):
-        read_peppol_files("many.zip", data, max_total_uncompressed=1_000_000)
+        read_peppol_files("many.zip", data, limits=PeppolLimits(max_total_bytes=1_000_000))
 
 
 def test_zip_member_lying_about_its_size_is_not_inflated_past_it(samples: Path) -> None:
@@ -341,7 +342,7 @@ def test_zip_with_too_many_files_refused(monkeypatch: pytest.MonkeyPatch) -> Non
     data = _zip({f"{index}.xml": b"<x/>" for index in range(3)})
     _forbid_reading(monkeypatch)
     with pytest.raises(ImportRefusedError, match="högst 2"):
-        read_peppol_files("many.zip", data, max_files=2)
+        read_peppol_files("many.zip", data, limits=PeppolLimits(max_members=2))
 
 
 def test_zip_without_xml_refused() -> None:
