@@ -447,3 +447,38 @@ def test_the_cli_refuses_an_oversized_peppol_file_before_reading_it(
     assert expected in error and "Ingenting importerades." in error
     with Session(engine) as session:
         assert session.scalar(select(func.count()).select_from(ImportBatch)) == 0
+
+
+def test_a_workbook_of_too_many_parts_is_refused_before_zipfile_reads_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    padded = _add_members(
+        xlsx_with([SHORT, [1, "Menigo", "x"]]), {f"customXml/{i}.txt": b"" for i in range(2000)}
+    )
+    path = tmp_path / "delar.xlsx"
+    path.write_bytes(padded)
+
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("zipfile read the directory of a zip with too many entries")
+
+    monkeypatch.setattr(zipfile, "ZipFile", never)
+    limits = ReadLimits(max_zip_members=100)
+    expected = "delar.xlsx består av 2\u00a0006 delar; en Excel-arbetsbok har sällan fler än några hundra"
+    assert csv_refusal("delar.xlsx", padded, limits).startswith(expected)
+    with pytest.raises(ImportRefusedError, match=expected):
+        open_table("delar.xlsx", path=path, limits=limits)
+
+
+def test_a_workbook_understating_its_parts_is_still_refused() -> None:
+    data = bytearray(_add_members(xlsx_with([SHORT]), {f"{i}.txt": b"" for i in range(50)}))
+    end = data.rfind(b"PK\x05\x06")
+    struct.pack_into("<HH", data, end + 8, 1, 1)  # the end record claims one entry
+    assert "består av 56 delar" in csv_refusal("ljuger.xlsx", bytes(data), ReadLimits(max_zip_members=10))
+
+
+def _add_members(data: bytes, members: dict[str, bytes]) -> bytes:
+    out = io.BytesIO(data)
+    with zipfile.ZipFile(out, "a", zipfile.ZIP_STORED) as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    return out.getvalue()

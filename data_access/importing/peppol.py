@@ -35,7 +35,6 @@ from __future__ import annotations
 import functools
 import io
 import re
-import struct
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -50,6 +49,7 @@ from defusedxml.ElementTree import DefusedXMLParser
 from stdnum.exceptions import InvalidChecksum
 
 from data_access.importing.errors import ImportRefusedError
+from data_access.importing.zips import END_SCAN_BYTES, directory_claims
 from data_access.orgnr import InvalidOrgNumber, normalise_org_number
 
 INVOICE_NS = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
@@ -757,11 +757,9 @@ def _legal_org_number(text: str, scheme: str | None, country: str | None) -> tup
 
 
 def _read_zip(name: str, data: bytes, limits: PeppolLimits) -> list[PeppolDocument]:
-    entries = _declared_entries(data)
-    if entries is not None and (
-        entries[0] > limits.max_members or entries[1] > limits.max_members * _DIRECTORY_BYTES_PER_ENTRY
-    ):
-        raise ImportRefusedError(_too_many_members_message(name, entries[0], limits))
+    claims = directory_claims(data[-END_SCAN_BYTES:])
+    if claims is not None and claims.exceed(limits.max_members):
+        raise ImportRefusedError(_too_many_members_message(name, claims.entries, limits))
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError) as error:
@@ -796,38 +794,12 @@ def _read_zip(name: str, data: bytes, limits: PeppolLimits) -> list[PeppolDocume
     return documents
 
 
-# A central directory entry is 46 bytes plus the member's name and extra
-# fields; real names and extras stay far below this. zipfile builds an object
-# per entry of whatever directory a file declares, so its size is bounded too.
-_DIRECTORY_BYTES_PER_ENTRY = 512
-_END_RECORD = b"PK\x05\x06"
-_ZIP64_END_RECORD = b"PK\x06\x06"
-_ZIP64_LOCATOR = b"PK\x06\x07"
-
-
-def _declared_entries(data: bytes) -> tuple[int, int] | None:
-    """(entries, central directory bytes) as the zip's end record declares
-    them, read before zipfile parses the directory; None when there is no end
-    record (zipfile then refuses the file). A lie is caught once zipfile has
-    read the directory, whose size this bounds."""
-    end = data.rfind(_END_RECORD, max(0, len(data) - 22 - 65_535))
-    if end < 0 or len(data) < end + 22:
-        return None
-    entries, directory_bytes = struct.unpack_from("<HI", data, end + 10)
-    zip64 = end - 20 - 56  # the zip64 end record (56 bytes), then its locator (20), stand before it
-    if (
-        (entries == 0xFFFF or directory_bytes == 0xFFFFFFFF)
-        and zip64 >= 0
-        and data[end - 20 : end - 16] == _ZIP64_LOCATOR
-        and data[zip64 : zip64 + 4] == _ZIP64_END_RECORD
-    ):
-        entries, directory_bytes = struct.unpack_from("<QQ", data, zip64 + 32)
-    return entries, directory_bytes
-
-
 def _too_many_members_message(name: str, count: int, limits: PeppolLimits) -> str:
+    # A directory too large for the limit, under a count within it, says more
+    # entries than it counts: the count is then only "more than the limit".
+    counted = _count(count) if count > limits.max_members else f"fler än {_count(limits.max_members)}"
     return (
-        f"{name}: zip-filen innehåller {_count(count)} filer och mappar; högst "
+        f"{name}: zip-filen innehåller {counted} filer och mappar; högst "
         f"{_count(limits.max_members)} tas emot åt gången. Dela upp den i mindre delar. Inget importerades."
     )
 
