@@ -571,9 +571,26 @@ def mutate_zip(data: bytes, ops: list[tuple]) -> bytes:
             for member in members:
                 info = zipfile.ZipInfo(member.name, date_time=(2025, 1, 1, 0, 0, 0))
                 info.compress_type = member.compression
-                info.flag_bits |= member.flags
                 archive.writestr(info, member.content)
-    return buffer.getvalue()
+    data = buffer.getvalue()
+    for member in members:
+        if member.flags & 0x1:
+            data = flag_encrypted(data, member.name)
+    return data
+
+
+def flag_encrypted(data: bytes, name: str) -> bytes:
+    """Set the "encrypted" bit of a member in its local header and directory
+    entry: zipfile clears the flag bits it is given when it writes."""
+    buffer = bytearray(data)
+    encoded = name.encode()
+    for signature, flags_at, name_at in ((b"PK\x03\x04", 6, 30), (b"PK\x01\x02", 8, 46)):
+        position = buffer.find(signature)
+        while position >= 0:
+            if buffer[position + name_at : position + name_at + len(encoded)] == encoded:
+                buffer[position + flags_at] |= 0x1
+            position = buffer.find(signature, position + 4)
+    return bytes(buffer)
 
 
 def _edit_sheet(content: bytes, op: tuple) -> bytes:
