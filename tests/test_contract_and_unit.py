@@ -118,7 +118,7 @@ def test_contract_page_by_deep_link(known: dict[str, int]) -> None:
     app.run()
     app.switch_page("pages/contract.py").run()
     assert not app.exception, [exception.value for exception in app.exception]
-    assert app.subheader[0].value == "LIV-1 Avtal LIV-1"
+    assert md_unescaped(app.subheader[0].value) == "LIV-1 Avtal LIV-1"  # as read: the escapes unseen
     buying, losing, contacts = (frame.value for frame in app.dataframe[:3])
     # The unit column links to the unit page (its text, the name, is tested in test_contract_page.py).
     assert list(buying["Enhet"]) == ["enhet?unit=U1", "enhet?unit=U2"]
