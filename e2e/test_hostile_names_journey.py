@@ -296,6 +296,10 @@ class Journey:
 
 HEADING = '[data-testid="stHeading"]'
 NAV_LINK = '[data-testid="stSidebarNavLink"]'
+SCROLL_TO_FOOT = """element => {
+    element.scrollIntoView({block: 'end'});
+    element.closest('[data-testid=stMain]')?.scrollBy(0, 40);
+}"""
 MARKDOWN = '[data-testid="stMarkdownContainer"]'
 ALERT = '[data-testid="stAlert"]'
 METRIC = '[data-testid="stMetric"]'
@@ -362,7 +366,8 @@ def _unit_page(journey: Journey, screenshots: Path) -> None:
     journey.settled()
     journey.shows(MARKDOWN, f"Ändra {CONTACT}", exact=True)
     journey.shows(BUTTON, f"Ta bort {CONTACT} som kontaktperson", exact=True)
-    page.locator(MARKDOWN, has_text="Ändra [Kontakt]").scroll_into_view_if_needed()
+    # The "Ta bort" button at the foot of the screen: the form and its title above it.
+    page.locator(BUTTON, has_text="Ta bort").evaluate(SCROLL_TO_FOOT)
     page.wait_for_timeout(300)
     page.screenshot(path=str(screenshots / "hostile_unit_contact_form_1366.png"))
     page.set_viewport_size(WIDE)
