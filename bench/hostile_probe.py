@@ -1131,19 +1131,29 @@ def first_line(text: str) -> str:
     return ""
 
 
+_EXCEPTION_LINE = re.compile(r"[A-Za-z_][\w.]*(Error|Exception|Warning)\b")
+
+
 def describe(run: Run) -> str:
     if run.timed_out:
         return f"killed at the {run.wall:.0f} s timeout"
     if run.signal is not None:
         return f"killed by signal {run.signal} ({signal.Signals(run.signal).name}) at {run.wall:.1f} s"
     if "Traceback" in run.stderr:
-        last = [line for line in run.stderr.strip().splitlines() if line.strip()][-1]
-        return f"exit {run.code}: traceback, {last.strip()}"
+        lines = [line.strip() for line in run.stderr.splitlines() if line.strip()]
+        raised = [line for line in lines if _EXCEPTION_LINE.match(line)]
+        return f"exit {run.code}: traceback, {(raised or lines)[-1]}"
     if run.code == 0:
         return f"exit 0: {first_line(run.stdout)}"
     stderr = run.stderr.strip().splitlines()
     message = stderr[-1] if run.code == 2 and stderr else first_line(run.stderr)
     return f"exit {run.code}: {message.removeprefix('error: ')}"
+
+
+def changes(before: dict[str, int], after: dict[str, int]) -> str:
+    """``invoice_line +3, supplier +2``: the tables whose rows changed."""
+    deltas = [(name, after.get(name, 0) - before.get(name, 0)) for name in sorted(set(before) | set(after))]
+    return ", ".join(f"{name} {delta:+d}" for name, delta in deltas if delta) or "rows changed"
 
 
 def judge(
@@ -1152,9 +1162,8 @@ def judge(
     """(passed, why not, notes) for one run."""
     notes: list[str] = []
     unchanged = before == after
-    added = after.get("invoice_line", 0) - before.get("invoice_line", 0)
     if probe.expect in ("refused", "usage", "killed"):
-        notes.append("nothing imported" if unchanged else f"DATABASE CHANGED (+{added} invoice lines)")
+        notes.append("nothing imported" if unchanged else f"DATABASE CHANGED ({changes(before, after)})")
     elif probe.expect == "imported":
         notes.append(f"+{after.get(probe.table, 0) - before.get(probe.table, 0)} {probe.table}")
     if "Traceback" in run.stderr or "Traceback" in run.stdout:

@@ -180,31 +180,8 @@ ODD = (
 )
 # Lengths around the schema's (codes 32, periods 7, references 64, names 200
 # and 300, e-mail 254) and well past them.
-LENGTHS = (
-    7,
-    8,
-    20,
-    21,
-    32,
-    33,
-    40,
-    41,
-    64,
-    65,
-    70,
-    100,
-    101,
-    200,
-    201,
-    254,
-    255,
-    300,
-    301,
-    424,
-    5000,
-    70_000,
-)
-FAR_LENGTHS = (200_000,)
+LENGTHS = (7, 8, 20, 21, 32, 33, 40, 41, 64, 65, 70, 100, 101, 200, 201, 254, 255, 300, 301, 424, 5000)
+FAR_LENGTHS = (70_000, 200_000)
 
 
 @st.composite
