@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import TextIO
 
-from data_access.db import get_engine, session_scope
+from data_access.db import get_engine, is_database_unreachable, session_scope
 from data_access.demo import DatabaseNotEmptyError, DemoOptions, load_demo
 from data_access.fidelity import Dimension, FidelityFigures, SpendFilter, fidelity_breakdown, fidelity_total
 from data_access.importing.columns import ImportKind
@@ -140,8 +140,24 @@ def write_fidelity_report(out: TextIO, dimension: Dimension, spend_filter: Spend
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+    """Run one command; exit code 0 on success, 1 when it failed (nothing
+    written), 2 for a usage error, 3 when the database does not answer."""
     out = out or sys.stdout
     args = build_parser().parse_args(argv)
+    try:
+        return _run(args, out)
+    except Exception as error:
+        if not is_database_unreachable(error):
+            raise
+        # The operator's own terminal: say where it tried (without a password)
+        # and why, but not a page of traceback.
+        where = get_engine().url.render_as_string(hide_password=True)
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        print(f"error: the database does not answer ({where}): {reason}", file=sys.stderr)
+        return 3
+
+
+def _run(args: argparse.Namespace, out: TextIO) -> int:
     upgrade_database(get_engine())
     if args.command == "init-db":
         print(f"Database ready: {get_engine().url.render_as_string(hide_password=True)}", file=out)

@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -95,3 +96,36 @@ def session_scope(engine: Engine | None = None) -> Iterator[Session]:
 
 def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
+
+
+class DatabaseUnavailable(Exception):
+    """The database cannot be reached or opened at all (for SQLite: its file or
+    folder cannot be created), as opposed to one query going wrong."""
+
+
+def _chain(error: BaseException) -> Iterator[BaseException]:
+    """The error and the ones it was raised from or while handling."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__ or current.__context__
+
+
+def is_database_unreachable(error: BaseException) -> bool:
+    """True when the error means the database is not there, rather than that a
+    query failed: SQLAlchemy raises OperationalError or InterfaceError without a
+    statement when it cannot connect (psycopg's "connection refused", SQLite's
+    "unable to open database file"), marks a connection lost mid-query as
+    invalidated, and times out waiting for a pooled connection. A query error
+    (SQLite's "no such table" is an OperationalError too) carries its statement.
+    The pages and the command line both tell the user so in their own words."""
+    for link in _chain(error):
+        if isinstance(link, DatabaseUnavailable | sa_exc.DisconnectionError | sa_exc.TimeoutError):
+            return True
+        if isinstance(link, sa_exc.OperationalError | sa_exc.InterfaceError) and (
+            link.statement is None or link.connection_invalidated
+        ):
+            return True
+    return False

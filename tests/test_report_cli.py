@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import io
 import os
+import socket
 import subprocess
 import sys
 from datetime import date
@@ -149,3 +150,17 @@ def test_bad_dates_are_refused(org_numbers: dict[str, str], capsys: pytest.Captu
         main(["report", "fidelity", "--by", "year", "--from", "2025-13-01"])
     assert "YYYY-MM-DD" in capsys.readouterr().err
     assert main(["report", "fidelity", "--by", "year", "--from", "2025-02-01", "--to", "2025-01-01"]) == 2
+
+
+def test_a_database_that_does_not_answer_is_one_line_without_a_password(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # closed again: nothing listens there
+    monkeypatch.setenv("DATABASE_URL", f"postgresql+psycopg://postgres:hemligt@127.0.0.1:{port}/avtal")
+    assert main(["report", "fidelity", "--by", "year"]) == 3
+    error = capsys.readouterr().err
+    assert error.startswith("error: the database does not answer (postgresql+psycopg://postgres:***@127.0.0.1:")
+    assert "hemligt" not in error and "Traceback" not in error
+    assert len(error.strip().splitlines()) == 1

@@ -9,10 +9,9 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from data_access.config import database_url, demo_lines, is_default_database
-from data_access.db import engine_for, session_scope
+from data_access.db import DatabaseUnavailable, engine_for, session_scope
 from data_access.demo import DemoOptions, database_is_empty, load_demo
 from data_access.migrate import upgrade_database
-from ui.errors import DatabaseUnavailable
 
 _demo_lock = threading.Lock()
 

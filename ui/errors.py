@@ -23,16 +23,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import streamlit as st
-from sqlalchemy import exc as sa_exc
+
+from data_access.db import is_database_unreachable
 
 LOGGER = logging.getLogger("avtalsfokus")
 
 DATABASE_DOWN = "Databasen svarar inte just nu, försök igen om en stund."
-
-
-class DatabaseUnavailable(Exception):
-    """The database cannot be reached or opened at all (for SQLite: its file or
-    folder cannot be created), as opposed to one query going wrong."""
 
 
 def _configure_logger() -> None:
@@ -57,33 +53,6 @@ def new_reference() -> str:
     """Eight characters from 0-9 and A-F: no O/0 or I/1 to mix up on the phone,
     and 4 billion values, so two errors never share one in practice."""
     return secrets.token_hex(4).upper()
-
-
-def _chain(error: BaseException) -> Iterator[BaseException]:
-    """The error and the ones it was raised from or while handling."""
-    seen: set[int] = set()
-    current: BaseException | None = error
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        yield current
-        current = current.__cause__ or current.__context__
-
-
-def is_database_unreachable(error: BaseException) -> bool:
-    """True when the error means the database is not there, rather than that a
-    query failed: SQLAlchemy raises OperationalError or InterfaceError without a
-    statement when it cannot connect (psycopg's "connection refused", SQLite's
-    "unable to open database file"), marks a connection lost mid-query as
-    invalidated, and times out waiting for a pooled connection. A query error
-    (SQLite's "no such table" is an OperationalError too) carries its statement."""
-    for link in _chain(error):
-        if isinstance(link, DatabaseUnavailable | sa_exc.DisconnectionError | sa_exc.TimeoutError):
-            return True
-        if isinstance(link, sa_exc.OperationalError | sa_exc.InterfaceError) and (
-            link.statement is None or link.connection_invalidated
-        ):
-            return True
-    return False
 
 
 def user_message(error: BaseException, reference: str) -> str:
