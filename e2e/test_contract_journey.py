@@ -111,10 +111,10 @@ def _reference(cell: str) -> str:
 
 
 def _units_count(page: Page, label: str) -> int:
-    """N from the bold label "**<label>** (N enheter)" above a spend table."""
-    text = page.locator(MARKDOWN, has_text=re.compile(f"^{re.escape(label)} \\(\\d+ enheter\\)$"))
+    """N from the bold label "**<label>** (N enheter)" (or "(1 enhet)") above a spend table."""
+    text = page.locator(MARKDOWN, has_text=re.compile(f"^{re.escape(label)} \\(\\d+ enhet(er)?\\)$"))
     expect(text).to_have_count(1, timeout=TIMEOUT_MS)
-    return int(re.search(r"\((\d+) enheter\)", text.inner_text()).group(1))
+    return int(re.search(r"\((\d+) enhet(er)?\)", text.inner_text()).group(1))
 
 
 def _read_workbook(path: Path) -> tuple[list[str], list[tuple]]:

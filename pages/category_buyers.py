@@ -10,7 +10,7 @@ from data_access.periods import last_full_months
 from ui import cached, links
 from ui.buyers import UnitCell, buyer_table, row_details
 from ui.drilldown import excel_download, file_stem
-from ui.format import MISSING, integer, is_missing, kronor, long_date, org_number, percent
+from ui.format import MISSING, count_text, integer, is_missing, kronor, long_date, org_number, percent
 from ui.reach import CATEGORY_WORDING, contact_section
 from ui.tables import swedish_table
 from ui.widgets import demo_notice, headline_cards, status_summary_caption
@@ -75,7 +75,7 @@ def units_table(
 ) -> None:
     """Units sorted by ``first`` (the list's amount), decisive columns first,
     and the list as Excel (``download``: the button's label, the file name)."""
-    st.subheader(f"{title} ({integer(len(frame))} enheter)")
+    st.subheader(f"{title} ({count_text(len(frame), 'enhet', 'enheter')})")
     if frame.empty:
         st.caption("Inga.")
         return

@@ -17,7 +17,7 @@ from ui.buyers import UnitCell, buyer_table, row_details, text_or_dash
 from ui.charts import fidelity_trend
 from ui.customer import contact_form, needs_table, visits_table
 from ui.drilldown import excel_download, file_stem
-from ui.format import integer, iso_date, kronor, long_date, percent, short_month
+from ui.format import count_text, integer, iso_date, kronor, long_date, percent, short_month
 from ui.mail import mailto_address
 from ui.reach import CONTRACT_WORDING, contact_section
 from ui.tables import swedish_table
@@ -212,9 +212,10 @@ def spend_table(rows: list[UnitSpend], *, key: str, elsewhere: bool, download: s
     )
 
 
-st.markdown(f"**Köper på avtalet** ({integer(len(customers.buying))} enheter)")
+st.markdown(f"**Köper på avtalet** ({count_text(len(customers.buying), 'enhet', 'enheter')})")
 spend_table(customers.buying, key="buying_table", elsewhere=False, download="på avtalet")
-st.markdown(f"**Köper i kategorin utanför avtalet** ({integer(len(customers.losing))} enheter)")
+losing_units = count_text(len(customers.losing), "enhet", "enheter")
+st.markdown(f"**Köper i kategorin utanför avtalet** ({losing_units})")
 spend_table(customers.losing, key="losing_table", elsewhere=True, download="utanför avtalet")
 
 st.subheader("Kontaktpersoner")
@@ -229,7 +230,7 @@ contact_section(
     wording=CONTRACT_WORDING,
     subject=f"{contract.reference} {contract.name}",
     notes=[f"Kontaktpersoner för {contract.reference} {contract.name}"],
-    file_name=f"kontakter_{contract.reference}.xlsx",
+    file_name=f"kontakter_{file_stem(contract.reference)}.xlsx",
     key="contacts",
 )
 

@@ -158,6 +158,9 @@ def test_buyer_tables_lead_with_unit_amount_share_and_last_purchase(buyers: dict
 
     elsewhere = shown(losing)
     assert list(elsewhere["Enhet"]) == ["Björken", "Granen", "Ekbacken", "Socialförvaltningen (utan enhet)"]
+    labels = [markdown.value for markdown in app.markdown]
+    assert "**Köper på avtalet** (2 enheter)" in labels
+    assert "**Köper i kategorin utanför avtalet** (4 enheter)" in labels
     assert list(elsewhere["Belopp"])[-1] == f"40{NBSP}kr"
     # The lines without a unit lead to their department's spend in the category.
     assert losing.value["Enhet"].iloc[-1] == f"avtalstrohet?kat={buyers['food']}&forv={buyers['soc']}"

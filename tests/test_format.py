@@ -14,6 +14,7 @@ from data_access.periods import Period, last_full_months
 from ui.format import (
     MINUS,
     compact_kronor,
+    count_text,
     decimal_number,
     grouped,
     iso_date,
@@ -103,3 +104,12 @@ def test_grouped_equals_babel(value: Decimal | float | int, decimals: int) -> No
 )
 def test_one_minus_sign_and_no_raw_values(text: str, expected: str) -> None:
     assert text == expected
+
+
+def test_a_count_agrees_with_its_noun() -> None:
+    assert [count_text(n, "enhet", "enheter") for n in (0, 1, 2, 1234)] == [
+        "0 enheter",
+        "1 enhet",
+        "2 enheter",
+        "1\u00a0234 enheter",
+    ]

@@ -152,3 +152,8 @@ def org_number(value: str | None) -> str:
         return MISSING
     digits = "".join(character for character in value if character.isdigit())
     return f"{digits[:6]}-{digits[6:]}" if len(digits) == 10 else value
+
+
+def count_text(count: int, one: str, many: str) -> str:
+    """``1 rad``, ``2 rader``: Swedish needs the noun to agree."""
+    return f"{integer(count)} {one if count == 1 else many}"

@@ -33,7 +33,7 @@ from data_access.lengths import length_problem
 from data_access.models import ImportBatch
 from data_access.orgnr import format_org_number
 from data_access.unclassified import BatchUnclassified
-from ui.format import MISSING, integer, kronor, percent, swedish_amount
+from ui.format import MISSING, count_text, integer, kronor, percent, swedish_amount
 from ui.text import md
 
 KIND_LABELS = {
@@ -82,11 +82,6 @@ def remembered(slot: str, key: tuple[object, ...], compute: Callable[[], T]) -> 
     value = compute()
     st.session_state[f"_remembered_{slot}"] = (key, value)
     return value
-
-
-def count_text(count: int, one: str, many: str) -> str:
-    """``1 rad``, ``2 rader``: Swedish needs the noun to agree."""
-    return f"{integer(count)} {one if count == 1 else many}"
 
 
 def remember_flash(message: str) -> None:

@@ -347,7 +347,7 @@ class _LineBuilder:
                 (
                     batch_id,
                     day,
-                    number[:64] if number else None,
+                    number or None,
                     department_id,
                     unit_id,
                     supplier_id,

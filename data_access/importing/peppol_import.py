@@ -95,7 +95,7 @@ def import_peppol(
                 (
                     batch.id,
                     document.issue_date,
-                    document.invoice_number[:64],
+                    document.invoice_number,
                     department_id,
                     unit_id,
                     supplier_id,
