@@ -97,6 +97,24 @@ def xlsx(path: Path, rows: list[list[object]], cells: dict[str, object] | None =
     return [path]
 
 
+def xlsx_with_big_cell(path: Path, rows: list[list[object]], big: str) -> list[Path]:
+    """A workbook with one cell holding ``big``, written into the sheet's XML
+    directly: openpyxl cuts any cell to Excel's 32,767 characters."""
+    from xml.sax.saxutils import escape
+
+    placeholder = b"@@BIG@@"
+    cells = [[placeholder.decode() if cell is BIG else cell for cell in row] for row in rows]
+    plain = xlsx(path.with_name("plain.xlsx"), cells)[0]
+    with zipfile.ZipFile(plain) as archive:
+        holder = next(info.filename for info in archive.infolist() if placeholder in archive.read(info))
+        content = archive.read(holder).replace(placeholder, escape(big).encode())
+    rezip(plain, path, {holder: content})
+    return [path]
+
+
+BIG = object()  # where xlsx_with_big_cell puts its big text
+
+
 def rezip(source: Path, target: Path, replace: dict[str, bytes | Callable[[zipfile.ZipFile], None]]) -> None:
     """Copy a zip, replacing members: bytes, or a writer called with the new zip
     (to stream a big member into it)."""
@@ -454,7 +472,7 @@ class Probe:
             "killed": f"kill -9 at {self.kill_at or 0:.0%} of a full import's time: nothing imported",
         }[self.expect]
         if self.hint:
-            text += f"; message {self.hint}"
+            text += f"; message {self.hint}" if self.expect == "refused" else f"; {self.hint}"
         if self.expect != "killed":
             text += f"; ≤ {self.seconds:g} s, ≤ {self.megabytes:,} MB"  # the probe's bounds
         return text
@@ -796,9 +814,10 @@ def probes() -> list[Probe]:
             "xlsx-10mb-supplier-name",
             "xlsx, 10 MB supplier name (varied text)",
             "invoices",
-            lambda folder: xlsx(
+            lambda folder: xlsx_with_big_cell(
                 folder / "fakturor.xlsx",
-                [HEADER, ["2025-03-03", random_letters(ten_mb), "", "1001", "4010", 1.0]],
+                [HEADER, ["2025-03-03", BIG, "", "1001", "4010", 1.0]],
+                random_letters(ten_mb),
             ),
             "refused",
             point="2, 6",
@@ -824,13 +843,32 @@ def probes() -> list[Probe]:
             point="2",
         ),
         Probe(
-            "csv-unit-code-40",
-            "CSV, unit code of 40 characters",
-            "invoices",
-            data("fakturor.csv", csv_bytes([HEADER, ["2025-03-03", "Menigo", "", "E" * 40, "4010", "1,00"]])),
+            "unit-code-40",
+            "organisation register, unit code of 40 characters",
+            "organisation",
+            data(
+                "org.csv",
+                csv_bytes(
+                    [
+                        ["Förvaltningskod", "Förvaltning", "Enhetskod", "Enhet"],
+                        ["VOF", "Vård", "E" * 40, "Ek"],
+                    ]
+                ),
+            ),
             "refused",
             must=r"\b40 tecken",
             hint="says it is 40 characters",
+            point="2",
+        ),
+        Probe(
+            "invoice-unit-40",
+            "invoice CSV, unit (ansvar) of 40 characters",
+            "invoices",
+            data("fakturor.csv", csv_bytes([HEADER, ["2025-03-03", "Menigo", "", "E" * 40, "4010", "1,00"]])),
+            "imported",
+            lines=1,
+            table="unit",
+            hint="a new unit named by the text, its code cut to 32",
             point="2",
         ),
         Probe(
@@ -933,8 +971,10 @@ def probes() -> list[Probe]:
             "xlsx-10mb-repetitive-cell",
             "xlsx, a 10 MB repetitive cell",
             "invoices",
-            lambda folder: xlsx(
-                folder / "fakturor.xlsx", [HEADER, ["2025-03-03", "Menigo", "", "1001", "x" * ten_mb, 1.0]]
+            lambda folder: xlsx_with_big_cell(
+                folder / "fakturor.xlsx",
+                [HEADER, ["2025-03-03", "Menigo", "", "1001", BIG, 1.0]],
+                "x" * ten_mb,
             ),
             "refused",
             must=r"MB",
