@@ -1322,7 +1322,7 @@ def markdown(results: list[Result]) -> str:
     for number, result in enumerate(results, start=1):
         run = result.run
         outcome = "; ".join([result.outcome, *result.extra])
-        verdict = "pass" if result.passed else f"**FAIL** ({result.why})"
+        verdict = "pass" if result.passed else f"**FAIL** ({cell(result.why)})"
         measured = f"{run.wall:.2f} s | {run.peak_mb:,.0f} MB" if run else "– | –"
         lines.append(
             f"| {number} | {result.probe.point} | {cell(result.probe.title)} | "
