@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import write_floor
 from sqlalchemy import text
 
-from data_access.db import engine_for
+from data_access.core.db import engine_for
 
 VARIANTS = ("covering (0011)", "narrow (0006–0008)")
 

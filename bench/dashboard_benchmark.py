@@ -31,7 +31,7 @@ with ``os.wait4``:
    coarsest summary table (``summary_department``; the 12 months are whole, so
    no partial month has to come from the lines). Median of ``--repeat``
    executions on one warm connection, rows fetched. Its totals are checked
-   against ``data_access.fidelity.fidelity_total`` (whose time is shown too).
+   against ``data_access.figures.fidelity.fidelity_total`` (whose time is shown too).
 4. ``pandas read+group``: the common way: ``pd.read_sql`` of every invoice line
    of the period, then ``groupby("status")``; its totals are checked as well.
    Its child's peak memory is shown, since that is the other cost of the way.
@@ -119,7 +119,7 @@ for status, _, amount, _ in rows:
 for column, (status, amount) in zip(st.columns(len(amounts) or 1), sorted(amounts.items())):
     column.metric(status, f"{{amount / 100:,.0f}} kr")
 """
-IN_SCOPE = ("on", "off", "no_contract", "unclassified")  # data_access.fidelity.IN_SCOPE
+IN_SCOPE = ("on", "off", "no_contract", "unclassified")  # data_access.figures.fidelity.IN_SCOPE
 NOT_REPORTED = "pending"  # never part of a report
 
 # --------------------------------------------------------------------------- child side
@@ -148,9 +148,9 @@ def _totals(rows: Iterable[tuple[str, bool, int, int]]) -> Totals:
 
 
 def _default_period(url: str) -> tuple[dt.date, dt.date]:
-    from data_access.db import engine_for, session_scope
-    from data_access.periods import last_full_months
-    from data_access.reference import data_period
+    from data_access.core.db import engine_for, session_scope
+    from data_access.core.periods import last_full_months
+    from data_access.core.reference import data_period
 
     with session_scope(engine_for(url)) as session:
         last = data_period(session).last
@@ -223,9 +223,9 @@ def child_sql(url: str, repeat: int) -> None:
     """The fastest SQL for the headline figures, and fidelity_total() for comparison."""
     from sqlalchemy import Date, bindparam, text
 
-    from data_access.db import engine_for, session_scope
-    from data_access.fidelity import SpendFilter, fidelity_total
-    from data_access.money import to_ore
+    from data_access.core.db import engine_for, session_scope
+    from data_access.core.money import to_ore
+    from data_access.figures.fidelity import SpendFilter, fidelity_total
 
     start, end = _default_period(url)
     engine = engine_for(url)

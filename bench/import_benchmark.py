@@ -49,7 +49,7 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from data_access.orgnr import luhn_check_digit  # noqa: E402
+from data_access.core.orgnr import luhn_check_digit  # noqa: E402
 
 GENERATOR_VERSION = 1  # bump when the generated content changes, so caches are not reused
 HEADER = ("Fakturadatum", "Fakturanummer", "Leverantör", "Organisationsnummer", "Ansvar", "Konto", "Belopp")

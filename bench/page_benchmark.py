@@ -92,10 +92,10 @@ def busiest(url: str) -> dict[str, Any]:
     """The contract and the unit whose pages read the most lines, in the pages' period."""
     from sqlalchemy import func, select
 
-    from data_access.db import engine_for, session_scope
-    from data_access.models import Contract, InvoiceLine, LineStatus, Unit
-    from data_access.periods import last_full_months
-    from data_access.reference import data_period
+    from data_access.core.db import engine_for, session_scope
+    from data_access.core.models import Contract, InvoiceLine, LineStatus, Unit
+    from data_access.core.periods import last_full_months
+    from data_access.core.reference import data_period
 
     with session_scope(engine_for(url)) as session:
         last = data_period(session).last

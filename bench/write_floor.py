@@ -32,10 +32,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import insert, text
 
-from data_access.bulk import WRITTEN_COLUMNS
-from data_access.db import engine_for
-from data_access.migrate import upgrade_database
-from data_access.models import Account, Department, ImportBatch, Supplier, Unit
+from data_access.core.db import engine_for
+from data_access.core.migrate import upgrade_database
+from data_access.core.models import Account, Department, ImportBatch, Supplier, Unit
+from data_access.engine.bulk import WRITTEN_COLUMNS
 
 FOREIGN_KEYS = (
     "fk_invoice_line_account_id_account",

@@ -16,9 +16,19 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import TextIO
 
-from data_access.db import get_engine, is_database_unreachable, session_scope
-from data_access.demo import DatabaseNotEmptyError, DemoOptions, load_demo
-from data_access.fidelity import Dimension, FidelityFigures, SpendFilter, fidelity_breakdown, fidelity_total
+from data_access.core.db import get_engine, is_database_unreachable, session_scope
+from data_access.core.lengths import max_length
+from data_access.core.migrate import upgrade_database
+from data_access.core.models import ImportBatch, LineStatus
+from data_access.demo.generator import DatabaseNotEmptyError, DemoOptions, load_demo
+from data_access.exports.spreadsheet_safety import csv_writer
+from data_access.figures.fidelity import (
+    Dimension,
+    FidelityFigures,
+    SpendFilter,
+    fidelity_breakdown,
+    fidelity_total,
+)
 from data_access.importing.columns import ImportKind
 from data_access.importing.errors import ImportRefusedError, ValueProblemError
 from data_access.importing.invoice_rows import period_problem
@@ -26,10 +36,6 @@ from data_access.importing.invoices import ImportOptions, InvalidRowsError, Invo
 from data_access.importing.peppol import read_upload
 from data_access.importing.registers import InvalidRegisterRowsError, RegisterImportSummary
 from data_access.importing.service import import_file, import_peppol_file, open_for_import
-from data_access.lengths import max_length
-from data_access.migrate import upgrade_database
-from data_access.models import ImportBatch, LineStatus
-from data_access.spreadsheet_safety import csv_writer
 
 REPORT_COLUMNS = (
     "key",

@@ -29,9 +29,9 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 from sqlalchemy.orm import Session
 
-from data_access.db import engine_for
-from data_access.needs import NeedInput, new_token, submit_need
-from data_access.spreadsheet_safety import is_formula_like
+from data_access.core.db import engine_for
+from data_access.customers.needs import NeedInput, new_token, submit_need
+from data_access.exports.spreadsheet_safety import is_formula_like
 from e2e.conftest import CHROMIUM, NO_CHROMIUM_REASON, REPO_ROOT, demo_database, served
 from e2e.test_import_journey import APP_IDLE, DATAFRAME, EXCEPTION, VIEWPORT
 

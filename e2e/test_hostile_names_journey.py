@@ -42,13 +42,13 @@ from playwright.sync_api import Locator, Page, Request, expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from data_access.db import engine_for, session_scope
+from data_access.core.db import engine_for, session_scope
+from data_access.core.models import Contract, Department, Unit
+from data_access.core.orgnr import luhn_check_digit
+from data_access.customers.needs import NeedInput, new_token, submit_need
 from data_access.importing.columns import ImportKind
 from data_access.importing.invoices import ImportOptions
 from data_access.importing.service import import_file, open_for_import
-from data_access.models import Contract, Department, Unit
-from data_access.needs import NeedInput, new_token, submit_need
-from data_access.orgnr import luhn_check_digit
 from e2e.conftest import CHROMIUM, NO_CHROMIUM_REASON, demo_database, served
 from e2e.test_dashboard_journey import _select_row
 from e2e.test_import_journey import APP_IDLE, DATAFRAME, EXCEPTION

@@ -23,7 +23,7 @@ import pytest
 from playwright.sync_api import ConsoleMessage, Locator, Page, Response, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from data_access.orgnr import format_org_number, luhn_check_digit
+from data_access.core.orgnr import format_org_number, luhn_check_digit
 from e2e.test_smoke import _is_base_path_probe, _screenshot_whole_page
 from ui.format import MISSING, NBSP, compact_kronor, integer, kronor
 from ui.importing import KIND_LABELS

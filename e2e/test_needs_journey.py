@@ -23,8 +23,8 @@ import pytest
 from playwright.sync_api import Dialog, Locator, Page, Request, WebSocket, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from data_access.config import public_base_url
-from data_access.needs import NEED_STATUS_LABELS
+from data_access.core.config import public_base_url
+from data_access.customers.needs import NEED_STATUS_LABELS
 from e2e.test_contract_journey import _reference
 from e2e.test_dashboard_journey import _select_row
 from e2e.test_import_journey import (

@@ -4,9 +4,9 @@ and the units buying the same things elsewhere: the people to call."""
 import pandas as pd
 import streamlit as st
 
-from data_access import clock
-from data_access.fidelity import Dimension, SpendFilter
-from data_access.periods import last_full_months
+from data_access.core import clock
+from data_access.core.periods import last_full_months
+from data_access.figures.fidelity import Dimension, SpendFilter
 from ui import cached, links
 from ui.buyers import UnitCell, buyer_table, row_details
 from ui.drilldown import excel_download, file_stem

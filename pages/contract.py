@@ -4,14 +4,14 @@ elsewhere, and the people to call there. ``?contract=REF`` opens a contract."""
 import pandas as pd
 import streamlit as st
 
-from data_access import clock
-from data_access.config import needs_form_link
-from data_access.contacts import ContactInput, set_contract_manager
-from data_access.contract_buyers import UnitSpend
-from data_access.db import engine_for, session_scope
-from data_access.fidelity import Dimension, SpendFilter
-from data_access.needs import InboxFilter
-from data_access.periods import last_full_months
+from data_access.core import clock
+from data_access.core.config import needs_form_link
+from data_access.core.db import engine_for, session_scope
+from data_access.core.periods import last_full_months
+from data_access.customers.contacts import ContactInput, set_contract_manager
+from data_access.customers.contract_buyers import UnitSpend
+from data_access.customers.needs import InboxFilter
+from data_access.figures.fidelity import Dimension, SpendFilter
 from ui import cached, links
 from ui.buyers import UnitCell, buyer_table, row_details, text_or_dash
 from ui.charts import fidelity_trend

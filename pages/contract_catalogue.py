@@ -3,10 +3,15 @@ for each; procurers start their day with the two lists below the search."""
 
 import streamlit as st
 
-from data_access import clock
-from data_access.contracts import ContractListing, ContractState, expiring_soonest_first, never_called_off
-from data_access.fidelity import Dimension, SpendFilter
-from data_access.periods import last_full_months
+from data_access.core import clock
+from data_access.core.periods import last_full_months
+from data_access.customers.contracts import (
+    ContractListing,
+    ContractState,
+    expiring_soonest_first,
+    never_called_off,
+)
+from data_access.figures.fidelity import Dimension, SpendFilter
 from ui import cached
 from ui.catalogue import (
     STATE_LABELS,

@@ -7,11 +7,11 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from data_access import clock
-from data_access.db import engine_for, session_scope
-from data_access.fidelity import SpendFilter
-from data_access.models import LineStatus
-from data_access.targets import TargetError, set_direct_award_limit
+from data_access.core import clock
+from data_access.core.db import engine_for, session_scope
+from data_access.core.models import LineStatus
+from data_access.figures.fidelity import SpendFilter
+from data_access.figures.targets import TargetError, set_direct_award_limit
 from ui import cached
 from ui.dashboard_view import year_label
 from ui.drilldown import excel_download, show_lines

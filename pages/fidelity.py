@@ -5,9 +5,9 @@ from dataclasses import replace
 
 import streamlit as st
 
-from data_access import clock
-from data_access.fidelity import Dimension
-from data_access.periods import Period, partial_months
+from data_access.core import clock
+from data_access.core.periods import Period, partial_months
+from data_access.figures.fidelity import Dimension
 from ui import cached
 from ui.charts import PARTIAL_MARK, fidelity_bars, fidelity_heatmap, fidelity_trend, target_rule
 from ui.dashboard_filters import dashboard_filters, describe_view

@@ -5,7 +5,7 @@ until the user has seen the preview and the validation report."""
 import streamlit as st
 from sqlalchemy.orm import Session
 
-from data_access.db import engine_for, session_scope
+from data_access.core.db import engine_for, session_scope
 from data_access.importing.columns import ImportKind
 from data_access.importing.errors import ImportRefusedError, ValueProblemError
 from data_access.importing.invoices import ImportOptions, InvalidRowsError

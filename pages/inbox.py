@@ -4,9 +4,9 @@ counted, answered; every change recorded with who and when."""
 import pandas as pd
 import streamlit as st
 
-from data_access import clock
-from data_access.db import engine_for, session_scope
-from data_access.needs import NEED_STATUS_LABELS, NEED_TYPE_LABELS, NeedError, Triage, triage
+from data_access.core import clock
+from data_access.core.db import engine_for, session_scope
+from data_access.customers.needs import NEED_STATUS_LABELS, NEED_TYPE_LABELS, NeedError, Triage, triage
 from ui import cached
 from ui.charts import PARTIAL_MARK, needs_by_key, needs_per_month
 from ui.drilldown import excel_download

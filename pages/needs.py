@@ -6,10 +6,17 @@ shows a submission, its status and the answer."""
 
 import streamlit as st
 
-from data_access import clock
-from data_access.config import receipt_link
-from data_access.db import engine_for, session_scope
-from data_access.needs import NEED_TYPE_LABELS, NeedError, NeedInput, new_token, receipt, submit_need
+from data_access.core import clock
+from data_access.core.config import receipt_link
+from data_access.core.db import engine_for, session_scope
+from data_access.customers.needs import (
+    NEED_TYPE_LABELS,
+    NeedError,
+    NeedInput,
+    new_token,
+    receipt,
+    submit_need,
+)
 from ui import cached, links
 from ui.text import md
 from ui.widgets import demo_notice

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from data_access.fidelity import SpendFilter
-from data_access.periods import last_full_months
+from data_access.core.periods import last_full_months
+from data_access.figures.fidelity import SpendFilter
 from ui import cached
 from ui.format import long_date
 from ui.navigation import PAGES

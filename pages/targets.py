@@ -3,8 +3,8 @@ the dashboard's cards and charts compare against."""
 
 import streamlit as st
 
-from data_access.db import engine_for, session_scope
-from data_access.targets import TargetError, set_department_target, set_overall_target
+from data_access.core.db import engine_for, session_scope
+from data_access.figures.targets import TargetError, set_department_target, set_overall_target
 from ui import cached
 from ui.format import typed_number, typed_percent
 from ui.text import md

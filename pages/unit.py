@@ -6,12 +6,17 @@ its visit log. ``?unit=CODE`` opens a unit."""
 import pandas as pd
 import streamlit as st
 
-from data_access import clock
-from data_access.contacts import ContactInput, add_unit_contact, remove_unit_contact, update_unit_contact
-from data_access.db import engine_for, session_scope
-from data_access.needs import InboxFilter
-from data_access.periods import last_full_months
-from data_access.visits import VisitError, add_visit
+from data_access.core import clock
+from data_access.core.db import engine_for, session_scope
+from data_access.core.periods import last_full_months
+from data_access.customers.contacts import (
+    ContactInput,
+    add_unit_contact,
+    remove_unit_contact,
+    update_unit_contact,
+)
+from data_access.customers.needs import InboxFilter
+from data_access.customers.visits import VisitError, add_visit
 from ui import cached
 from ui.customer import contact_form, contact_table, follow_ups_table, needs_table, visits_table
 from ui.drilldown import excel_download, file_stem

@@ -18,9 +18,9 @@ from hypothesis import settings
 from sqlalchemy import Engine, create_engine, delete, text
 from sqlalchemy.engine import make_url
 
-from data_access.db import engine_for
-from data_access.migrate import upgrade_database
-from data_access.models import Base
+from data_access.core.db import engine_for
+from data_access.core.migrate import upgrade_database
+from data_access.core.models import Base
 
 # Property tests judge correctness, not speed: on a busy 2-core CI machine a
 # single example can take longer than Hypothesis's default 200 ms deadline.

@@ -10,7 +10,7 @@ from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
-from data_access.models import (
+from data_access.core.models import (
     Account,
     Category,
     Contract,
@@ -21,7 +21,7 @@ from data_access.models import (
     Supplier,
     Unit,
 )
-from data_access.orgnr import luhn_check_digit
+from data_access.core.orgnr import luhn_check_digit
 
 T = TypeVar("T")
 

@@ -27,13 +27,13 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
-from data_access import clock
-from data_access.classification import classify_lines
-from data_access.contracts import search_contracts
-from data_access.db import engine_for
-from data_access.migrate import upgrade_database
-from data_access.models import Account, Contract, ContractSupplier, Person, Supplier
-from data_access.settings import bump_data_version
+from data_access.core import clock
+from data_access.core.db import engine_for
+from data_access.core.migrate import upgrade_database
+from data_access.core.models import Account, Contract, ContractSupplier, Person, Supplier
+from data_access.core.settings import bump_data_version
+from data_access.customers.contracts import search_contracts
+from data_access.engine.classification import classify_lines
 from tests.conftest import PG_SKIP_REASON, fresh_postgres_database, wipe
 from tests.factories import World
 from ui.catalogue import FIGURE_SPACE, sortable_figures, table_key

@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
-from data_access.bulk import land_lines
-from data_access.classification import classify_lines
-from data_access.fidelity import SpendFilter, fidelity_total
-from data_access.models import ContractSupplier, InvoiceLine, LineStatus
+from data_access.core.models import ContractSupplier, InvoiceLine, LineStatus
+from data_access.engine.bulk import land_lines
+from data_access.engine.classification import classify_lines
+from data_access.figures.fidelity import SpendFilter, fidelity_total
 from tests.factories import World
 
 ON, OFF, NONE = LineStatus.ON_CONTRACT, LineStatus.OFF_CONTRACT, LineStatus.NO_CONTRACT

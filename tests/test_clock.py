@@ -1,4 +1,4 @@
-"""The one clock: what "today" is comes from ``data_access.clock`` alone, so
+"""The one clock: what "today" is comes from ``data_access.core.clock`` alone, so
 tests (and a demo) can set it, and no test fails because the calendar moved."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from data_access import clock
+from data_access.core import clock
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 APP_FOLDERS = ("data_access", "ui", "pages")

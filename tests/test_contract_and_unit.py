@@ -21,16 +21,16 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
-from data_access import clock
-from data_access.classification import classify_lines
-from data_access.config import needs_form_link
-from data_access.contacts import ContactError, ContactInput, add_unit_contact, set_contract_manager
-from data_access.contract_buyers import contract_customers, email_line, mailto_link, unit_contacts
-from data_access.excel import table_workbook
-from data_access.models import Contract, Person, Supplier, UnitContact
-from data_access.periods import Period
-from data_access.unit_overview import unit_overview
-from data_access.visits import VisitError, add_visit, open_follow_ups
+from data_access.core import clock
+from data_access.core.config import needs_form_link
+from data_access.core.models import Contract, Person, Supplier, UnitContact
+from data_access.core.periods import Period
+from data_access.customers.contacts import ContactError, ContactInput, add_unit_contact, set_contract_manager
+from data_access.customers.contract_buyers import contract_customers, email_line, mailto_link, unit_contacts
+from data_access.customers.unit_overview import unit_overview
+from data_access.customers.visits import VisitError, add_visit, open_follow_ups
+from data_access.engine.classification import classify_lines
+from data_access.exports.excel import table_workbook
 from tests.factories import World
 from ui.text import md_unescaped
 

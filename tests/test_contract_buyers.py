@@ -23,12 +23,12 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from data_access.classification import classify_lines
-from data_access.contract_buyers import contract_customers
-from data_access.fidelity import SpendFilter, fidelity_total
-from data_access.models import InvoiceLine, LineStatus
-from data_access.periods import Period
-from data_access.unit_overview import unit_overview
+from data_access.core.models import InvoiceLine, LineStatus
+from data_access.core.periods import Period
+from data_access.customers.contract_buyers import contract_customers
+from data_access.customers.unit_overview import unit_overview
+from data_access.engine.classification import classify_lines
+from data_access.figures.fidelity import SpendFilter, fidelity_total
 from tests.factories import World
 
 PERIOD = Period(date(2025, 11, 1), date(2026, 10, 31))

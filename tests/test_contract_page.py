@@ -28,9 +28,9 @@ from sqlalchemy.orm import Session
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
-from data_access.classification import classify_lines
-from data_access.contacts import ContactInput, add_unit_contact
-from data_access.contract_buyers import Contact
+from data_access.customers.contacts import ContactInput, add_unit_contact
+from data_access.customers.contract_buyers import Contact
+from data_access.engine.classification import classify_lines
 from tests.factories import World
 from ui.mail import MAILTO_LIMIT
 from ui.reach import CONTRACT_WORDING, Group, contact_rows, contacts_in_group

@@ -1,6 +1,6 @@
 """Issue 11, point 9: no CSV or Excel file the app or its command line writes
 holds a cell a spreadsheet would run as a formula (OWASP's CSV injection
-rule, one helper: ``data_access.spreadsheet_safety``), and the grid's own
+rule, one helper: ``data_access.exports.spreadsheet_safety``), and the grid's own
 "Download as CSV" is switched off (``client.disableDataExport``).
 
 The hostile names enter through the real importer, on SQLite and PostgreSQL.
@@ -18,8 +18,8 @@ import pytest
 from sqlalchemy import Engine
 
 from data_access.cli import main
-from data_access.excel import table_workbook
-from data_access.spreadsheet_safety import csv_safe_row, csv_writer, is_formula_like, neutralise_text
+from data_access.exports.excel import table_workbook
+from data_access.exports.spreadsheet_safety import csv_safe_row, csv_writer, is_formula_like, neutralise_text
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 

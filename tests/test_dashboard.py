@@ -27,10 +27,11 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
-from data_access.classification import classify_lines
-from data_access.direct_awards import direct_award_risks
-from data_access.excel import table_workbook
-from data_access.fidelity import (
+from data_access.core.models import LineStatus
+from data_access.engine.classification import classify_lines
+from data_access.exports.excel import table_workbook
+from data_access.figures.direct_awards import direct_award_risks
+from data_access.figures.fidelity import (
     Dimension,
     SpendFilter,
     breakdown_frame,
@@ -38,10 +39,9 @@ from data_access.fidelity import (
     fidelity_matrix,
     matrix_frame,
 )
-from data_access.line_listing import LineSort, line_page
-from data_access.models import LineStatus
-from data_access.spend_elsewhere import category_suppliers
-from data_access.targets import (
+from data_access.figures.line_listing import LineSort, line_page
+from data_access.figures.spend_elsewhere import category_suppliers
+from data_access.figures.targets import (
     TargetError,
     load_targets,
     set_department_target,
@@ -306,7 +306,7 @@ def add_line(engine: Engine, day: date, amount: str, supplier: str = "ICA") -> N
     """One more food line for unit U1, classified like the others."""
     from sqlalchemy import select
 
-    from data_access.models import Account, Supplier, Unit
+    from data_access.core.models import Account, Supplier, Unit
 
     with Session(engine) as session:
         world = World(session)
@@ -366,7 +366,7 @@ def test_mostly_unclassified_spend_says_why_and_links_to_the_account_plan(
 ) -> None:
     from sqlalchemy import select
 
-    from data_access.models import Supplier, Unit
+    from data_access.core.models import Supplier, Unit
 
     assert not [w for w in dashboard().warning if "oklassificerad" in w.value]
     with Session(engine) as session:  # an export whose accounts the account plan does not know

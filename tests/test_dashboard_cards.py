@@ -9,8 +9,8 @@ import pytest
 from streamlit.proto.Metric_pb2 import Metric as MetricProto
 from streamlit.testing.v1 import AppTest
 
-from data_access.fidelity import FidelityFigures
-from data_access.models import LineStatus
+from data_access.core.models import LineStatus
+from data_access.figures.fidelity import FidelityFigures
 from ui.changes import CardChange, kronor_change, points_change
 
 ON, OFF, NONE = LineStatus.ON_CONTRACT, LineStatus.OFF_CONTRACT, LineStatus.NO_CONTRACT
@@ -35,7 +35,7 @@ def show_cards(now: FidelityFigures, before: FidelityFigures) -> dict[str, Metri
     def script(now, before):  # its source runs alone: no annotations
         from datetime import date
 
-        from data_access.periods import Period
+        from data_access.core.periods import Period
         from ui.widgets import headline_cards
 
         headline_cards(now, before, None, Period(date(2025, 1, 1), date(2025, 11, 30)))

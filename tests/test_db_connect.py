@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
-from data_access import db
+from data_access.core import db
 
 
 @pytest.fixture

@@ -10,10 +10,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from data_access.demo import DatabaseNotEmptyError, DemoOptions, load_demo
-from data_access.demo_catalog import FOOD_CATEGORIES
-from data_access.fidelity import fidelity_total
-from data_access.models import (
+from data_access.core.models import (
     Category,
     Contract,
     Department,
@@ -25,8 +22,11 @@ from data_access.models import (
     Unit,
     UnitContact,
 )
-from data_access.orgnr import normalise_org_number
-from data_access.settings import is_demo_data
+from data_access.core.orgnr import normalise_org_number
+from data_access.core.settings import is_demo_data
+from data_access.demo.catalog import FOOD_CATEGORIES
+from data_access.demo.generator import DatabaseNotEmptyError, DemoOptions, load_demo
+from data_access.figures.fidelity import fidelity_total
 from tests.conftest import wipe
 
 OPTIONS = DemoOptions(lines=6000, seed=7, end_date=date(2026, 10, 31))

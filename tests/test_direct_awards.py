@@ -21,9 +21,9 @@ import pytest
 from sqlalchemy import Engine, distinct, func, select
 from sqlalchemy.orm import Session
 
-from data_access.classification import classify_lines
-from data_access.direct_awards import DirectAwardRisk, direct_award_risks
-from data_access.models import Category, InvoiceLine, LineStatus, Supplier
+from data_access.core.models import Category, InvoiceLine, LineStatus, Supplier
+from data_access.engine.classification import classify_lines
+from data_access.figures.direct_awards import DirectAwardRisk, direct_award_risks
 from tests.factories import World
 
 

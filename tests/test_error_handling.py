@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session
 from streamlit.runtime.scriptrunner_utils.exceptions import RerunException, StopException
 from streamlit.testing.v1 import AppTest
 
-from data_access.db import is_database_unreachable
+from data_access.core.db import is_database_unreachable
+from data_access.core.models import ImportBatch, InvoiceLine
 from data_access.importing.errors import ImportRefusedError
-from data_access.models import ImportBatch, InvoiceLine
 from ui.errors import DATABASE_DOWN, on_script_error, shown_with_reference
 from ui.text import md_unescaped
 

@@ -1,6 +1,6 @@
 """Issue 11, point 9: with the grid's own "Download as CSV" off for the whole
 app, the lists people take to Excel have an Excel download of their own
-(``ui.drilldown.excel_download``, written by ``data_access.excel``): Hitta
+(``ui.drilldown.excel_download``, written by ``data_access.exports.excel``): Hitta
 avtal's three lists, Vem köper vad's buyers and suppliers, the unit page's
 purchases and the contract page's buyers.
 
@@ -38,10 +38,10 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1 import app_test as app_test_module
 
-from data_access import clock
-from data_access.classification import classify_lines
-from data_access.models import Contract, Person
-from data_access.settings import bump_data_version
+from data_access.core import clock
+from data_access.core.models import Contract, Person
+from data_access.core.settings import bump_data_version
+from data_access.engine.classification import classify_lines
 from tests.factories import World
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")

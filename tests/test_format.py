@@ -10,7 +10,7 @@ from babel.numbers import format_decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from data_access.periods import Period, last_full_months
+from data_access.core.periods import Period, last_full_months
 from ui.format import (
     MINUS,
     compact_kronor,

@@ -13,8 +13,21 @@ import pytest
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
-from data_access import clock
-from data_access.db import session_scope
+from data_access.core import clock
+from data_access.core.db import session_scope
+from data_access.core.models import (
+    Account,
+    ContractSupplier,
+    Department,
+    ImportBatch,
+    InvoiceLine,
+    Person,
+    Supplier,
+    Unit,
+    UnitContact,
+)
+from data_access.core.orgnr import format_org_number, luhn_check_digit
+from data_access.core.settings import data_version
 from data_access.importing.batches import (
     BatchAlreadyUndoneError,
     BatchNotFoundError,
@@ -26,19 +39,6 @@ from data_access.importing.batches import (
 from data_access.importing.columns import ImportKind
 from data_access.importing.invoices import ImportOptions
 from data_access.importing.service import import_file, open_for_import
-from data_access.models import (
-    Account,
-    ContractSupplier,
-    Department,
-    ImportBatch,
-    InvoiceLine,
-    Person,
-    Supplier,
-    Unit,
-    UnitContact,
-)
-from data_access.orgnr import format_org_number, luhn_check_digit
-from data_access.settings import data_version
 from tests.factories import World
 from ui.importing import batch_result_text, batch_status_text, undo_message
 

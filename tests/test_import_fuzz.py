@@ -57,9 +57,20 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
-from data_access.classification import SUMMARY_TABLES, classify_lines
 from data_access.cli import main
-from data_access.db import session_scope
+from data_access.core.db import session_scope
+from data_access.core.models import (
+    Base,
+    Category,
+    Contract,
+    ContractSupplier,
+    ImportBatch,
+    InvoiceLine,
+    LineStatus,
+    Supplier,
+)
+from data_access.core.orgnr import format_org_number, luhn_check_digit
+from data_access.engine.classification import SUMMARY_TABLES, classify_lines
 from data_access.importing.columns import ImportKind, field_specs
 from data_access.importing.errors import ImportRefusedError, ValueProblemError
 from data_access.importing.files import open_table
@@ -75,17 +86,6 @@ from data_access.importing.service import (
     report_notes,
     with_columns,
 )
-from data_access.models import (
-    Base,
-    Category,
-    Contract,
-    ContractSupplier,
-    ImportBatch,
-    InvoiceLine,
-    LineStatus,
-    Supplier,
-)
-from data_access.orgnr import format_org_number, luhn_check_digit
 from tests.factories import World
 from ui.importing import peppol_frame
 

@@ -17,8 +17,10 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from data_access.cli import main
-from data_access.db import session_scope
-from data_access.fidelity import fidelity_total
+from data_access.core.db import session_scope
+from data_access.core.models import Department, ImportBatch, InvoiceLine, Supplier
+from data_access.engine.verdicts import Catalogue
+from data_access.figures.fidelity import fidelity_total
 from data_access.importing import invoices
 from data_access.importing.batches import list_batches, undo_batch
 from data_access.importing.columns import ImportKind
@@ -32,8 +34,6 @@ from data_access.importing.service import (
     problems_workbook,
     report_notes,
 )
-from data_access.models import Department, ImportBatch, InvoiceLine, Supplier
-from data_access.verdicts import Catalogue
 
 REAL_DATA = Path(__file__).resolve().parents[2] / "shared" / "real-data"
 OREBRO = REAL_DATA / "orebro-kommun" / "Orebro.2016-03.xlsx"

@@ -23,12 +23,12 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from data_access.cli import main
+from data_access.core.models import ImportBatch
 from data_access.importing import columns, peppol
 from data_access.importing.columns import MAX_HEADER_CHARS, ImportKind, apply_profile, guess_mapping
 from data_access.importing.errors import ImportRefusedError
 from data_access.importing.files import ReadLimits, open_table
 from data_access.importing.peppol import PeppolLimits, read_peppol_files
-from data_access.models import ImportBatch
 
 MB = 1024**2
 

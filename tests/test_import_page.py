@@ -14,7 +14,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
-from data_access.models import ImportBatch, InvoiceLine
+from data_access.core.models import ImportBatch, InvoiceLine
 from tests.test_import_invoices import MESSY_TOTAL, OREBRO, messy_workbook
 from ui.text import md_unescaped
 

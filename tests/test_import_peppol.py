@@ -14,10 +14,10 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from data_access.classification import classify_lines
-from data_access.db import session_scope
+from data_access.core.db import session_scope
+from data_access.core.models import InvoiceLine, LineStatus, Supplier
+from data_access.engine.classification import classify_lines
 from data_access.importing.service import import_peppol_file
-from data_access.models import InvoiceLine, LineStatus, Supplier
 from tests.factories import World
 
 SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "real-data" / "peppol-bis3"

@@ -12,13 +12,8 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from data_access.db import session_scope
-from data_access.fidelity import fidelity_total
-from data_access.importing.columns import ImportKind
-from data_access.importing.invoices import ImportOptions
-from data_access.importing.registers import InvalidRegisterRowsError
-from data_access.importing.service import import_file, open_for_import
-from data_access.models import (
+from data_access.core.db import session_scope
+from data_access.core.models import (
     Account,
     Category,
     Contract,
@@ -29,7 +24,12 @@ from data_access.models import (
     Unit,
     UnitContact,
 )
-from data_access.orgnr import format_org_number, luhn_check_digit
+from data_access.core.orgnr import format_org_number, luhn_check_digit
+from data_access.figures.fidelity import fidelity_total
+from data_access.importing.columns import ImportKind
+from data_access.importing.invoices import ImportOptions
+from data_access.importing.registers import InvalidRegisterRowsError
+from data_access.importing.service import import_file, open_for_import
 
 MENIGO = "556000001" + luhn_check_digit("556000001")
 ICA = "556000002" + luhn_check_digit("556000002")

@@ -13,13 +13,13 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
-from data_access.classification import classify_lines
-from data_access.db import session_scope
-from data_access.fidelity import SpendFilter
+from data_access.core.db import session_scope
+from data_access.engine.classification import classify_lines
+from data_access.figures.fidelity import SpendFilter
+from data_access.figures.unclassified import NOTICE_SHARE_PCT, batch_unclassified, unclassified_share
 from data_access.importing.columns import ImportKind
 from data_access.importing.invoices import ImportOptions
 from data_access.importing.service import import_file, open_for_import
-from data_access.unclassified import NOTICE_SHARE_PCT, batch_unclassified, unclassified_share
 from tests.factories import World
 from tests.test_import_invoices import MESSY_TOTAL, messy_workbook
 

@@ -16,6 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from data_access.core.orgnr import luhn_check_digit
 from data_access.importing.errors import ValueProblemError
 from data_access.importing.values import (
     parse_account,
@@ -26,7 +27,6 @@ from data_access.importing.values import (
     parse_text,
     parse_yes_no,
 )
-from data_access.orgnr import luhn_check_digit
 
 NBSP = "\u00a0"
 NARROW_NBSP = "\u202f"

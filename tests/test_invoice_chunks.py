@@ -10,11 +10,11 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from data_access.core.money import ore_text, to_ore
 from data_access.importing.columns import ColumnMapping, ImportKind
 from data_access.importing.errors import ValueProblemError
 from data_access.importing.invoice_rows import amount_in_ore, read_invoice_chunks
 from data_access.importing.values import parse_amount
-from data_access.money import ore_text, to_ore
 
 HEADER = ["Datum", "Leverantör", "Org.nr", "Konto", "Belopp"]
 MAPPING = ColumnMapping(

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 import data_access
-from data_access.models import Supplier
-from data_access.orgnr import InvalidOrgNumber
+from data_access.core.models import Supplier
+from data_access.core.orgnr import InvalidOrgNumber
 
 
 def test_data_access_never_imports_streamlit() -> None:

@@ -1,5 +1,5 @@
 """Messages to many units (``ui.mail``) and the base address of links people
-are sent (``data_access.config``): plain functions, tested directly."""
+are sent (``data_access.core.config``): plain functions, tested directly."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from data_access import config
+from data_access.core import config
 from ui.mail import MAILTO_LIMIT, mailto_batches, mailto_link, outlook_line, unique_addresses
 from ui.navigation import PAGES
 

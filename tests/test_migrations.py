@@ -15,9 +15,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 
-from data_access.db import engine_for
-from data_access.migrate import alembic_config, current_revision, head_revision, upgrade_database
-from data_access.models import Base
+from data_access.core.db import engine_for
+from data_access.core.migrate import alembic_config, current_revision, head_revision, upgrade_database
+from data_access.core.models import Base
 from tests.conftest import PG_SKIP_REASON, fresh_postgres_database
 
 

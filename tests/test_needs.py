@@ -14,10 +14,9 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
-from data_access.db import session_scope
-from data_access.excel import table_workbook
-from data_access.models import Need, NeedEvent
-from data_access.needs import (
+from data_access.core.db import session_scope
+from data_access.core.models import Need, NeedEvent
+from data_access.customers.needs import (
     InboxFilter,
     NeedError,
     NeedInput,
@@ -31,6 +30,7 @@ from data_access.needs import (
     submit_need,
     triage,
 )
+from data_access.exports.excel import table_workbook
 from tests.factories import World
 from ui.inbox import inbox_rows, stats_frame, stats_summary
 

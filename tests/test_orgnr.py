@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from data_access.orgnr import InvalidOrgNumber, format_org_number, luhn_check_digit, normalise_org_number
+from data_access.core.orgnr import InvalidOrgNumber, format_org_number, luhn_check_digit, normalise_org_number
 
 
 @pytest.mark.parametrize(

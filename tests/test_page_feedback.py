@@ -12,13 +12,13 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
-from data_access import clock
-from data_access import needs as need_queries
-from data_access.contacts import ContactInput, add_unit_contact
-from data_access.db import session_scope
-from data_access.models import UnitContact
-from data_access.needs import NeedInput, new_token, submit_need
-from data_access.visits import add_visit
+from data_access.core import clock
+from data_access.core.db import session_scope
+from data_access.core.models import UnitContact
+from data_access.customers import needs as need_queries
+from data_access.customers.contacts import ContactInput, add_unit_contact
+from data_access.customers.needs import NeedInput, new_token, submit_need
+from data_access.customers.visits import add_visit
 from tests.factories import World
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")

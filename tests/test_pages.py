@@ -13,11 +13,11 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
-from data_access import config
-from data_access.db import engine_for
-from data_access.demo import DemoOptions, load_demo
-from data_access.models import InvoiceLine, LineStatus
-from data_access.periods import last_full_months
+from data_access.core import config
+from data_access.core.db import engine_for
+from data_access.core.models import InvoiceLine, LineStatus
+from data_access.core.periods import last_full_months
+from data_access.demo.generator import DemoOptions, load_demo
 from tests.conftest import wipe
 from ui.format import percent
 from ui.navigation import PAGES

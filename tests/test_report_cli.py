@@ -30,9 +30,9 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from data_access.classification import classify_lines
 from data_access.cli import main
-from data_access.orgnr import format_org_number
+from data_access.core.orgnr import format_org_number
+from data_access.engine.classification import classify_lines
 from tests.factories import World
 
 HEADER = (

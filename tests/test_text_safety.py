@@ -28,10 +28,10 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
-from data_access import clock
-from data_access.classification import classify_lines
-from data_access.contacts import ContactInput, add_unit_contact, set_contract_manager
-from data_access.needs import NeedInput, new_token, submit_need
+from data_access.core import clock
+from data_access.customers.contacts import ContactInput, add_unit_contact, set_contract_manager
+from data_access.customers.needs import NeedInput, new_token, submit_need
+from data_access.engine.classification import classify_lines
 from tests.factories import World
 from ui import links
 from ui.catalogue import contract_link

@@ -24,18 +24,9 @@ from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
 from data_access.cli import main
-from data_access.contacts import ContactError, ContactInput, add_unit_contact
-from data_access.db import session_scope
-from data_access.importing.batches import BatchUndoError, undo_batch
-from data_access.importing.columns import ColumnMapping, ImportKind
-from data_access.importing.errors import ImportRefusedError
-from data_access.importing.invoice_rows import read_invoice_chunks
-from data_access.importing.invoices import ImportOptions, InvalidRowsError
-from data_access.importing.profiles import save_profile
-from data_access.importing.registers import InvalidRegisterRowsError
-from data_access.importing.service import import_file, import_peppol_file, open_for_import
-from data_access.lengths import length_problem, max_length
-from data_access.models import (
+from data_access.core.db import session_scope
+from data_access.core.lengths import length_problem, max_length
+from data_access.core.models import (
     Account,
     Category,
     Contract,
@@ -50,9 +41,18 @@ from data_access.models import (
     Unit,
     Visit,
 )
-from data_access.needs import NeedError, NeedInput, Triage, new_token, submit_need, triage
-from data_access.targets import TargetError, direct_award_limit, set_direct_award_limit
-from data_access.visits import VisitError, add_visit
+from data_access.customers.contacts import ContactError, ContactInput, add_unit_contact
+from data_access.customers.needs import NeedError, NeedInput, Triage, new_token, submit_need, triage
+from data_access.customers.visits import VisitError, add_visit
+from data_access.figures.targets import TargetError, direct_award_limit, set_direct_award_limit
+from data_access.importing.batches import BatchUndoError, undo_batch
+from data_access.importing.columns import ColumnMapping, ImportKind
+from data_access.importing.errors import ImportRefusedError
+from data_access.importing.invoice_rows import read_invoice_chunks
+from data_access.importing.invoices import ImportOptions, InvalidRowsError
+from data_access.importing.profiles import save_profile
+from data_access.importing.registers import InvalidRegisterRowsError
+from data_access.importing.service import import_file, import_peppol_file, open_for_import
 from tests.factories import World
 
 ORG_NUMBER = "556036-0793"

@@ -14,11 +14,11 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from data_access.bulk import land_lines
-from data_access.classification import classify_lines, refresh_summaries
-from data_access.fidelity import Dimension, fidelity_breakdown
-from data_access.models import InvoiceLine, LineStatus
-from data_access.verdicts import Catalogue
+from data_access.core.models import InvoiceLine, LineStatus
+from data_access.engine.bulk import land_lines
+from data_access.engine.classification import classify_lines, refresh_summaries
+from data_access.engine.verdicts import Catalogue
+from data_access.figures.fidelity import Dimension, fidelity_breakdown
 from tests.factories import World
 
 START = date(2025, 1, 1)

@@ -8,10 +8,10 @@ import threading
 import streamlit as st
 from sqlalchemy import Engine
 
-from data_access.config import database_url, demo_lines, is_default_database
-from data_access.db import DatabaseUnavailable, engine_for, session_scope
-from data_access.demo import DemoOptions, database_is_empty, load_demo
-from data_access.migrate import upgrade_database
+from data_access.core.config import database_url, demo_lines, is_default_database
+from data_access.core.db import DatabaseUnavailable, engine_for, session_scope
+from data_access.core.migrate import upgrade_database
+from data_access.demo.generator import DemoOptions, database_is_empty, load_demo
 
 _demo_lock = threading.Lock()
 

@@ -14,15 +14,22 @@ from decimal import Decimal
 import pandas as pd
 import streamlit as st
 
-from data_access import contract_buyers, reference
-from data_access import contracts as contract_queries
-from data_access import needs as need_queries
-from data_access import visits as visit_queries
-from data_access.config import database_url
-from data_access.contract_buyers import Contact, ContractCustomers
-from data_access.db import engine_for, session_scope
-from data_access.direct_awards import DirectAwardRisk, direct_award_risks
-from data_access.fidelity import (
+from data_access.core import reference
+from data_access.core.config import database_url
+from data_access.core.db import engine_for, session_scope
+from data_access.core.models import LineStatus
+from data_access.core.periods import Period
+from data_access.core.settings import data_version, is_demo_data
+from data_access.customers import contract_buyers
+from data_access.customers import contracts as contract_queries
+from data_access.customers import needs as need_queries
+from data_access.customers import visits as visit_queries
+from data_access.customers.contract_buyers import Contact, ContractCustomers
+from data_access.customers.needs import HistoryEvent, InboxFilter, InboxRow, NeedStatsRow
+from data_access.customers.unit_overview import UnitOverview, unit_overview
+from data_access.customers.visits import VisitRecord
+from data_access.figures.direct_awards import DirectAwardRisk, direct_award_risks
+from data_access.figures.fidelity import (
     Dimension,
     FidelityFigures,
     SpendFilter,
@@ -31,18 +38,12 @@ from data_access.fidelity import (
     fidelity_matrix,
     matrix_frame,
 )
-from data_access.fidelity import fidelity_total as _fidelity_total
+from data_access.figures.fidelity import fidelity_total as _fidelity_total
+from data_access.figures.line_listing import LinePage, LineSort, line_page
+from data_access.figures.spend_elsewhere import CategorySuppliers, category_suppliers
+from data_access.figures.targets import Targets, direct_award_limit, load_targets
 from data_access.importing.columns import ImportKind
 from data_access.importing.profiles import profile_names
-from data_access.line_listing import LinePage, LineSort, line_page
-from data_access.models import LineStatus
-from data_access.needs import HistoryEvent, InboxFilter, InboxRow, NeedStatsRow
-from data_access.periods import Period
-from data_access.settings import data_version, is_demo_data
-from data_access.spend_elsewhere import CategorySuppliers, category_suppliers
-from data_access.targets import Targets, direct_award_limit, load_targets
-from data_access.unit_overview import UnitOverview, unit_overview
-from data_access.visits import VisitRecord
 
 
 @dataclass(frozen=True)

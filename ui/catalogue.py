@@ -19,7 +19,7 @@ from decimal import Decimal
 import pandas as pd
 import streamlit as st
 
-from data_access.contracts import ContractListing, ContractState
+from data_access.customers.contracts import ContractListing, ContractState
 from ui import links
 from ui.drilldown import excel_download
 from ui.format import MISSING, NBSP, integer, percent
@@ -202,7 +202,7 @@ def catalogue_rows(
     reference as written (not the link), the manager's name, address and
     phone in columns of their own, dates as dates and figures as numbers, so
     Excel can sort, filter and sum them; an empty cell where a value is
-    missing. Names go to ``data_access.excel`` as text, which never lets one
+    missing. Names go to ``data_access.exports.excel`` as text, which never lets one
     run as a formula."""
     rows = []
     for item in listings:

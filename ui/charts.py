@@ -13,7 +13,7 @@ from datetime import date
 import altair as alt
 import pandas as pd
 
-from data_access.models import LineStatus
+from data_access.core.models import LineStatus
 from ui.format import MINUS, NBSP, SHORT_MONTHS, kronor, percent, short_month
 from ui.theme import STATUS_COLOURS, STATUS_LABELS
 

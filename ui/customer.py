@@ -10,9 +10,9 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from data_access.contacts import ContactError, ContactInput
-from data_access.needs import NEED_STATUS_LABELS, NEED_TYPE_LABELS, InboxRow
-from data_access.visits import VisitRecord
+from data_access.customers.contacts import ContactError, ContactInput
+from data_access.customers.needs import NEED_STATUS_LABELS, NEED_TYPE_LABELS, InboxRow
+from data_access.customers.visits import VisitRecord
 from ui.format import integer
 from ui.inbox import contract_or_category
 from ui.mail import mailto_address

@@ -11,8 +11,8 @@ from datetime import date
 
 import streamlit as st
 
-from data_access.periods import Period
-from data_access.reference import DataPeriod, Option
+from data_access.core.periods import Period
+from data_access.core.reference import DataPeriod, Option
 from ui import cached
 from ui.cached import DataState
 from ui.dashboard_view import (

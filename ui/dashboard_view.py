@@ -15,8 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 
-from data_access.fidelity import SpendFilter
-from data_access.periods import Period, last_full_months, month_end
+from data_access.core.periods import Period, last_full_months, month_end
+from data_access.figures.fidelity import SpendFilter
 from ui.format import SHORT_MONTHS, month_name, short_month
 
 

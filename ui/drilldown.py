@@ -9,10 +9,10 @@ from collections.abc import Sequence
 import pandas as pd
 import streamlit as st
 
-from data_access.excel import table_workbook
-from data_access.fidelity import MISSING_LABELS, Dimension, SpendFilter
-from data_access.line_listing import LinePage, LineSort
-from data_access.models import LineStatus
+from data_access.core.models import LineStatus
+from data_access.exports.excel import table_workbook
+from data_access.figures.fidelity import MISSING_LABELS, Dimension, SpendFilter
+from data_access.figures.line_listing import LinePage, LineSort
 from ui import cached
 from ui.cached import DataState
 from ui.format import integer, kronor, org_number

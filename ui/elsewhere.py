@@ -9,9 +9,9 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from data_access.fidelity import SpendFilter
-from data_access.models import LineStatus
-from data_access.spend_elsewhere import SupplierSpend
+from data_access.core.models import LineStatus
+from data_access.figures.fidelity import SpendFilter
+from data_access.figures.spend_elsewhere import SupplierSpend
 from ui import cached
 from ui.cached import DataState
 from ui.drilldown import excel_download, show_lines

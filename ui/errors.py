@@ -24,7 +24,7 @@ from contextlib import contextmanager
 
 import streamlit as st
 
-from data_access.db import is_database_unreachable
+from data_access.core.db import is_database_unreachable
 
 LOGGER = logging.getLogger("avtalsfokus")
 

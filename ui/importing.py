@@ -13,7 +13,11 @@ from typing import TypeVar
 import pandas as pd
 import streamlit as st
 
-from data_access.db import engine_for, session_scope
+from data_access.core.db import engine_for, session_scope
+from data_access.core.lengths import length_problem
+from data_access.core.models import ImportBatch
+from data_access.core.orgnr import format_org_number
+from data_access.figures.unclassified import BatchUnclassified
 from data_access.importing.batches import (
     BatchInfo,
     BatchListing,
@@ -29,10 +33,6 @@ from data_access.importing.peppol import PeppolDocument
 from data_access.importing.peppol_import import peppol_errors
 from data_access.importing.registers import RegisterImportSummary
 from data_access.importing.service import FilePreview, problem_count_text
-from data_access.lengths import length_problem
-from data_access.models import ImportBatch
-from data_access.orgnr import format_org_number
-from data_access.unclassified import BatchUnclassified
 from ui.format import MISSING, count_text, integer, kronor, percent, swedish_amount
 from ui.text import md
 

@@ -5,8 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from data_access import clock
-from data_access.needs import NEED_STATUS_LABELS, NEED_TYPE_LABELS, InboxFilter, InboxRow, NeedStatsRow
+from data_access.core import clock
+from data_access.customers.needs import (
+    NEED_STATUS_LABELS,
+    NEED_TYPE_LABELS,
+    InboxFilter,
+    InboxRow,
+    NeedStatsRow,
+)
 from ui import cached
 from ui.cached import DataState
 from ui.widgets import choice_multiselect

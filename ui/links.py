@@ -4,7 +4,7 @@ receipt) and the links between pages in tables.
 Without ``AVTALSFOKUS_BASE_URL`` the address is the one the app is reached
 at: the browser's own address (``st.context.url``), else the request headers
 a proxy passes on (``X-Forwarded-Host`` and friends, else ``Host``). The
-rules themselves are plain functions in ``data_access.config``.
+rules themselves are plain functions in ``data_access.core.config``.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from data_access import config
+from data_access.core import config
 from ui.navigation import PAGES
 from ui.text import md
 

@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 from pandas.io.formats.style import Styler
 
-from data_access.contract_buyers import Contact
+from data_access.customers.contract_buyers import Contact
 from ui import cached
 from ui.buyers import text_or_dash
 from ui.cached import DataState

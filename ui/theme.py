@@ -6,7 +6,7 @@ common forms of colour blindness.
 
 from __future__ import annotations
 
-from data_access.models import LineStatus
+from data_access.core.models import LineStatus
 
 STATUS_LABELS: dict[LineStatus, str] = {
     LineStatus.ON_CONTRACT: "Avtalat",

@@ -10,10 +10,10 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from data_access.fidelity import FidelityFigures
-from data_access.models import LineStatus
-from data_access.periods import Period
-from data_access.unclassified import UnclassifiedShare
+from data_access.core.models import LineStatus
+from data_access.core.periods import Period
+from data_access.figures.fidelity import FidelityFigures
+from data_access.figures.unclassified import UnclassifiedShare
 from ui.cached import DataState
 from ui.changes import kronor_change, points_change
 from ui.charts import swedish

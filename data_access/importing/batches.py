@@ -17,10 +17,9 @@ from decimal import Decimal
 from sqlalchemy import Column, ColumnElement, Table, delete, func, select
 from sqlalchemy.orm import Session
 
-from data_access import clock
-from data_access.classification import refresh_summaries
-from data_access.lengths import length_problem
-from data_access.models import (
+from data_access.core import clock
+from data_access.core.lengths import length_problem
+from data_access.core.models import (
     Account,
     Base,
     Department,
@@ -31,8 +30,9 @@ from data_access.models import (
     Supplier,
     Unit,
 )
-from data_access.settings import bump_data_version
-from data_access.sql import month_of
+from data_access.core.settings import bump_data_version
+from data_access.core.sql import month_of
+from data_access.engine.classification import refresh_summaries
 
 UNDOABLE_KINDS = ("invoices", "peppol")
 REGISTER_NAMES = {

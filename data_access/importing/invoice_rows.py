@@ -16,12 +16,12 @@ from functools import lru_cache
 from itertools import islice
 from typing import TypeVar
 
+from data_access.core.lengths import length_problem, max_length
+from data_access.core.models import Account, Department, ImportBatch, InvoiceLine, Supplier, Unit
+from data_access.core.money import from_ore, to_ore
 from data_access.importing import values
 from data_access.importing.columns import ColumnMapping, field_specs, fold
 from data_access.importing.errors import ImportRefusedError, ValueProblemError
-from data_access.lengths import length_problem, max_length
-from data_access.models import Account, Department, ImportBatch, InvoiceLine, Supplier, Unit
-from data_access.money import from_ore, to_ore
 
 T = TypeVar("T")
 

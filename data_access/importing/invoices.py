@@ -17,13 +17,17 @@ from decimal import Decimal
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from data_access import clock
-from data_access.bulk import (
+from data_access.core import clock
+from data_access.core.models import ImportBatch, ImportBatchOverlap, InvoiceLine
+from data_access.core.money import from_ore, ore_text
+from data_access.core.settings import bump_data_version
+from data_access.engine.bulk import (
     LineTuple,
     analyze_after_bulk_load,
     land_lines,
     paused_garbage_collector,
 )
+from data_access.figures.unclassified import BatchUnclassified, batch_unclassified
 from data_access.importing.columns import ColumnMapping
 from data_access.importing.errors import ImportRefusedError
 from data_access.importing.invoice_rows import (
@@ -34,10 +38,6 @@ from data_access.importing.invoice_rows import (
     refuse_batch_values,
 )
 from data_access.importing.resolve import PostingKeys, Resolver, natural_key
-from data_access.models import ImportBatch, ImportBatchOverlap, InvoiceLine
-from data_access.money import from_ore, ore_text
-from data_access.settings import bump_data_version
-from data_access.unclassified import BatchUnclassified, batch_unclassified
 
 Progress = Callable[[int, str], None]  # rows read so far, message
 PREVIEW_ROWS = 20

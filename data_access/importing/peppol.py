@@ -48,9 +48,9 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 from stdnum.exceptions import InvalidChecksum
 
+from data_access.core.orgnr import InvalidOrgNumber, normalise_org_number
 from data_access.importing.errors import ImportRefusedError
 from data_access.importing.zips import END_SCAN_BYTES, directory_claims
-from data_access.orgnr import InvalidOrgNumber, normalise_org_number
 
 INVOICE_NS = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
 CREDIT_NOTE_NS = "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"

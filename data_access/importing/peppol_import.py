@@ -11,7 +11,10 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from data_access.bulk import LineTuple
+from data_access.core.lengths import length_problem
+from data_access.core.models import Contract, InvoiceLine, Supplier, Unit
+from data_access.core.money import to_ore
+from data_access.engine.bulk import LineTuple
 from data_access.importing.errors import ValueProblemError
 from data_access.importing.invoice_rows import RowProblem, Severity, shown_value
 from data_access.importing.invoices import (
@@ -24,9 +27,6 @@ from data_access.importing.invoices import (
 from data_access.importing.peppol import PeppolDocument
 from data_access.importing.resolve import PostingKeys, Resolver, natural_key
 from data_access.importing.values import parse_account
-from data_access.lengths import length_problem
-from data_access.models import Contract, InvoiceLine, Supplier, Unit
-from data_access.money import to_ore
 
 
 def import_peppol(

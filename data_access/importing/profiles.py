@@ -8,10 +8,10 @@ import json
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from data_access.core.lengths import length_problem
+from data_access.core.models import ImportProfile
 from data_access.importing.columns import ImportKind
 from data_access.importing.errors import ImportRefusedError
-from data_access.lengths import length_problem
-from data_access.models import ImportProfile
 
 
 def save_profile(session: Session, name: str, kind: ImportKind, mapping: dict[str, str]) -> None:

@@ -15,21 +15,9 @@ from typing import TypeVar
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from data_access import clock
-from data_access.classification import classify_lines, refresh_summaries
-from data_access.importing.columns import ColumnMapping, ImportKind, field_specs
-from data_access.importing.errors import ImportRefusedError, ValueProblemError
-from data_access.importing.invoice_rows import RowProblem, Severity, refuse_batch_values, shown_value
-from data_access.importing.values import (
-    parse_account,
-    parse_date,
-    parse_int,
-    parse_org_number,
-    parse_text,
-    parse_yes_no,
-)
-from data_access.lengths import count_text, length_problem, max_integer
-from data_access.models import (
+from data_access.core import clock
+from data_access.core.lengths import count_text, length_problem, max_integer
+from data_access.core.models import (
     Account,
     Category,
     Contract,
@@ -43,7 +31,19 @@ from data_access.models import (
     Unit,
     UnitContact,
 )
-from data_access.settings import bump_data_version
+from data_access.core.settings import bump_data_version
+from data_access.engine.classification import classify_lines, refresh_summaries
+from data_access.importing.columns import ColumnMapping, ImportKind, field_specs
+from data_access.importing.errors import ImportRefusedError, ValueProblemError
+from data_access.importing.invoice_rows import RowProblem, Severity, refuse_batch_values, shown_value
+from data_access.importing.values import (
+    parse_account,
+    parse_date,
+    parse_int,
+    parse_org_number,
+    parse_text,
+    parse_yes_no,
+)
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 T = TypeVar("T")

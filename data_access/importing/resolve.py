@@ -9,9 +9,9 @@ from hashlib import sha256
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from data_access.core.lengths import max_length
+from data_access.core.models import Account, Department, ImportBatchCreated, Supplier, Unit
 from data_access.importing.invoice_rows import split_code_and_name
-from data_access.lengths import max_length
-from data_access.models import Account, Department, ImportBatchCreated, Supplier, Unit
 
 UNKNOWN_DEPARTMENT = ("OKAND", "Okänd förvaltning")
 

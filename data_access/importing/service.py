@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from data_access.excel import table_workbook
+from data_access.exports.excel import table_workbook
 from data_access.importing.columns import ColumnMapping, ImportKind, apply_profile, field_specs, guess_mapping
 from data_access.importing.errors import ImportRefusedError
 from data_access.importing.files import Table, open_table

@@ -21,11 +21,11 @@ from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 
 from stdnum.exceptions import InvalidChecksum
 
+from data_access.core.lengths import count_text, max_length
+from data_access.core.models import Account
+from data_access.core.money import CENT
+from data_access.core.orgnr import InvalidOrgNumber, normalise_org_number
 from data_access.importing.errors import ValueProblemError
-from data_access.lengths import count_text, max_length
-from data_access.models import Account
-from data_access.money import CENT
-from data_access.orgnr import InvalidOrgNumber, normalise_org_number
 
 __all__ = [
     "parse_account",

@@ -9,10 +9,10 @@ from datetime import date
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, aliased
 
-from data_access.lengths import count_text, nul_problem
-from data_access.models import Contract, Unit, Visit
-from data_access.settings import bump_data_version
-from data_access.validation import FieldErrors
+from data_access.core.lengths import count_text, nul_problem
+from data_access.core.models import Contract, Unit, Visit
+from data_access.core.settings import bump_data_version
+from data_access.core.validation import FieldErrors
 
 # Both are Text columns, so the database sets no limit: these do. The list of
 # participants had none (a form could store any amount of text in it).

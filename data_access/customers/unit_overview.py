@@ -14,9 +14,9 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from data_access.classification import line
-from data_access.models import Category, Contract, LineStatus, Person
-from data_access.periods import Period
+from data_access.core.models import Category, Contract, LineStatus, Person
+from data_access.core.periods import Period
+from data_access.engine.classification import line
 
 contract = Contract.__table__
 category = Category.__table__

@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from data_access.models import (
+from data_access.core.models import (
     Category,
     Contract,
     Department,
@@ -17,7 +17,7 @@ from data_access.models import (
     Supplier,
     Unit,
 )
-from data_access.orgnr import format_org_number
+from data_access.core.orgnr import format_org_number
 
 
 @dataclass(frozen=True)

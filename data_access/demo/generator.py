@@ -18,10 +18,8 @@ from itertools import accumulate
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from data_access import clock
-from data_access import demo_catalog as catalog
-from data_access.bulk import LineTuple, analyze_after_bulk_load, land_lines, paused_garbage_collector
-from data_access.models import (
+from data_access.core import clock
+from data_access.core.models import (
     Account,
     Category,
     Contract,
@@ -36,8 +34,10 @@ from data_access.models import (
     UnitContact,
     Visit,
 )
-from data_access.orgnr import luhn_check_digit
-from data_access.settings import DEMO_DATA, set_setting
+from data_access.core.orgnr import luhn_check_digit
+from data_access.core.settings import DEMO_DATA, set_setting
+from data_access.demo import catalog as catalog
+from data_access.engine.bulk import LineTuple, analyze_after_bulk_load, land_lines, paused_garbage_collector
 
 Progress = Callable[[float, str], None]
 

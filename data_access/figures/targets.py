@@ -13,16 +13,16 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from data_access.lengths import length_problem
-from data_access.models import AppSetting, Department
-from data_access.settings import bump_data_version, get_setting, set_setting
+from data_access.core.lengths import length_problem
+from data_access.core.models import AppSetting, Department
+from data_access.core.settings import bump_data_version, get_setting, set_setting
 
 OVERALL_TARGET = "fidelity_target_pct"
 DIRECT_AWARD_LIMIT = "direct_award_limit_kr"
 # The limit for direct awards under LOU 19 kap. 8 §, about 700,000 kr for
 # municipalities in 2024–2025; the procurement unit keeps it current.
 DEFAULT_DIRECT_AWARD_LIMIT = Decimal("700000")
-# Far above any real limit, and within what money columns hold (data_access.money).
+# Far above any real limit, and within what money columns hold (data_access.core.money).
 MAX_DIRECT_AWARD_LIMIT = Decimal("1000000000000")
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from data_access.models import AppSetting
+from data_access.core.models import AppSetting
 
 DATA_VERSION = "data_version"
 DEMO_DATA = "demo_data"

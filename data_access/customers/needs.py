@@ -19,11 +19,11 @@ from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from data_access import clock
-from data_access.lengths import count_text, length_problem, nul_problem
-from data_access.models import Category, Contract, Department, Feedback, Need, NeedEvent, Unit
-from data_access.settings import bump_data_version
-from data_access.validation import FieldErrors
+from data_access.core import clock
+from data_access.core.lengths import count_text, length_problem, nul_problem
+from data_access.core.models import Category, Contract, Department, Feedback, Need, NeedEvent, Unit
+from data_access.core.settings import bump_data_version
+from data_access.core.validation import FieldErrors
 
 NEED_TYPE_LABELS = {
     "package_size": "Förpackningsstorlek",

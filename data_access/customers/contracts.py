@@ -21,8 +21,8 @@ from datetime import date, timedelta
 from sqlalchemy import Select, func, literal, select
 from sqlalchemy.orm import Session, aliased
 
-from data_access import clock
-from data_access.models import (
+from data_access.core import clock
+from data_access.core.models import (
     Category,
     Contract,
     ContractSupplier,
@@ -32,7 +32,7 @@ from data_access.models import (
     Person,
     Supplier,
 )
-from data_access.orgnr import InvalidOrgNumber, format_org_number, normalise_org_number
+from data_access.core.orgnr import InvalidOrgNumber, format_org_number, normalise_org_number
 
 EXPIRING_WITHIN = timedelta(days=183)  # "expiring within 6 months"
 

@@ -44,7 +44,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from data_access.models import (
+from data_access.core.models import (
     Account,
     Category,
     Contract,
@@ -55,8 +55,8 @@ from data_access.models import (
     SummaryBySupplier,
     SummaryByUnit,
 )
-from data_access.settings import bump_data_version
-from data_access.sql import month_of
+from data_access.core.settings import bump_data_version
+from data_access.core.sql import month_of
 
 line = InvoiceLine.__table__
 contract = Contract.__table__

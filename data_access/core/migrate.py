@@ -12,8 +12,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
-from data_access.config import PROJECT_ROOT
-from data_access.db import get_engine
+from data_access.core.config import PROJECT_ROOT
+from data_access.core.db import get_engine
 
 
 def alembic_config() -> Config:

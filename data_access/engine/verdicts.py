@@ -20,7 +20,7 @@ from typing import NamedTuple
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from data_access.models import Account, Category, Contract, ContractSupplier, LineStatus
+from data_access.core.models import Account, Category, Contract, ContractSupplier, LineStatus
 
 ON = LineStatus.ON_CONTRACT.value
 OFF = LineStatus.OFF_CONTRACT.value

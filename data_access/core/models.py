@@ -28,9 +28,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
 
-from data_access import clock
-from data_access.money import Money
-from data_access.orgnr import normalise_org_number
+from data_access.core import clock
+from data_access.core.money import Money
+from data_access.core.orgnr import normalise_org_number
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -329,7 +329,7 @@ class _SummaryColumns:
     """Columns every fidelity summary shares; each grain adds its own key.
 
     The summaries are rebuilt by the engine from classified lines. Queries pick
-    the smallest one holding every column they need (``data_access.fidelity``);
+    the smallest one holding every column they need (``data_access.figures.fidelity``);
     the days of a partial month are always read from the lines.
     """
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from sqlalchemy import BigInteger, Column, Integer, SmallInteger
 from sqlalchemy.orm import InstrumentedAttribute
 
-from data_access.models import (
+from data_access.core.models import (
     Account,
     AppSetting,
     Category,

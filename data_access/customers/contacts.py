@@ -2,7 +2,7 @@
 
 Validation lives here, not in the page: a name is required, an e-mail
 address must be a valid address (email-validator, no network lookups),
-phone is free text, and each fits its column (``data_access.lengths``).
+phone is free text, and each fits its column (``data_access.core.lengths``).
 Errors carry a message per field, so a form can show it next to the field
 and keep what was typed.
 """
@@ -15,10 +15,10 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from data_access.lengths import length_problem
-from data_access.models import Contract, Person, UnitContact
-from data_access.settings import bump_data_version
-from data_access.validation import FieldErrors
+from data_access.core.lengths import length_problem
+from data_access.core.models import Contract, Person, UnitContact
+from data_access.core.settings import bump_data_version
+from data_access.core.validation import FieldErrors
 
 
 class ContactError(FieldErrors):

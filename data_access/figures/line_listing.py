@@ -11,9 +11,9 @@ from decimal import Decimal
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
-from data_access.classification import line
-from data_access.fidelity import SpendFilter
-from data_access.models import Account, Category, Contract, Department, LineStatus, Supplier, Unit
+from data_access.core.models import Account, Category, Contract, Department, LineStatus, Supplier, Unit
+from data_access.engine.classification import line
+from data_access.figures.fidelity import SpendFilter
 
 department = Department.__table__
 unit = Unit.__table__

@@ -17,7 +17,7 @@ field holding a carriage return unquoted, and a spreadsheet takes that bare
 CR for the end of a row, so ``Menigo\r=HYPERLINK(...)`` would start a new
 row with a live formula that the first-character rule never saw.
 :func:`csv_writer` quotes such a row's cells. In an Excel file the
-cell is a string cell marked "quote prefix" (``data_access.excel``): it shows
+cell is a string cell marked "quote prefix" (``data_access.exports.excel``): it shows
 exactly the text, and stays text even when someone edits it and presses
 Enter.
 

@@ -2,7 +2,7 @@
 number formats, the filters written above the table, and no formulas.
 
 Every text is stored as a string cell, never a formula; text that Excel
-would evaluate (the rule in ``data_access.spreadsheet_safety``, shared with
+would evaluate (the rule in ``data_access.exports.spreadsheet_safety``, shared with
 every CSV the app writes) is also marked "quote prefix", so a supplier name or
 a unit's free text can never run as a formula in someone's Excel, not even
 after someone edits the cell and presses Enter. The reader sees the text as it
@@ -22,7 +22,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from data_access.spreadsheet_safety import is_formula_like
+from data_access.exports.spreadsheet_safety import is_formula_like
 
 # Number formats are stored in Excel's US spelling and shown in the reader's
 # regional settings: a Swedish Excel shows "#,##0.00" as 1 234 567,89.

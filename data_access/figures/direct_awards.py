@@ -8,7 +8,7 @@ together) and per supplier within a category. A municipality's financial
 year is the calendar year. The limit is a setting (``targets``).
 
 A financial year is twelve whole months, so every figure comes from the
-summaries (``data_access.fidelity`` picks them the same way: the smallest
+summaries (``data_access.figures.fidelity`` picks them the same way: the smallest
 one with the columns a question needs) and never from a scan of the year's
 invoice lines, which took 17 s at 5,000,000 lines: amounts and supplier counts
 from the month x supplier x category summary, unit counts per category from
@@ -26,8 +26,8 @@ from decimal import Decimal
 from sqlalchemy import ColumnElement, Table, distinct, func, select
 from sqlalchemy.orm import Session
 
-from data_access.classification import SUMMARY_TABLES, line
-from data_access.models import Category, LineStatus, Supplier
+from data_access.core.models import Category, LineStatus, Supplier
+from data_access.engine.classification import SUMMARY_TABLES, line
 
 supplier = Supplier.__table__
 category = Category.__table__

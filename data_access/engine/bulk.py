@@ -24,10 +24,10 @@ from decimal import Decimal
 from sqlalchemy import Table, insert, select, text
 from sqlalchemy.orm import Session
 
-from data_access.classification import SUMMARY_TABLES
-from data_access.models import InvoiceLine
-from data_access.settings import bump_data_version
-from data_access.verdicts import Catalogue, Verdict
+from data_access.core.models import InvoiceLine
+from data_access.core.settings import bump_data_version
+from data_access.engine.classification import SUMMARY_TABLES
+from data_access.engine.verdicts import Catalogue, Verdict
 
 # Order of the values in every line handed to ``land_lines``.
 LINE_COLUMNS: tuple[str, ...] = (

@@ -17,7 +17,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from data_access.config import database_url
+from data_access.core.config import database_url
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # How long a page waits for PostgreSQL to answer a new connection before it says

@@ -10,10 +10,10 @@ from decimal import Decimal
 from sqlalchemy import and_, distinct, func, select
 from sqlalchemy.orm import Session
 
-from data_access.classification import line
-from data_access.fidelity import SpendFilter
-from data_access.line_listing import slice_conditions
-from data_access.models import Contract, ContractSupplier, LineStatus, Supplier
+from data_access.core.models import Contract, ContractSupplier, LineStatus, Supplier
+from data_access.engine.classification import line
+from data_access.figures.fidelity import SpendFilter
+from data_access.figures.line_listing import slice_conditions
 
 supplier = Supplier.__table__
 contract = Contract.__table__

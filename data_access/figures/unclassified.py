@@ -18,8 +18,8 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from data_access.fidelity import IN_SCOPE, SpendFilter, fidelity_total
-from data_access.models import Account, InvoiceLine, LineStatus
+from data_access.core.models import Account, InvoiceLine, LineStatus
+from data_access.figures.fidelity import IN_SCOPE, SpendFilter, fidelity_total
 
 # From this share of the in-scope spend on, the figures say more about the
 # missing account plan than about fidelity: a notice is due.

@@ -30,9 +30,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from data_access.classification import SUMMARY_TABLES, line
-from data_access.models import Category, Department, LineStatus, Supplier, Unit
-from data_access.sql import month_of
+from data_access.core.models import Category, Department, LineStatus, Supplier, Unit
+from data_access.core.sql import month_of
+from data_access.engine.classification import SUMMARY_TABLES, line
 
 department_table = Department.__table__
 unit_table = Unit.__table__

@@ -1,0 +1,1 @@
+"""The deterministic demo municipality: ``generator`` builds it, ``catalog`` names its contracts."""
