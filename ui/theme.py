@@ -1,4 +1,8 @@
-"""Words and colours for the fidelity statuses, the same on every page.
+"""Words and colours for the fidelity statuses, and the words for a need's
+status, type and triage fields: the same on every page and in every export.
+
+The data layer keeps the codes (``new``, ``delivery``, ``status``) and the
+set of valid ones; what people read is said here, once.
 
 Colours are from the Okabe-Ito palette, which stays distinguishable with the
 common forms of colour blindness.
@@ -23,6 +27,46 @@ STATUS_COLOURS: dict[LineStatus, str] = {
     LineStatus.EXCLUDED: "#CCCCCC",  # light grey
     LineStatus.UNCLASSIFIED: "#CC79A7",  # reddish purple
 }
+
+# In the order the inbox counts them: from a new need to its outcome.
+NEED_STATUS_LABELS: dict[str, str] = {
+    "new": "Ny",
+    "in_progress": "Under behandling",
+    "next_tender": "Beaktas i nästa upphandling",
+    "resolved": "Åtgärdad",
+    "declined": "Avböjd",
+}
+
+# In the order the needs form offers them; "other" last.
+NEED_TYPE_LABELS: dict[str, str] = {
+    "package_size": "Förpackningsstorlek",
+    "delivery": "Leveranser",
+    "assortment": "Sortiment",
+    "quality": "Kvalitet",
+    "price": "Pris",
+    "ordering": "Beställning/e-handel",
+    "service": "Service",
+    "other": "Övrigt",
+}
+
+# A need's history names the field a procurer changed.
+NEED_FIELD_LABELS: dict[str, str] = {
+    "status": "Status",
+    "assignee": "Handläggare",
+    "answer": "Svar",
+    "internal_notes": "Anteckningar",
+}
+
+
+def need_status_label(code: str) -> str:
+    """``Ny`` for ``new``; a code without a label (never expected) as itself."""
+    return NEED_STATUS_LABELS.get(code, code)
+
+
+def need_type_label(code: str) -> str:
+    """``Leveranser`` for ``delivery``; an unknown code as itself."""
+    return NEED_TYPE_LABELS.get(code, code)
+
 
 DEFINITIONS: dict[str, str] = {
     "fidelity": (

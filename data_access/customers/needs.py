@@ -504,3 +504,24 @@ def need_stats(session: Session, by: str, inbox_filter: InboxFilter = InboxFilte
         )
         for row in rows
     ]
+
+
+BUSIEST_KEYS = 15  # the inbox's chart of needs per contract or category has room for this many
+
+
+def busiest(rows: list[NeedStatsRow], count: int = BUSIEST_KEYS) -> list[NeedStatsRow]:
+    """The rows of the ``count`` contracts or categories with the most needs,
+    in their order; of keys with as many needs, the first by name."""
+    totals: dict[str, int] = {}
+    for row in rows:
+        totals[row.key] = totals.get(row.key, 0) + row.needs
+    chosen = set(sorted(totals, key=lambda key: (-totals[key], key))[:count])
+    return [row for row in rows if row.key in chosen]
+
+
+def needs_per_month(rows: list[NeedStatsRow]) -> dict[date, int]:
+    """Needs received per month, the months in order."""
+    totals: dict[date, int] = {}
+    for row in sorted(rows, key=lambda row: row.month):
+        totals[row.month] = totals.get(row.month, 0) + row.needs
+    return totals
