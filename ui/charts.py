@@ -7,15 +7,16 @@ written out by ``ui.format.short_month`` ("maj 2026")."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import date
 
 import altair as alt
 import pandas as pd
 
 from data_access.core.models import LineStatus
+from data_access.customers.needs import NeedStatsRow, busiest, need_totals_by_month
 from ui.format import MINUS, NBSP, SHORT_MONTHS, kronor, percent, short_month
-from ui.theme import STATUS_COLOURS, STATUS_LABELS
+from ui.theme import NEED_TYPE_LABELS, STATUS_COLOURS, STATUS_LABELS
 
 MONTHS = (
     "januari", "februari", "mars", "april", "maj", "juni",
@@ -262,3 +263,16 @@ def needs_per_month(frame: pd.DataFrame, partial_months: Collection[date] = ()) 
             tooltip=[alt.Tooltip("month_text:O", title="Månad"), alt.Tooltip("needs:Q", title="Behov")],
         )
     )
+
+
+def busiest_needs_chart(rows: Sequence[NeedStatsRow]) -> alt.Chart:
+    """The inbox's needs per contract or category, stacked by type: only the
+    busiest (``busiest``), so every bar keeps a readable height."""
+    return needs_by_key(pd.DataFrame([row.__dict__ for row in busiest(list(rows))]), NEED_TYPE_LABELS)
+
+
+def monthly_needs_chart(rows: Sequence[NeedStatsRow], running_month: date) -> alt.Chart:
+    """The inbox's needs received per month, ``running_month`` pale and marked."""
+    totals = need_totals_by_month(list(rows))
+    frame = pd.DataFrame({"month": list(totals), "needs": list(totals.values())})
+    return needs_per_month(frame, {running_month})

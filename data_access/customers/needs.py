@@ -519,7 +519,7 @@ def busiest(rows: list[NeedStatsRow], count: int = BUSIEST_KEYS) -> list[NeedSta
     return [row for row in rows if row.key in chosen]
 
 
-def needs_per_month(rows: list[NeedStatsRow]) -> dict[date, int]:
+def need_totals_by_month(rows: list[NeedStatsRow]) -> dict[date, int]:
     """Needs received per month, the months in order."""
     totals: dict[date, int] = {}
     for row in sorted(rows, key=lambda row: row.month):
