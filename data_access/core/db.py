@@ -18,6 +18,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from data_access.core.config import database_url
+from data_access.core.work import Actor, set_actor
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # How long a page waits for PostgreSQL to answer a new connection before it says
@@ -77,13 +78,15 @@ def _session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 @contextmanager
-def session_scope(engine: Engine | None = None) -> Iterator[Session]:
+def session_scope(engine: Engine | None = None, *, actor: Actor | str | None = None) -> Iterator[Session]:
     """One unit of work: commit on success, roll back everything on error.
 
     Every command runs inside one of these, so a failure never leaves half a
-    change behind.
+    change behind. ``actor`` is who acts (see :mod:`data_access.core.work`);
+    a read needs none.
     """
     session = _session_factory(engine or get_engine())()
+    set_actor(session, actor)
     try:
         yield session
         session.commit()
