@@ -26,14 +26,10 @@ from urllib.parse import quote
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
-from data_access.core.models import Contract, Department, LineStatus, Person, Supplier, Unit, UnitContact
+from data_access.core.models import Contract, LineStatus, Person, Unit, UnitContact
 from data_access.core.periods import Period
 from data_access.core.sql import month_of
-from data_access.engine.classification import line
-
-unit = Unit.__table__
-department = Department.__table__
-supplier = Supplier.__table__
+from data_access.core.tables import department, line, supplier, unit
 
 
 @dataclass(frozen=True)

@@ -14,13 +14,9 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from data_access.core.models import Category, Contract, LineStatus, Person
+from data_access.core.models import LineStatus
 from data_access.core.periods import Period
-from data_access.engine.classification import line
-
-contract = Contract.__table__
-category = Category.__table__
-person = Person.__table__
+from data_access.core.tables import category, contract, line, person
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from data_access.core.models import InvoiceLine
 from data_access.core.settings import bump_data_version
-from data_access.engine.classification import SUMMARY_TABLES
+from data_access.core.tables import SUMMARY_TABLES
 from data_access.engine.verdicts import Catalogue, Verdict
 
 # Order of the values in every line handed to ``land_lines``.

@@ -44,30 +44,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from data_access.core.models import (
-    Account,
-    Category,
-    Contract,
-    ContractSupplier,
-    InvoiceLine,
-    LineStatus,
-    SummaryByDepartment,
-    SummaryBySupplier,
-    SummaryByUnit,
-)
+from data_access.core.models import LineStatus
 from data_access.core.settings import bump_data_version
 from data_access.core.sql import month_of
+from data_access.core.tables import SUMMARY_TABLES, account, category, contract, contract_supplier, line
 
-line = InvoiceLine.__table__
-contract = Contract.__table__
-contract_supplier = ContractSupplier.__table__
-account = Account.__table__
-category = Category.__table__
-SUMMARY_TABLES: tuple[Table, ...] = (
-    SummaryByDepartment.__table__,
-    SummaryByUnit.__table__,
-    SummaryBySupplier.__table__,
-)
 # Every column a summary may group by, besides the month.
 SUMMARY_KEYS = ("department_id", "unit_id", "supplier_id", "category_id", "status", "supplier_contracted")
 

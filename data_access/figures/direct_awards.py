@@ -26,11 +26,9 @@ from decimal import Decimal
 from sqlalchemy import ColumnElement, Table, distinct, func, select
 from sqlalchemy.orm import Session
 
-from data_access.core.models import Category, LineStatus, Supplier
-from data_access.engine.classification import SUMMARY_TABLES, line
+from data_access.core.models import LineStatus
+from data_access.core.tables import SUMMARY_TABLES, category, line, supplier
 
-supplier = Supplier.__table__
-category = Category.__table__
 NO_CONTRACT = LineStatus.NO_CONTRACT.value
 
 

@@ -30,14 +30,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from data_access.core.models import Category, Department, LineStatus, Supplier, Unit
+from data_access.core.models import LineStatus
 from data_access.core.sql import month_of
-from data_access.engine.classification import SUMMARY_TABLES, line
-
-department_table = Department.__table__
-unit_table = Unit.__table__
-category_table = Category.__table__
-supplier_table = Supplier.__table__
+from data_access.core.tables import SUMMARY_TABLES, line
+from data_access.core.tables import category as category_table
+from data_access.core.tables import department as department_table
+from data_access.core.tables import supplier as supplier_table
+from data_access.core.tables import unit as unit_table
 
 IN_SCOPE = (
     LineStatus.ON_CONTRACT,

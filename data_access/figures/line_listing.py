@@ -11,16 +11,10 @@ from decimal import Decimal
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
-from data_access.core.models import Account, Category, Contract, Department, LineStatus, Supplier, Unit
-from data_access.engine.classification import line
+from data_access.core.models import LineStatus
+from data_access.core.tables import account, category, contract, department, line, supplier, unit
 from data_access.figures.fidelity import SpendFilter
 
-department = Department.__table__
-unit = Unit.__table__
-supplier = Supplier.__table__
-account = Account.__table__
-category = Category.__table__
-contract = Contract.__table__
 MAX_PAGE_SIZE = 1_000
 
 

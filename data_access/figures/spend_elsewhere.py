@@ -10,14 +10,10 @@ from decimal import Decimal
 from sqlalchemy import and_, distinct, func, select
 from sqlalchemy.orm import Session
 
-from data_access.core.models import Contract, ContractSupplier, LineStatus, Supplier
-from data_access.engine.classification import line
+from data_access.core.models import LineStatus
+from data_access.core.tables import contract, contract_supplier, line, supplier
 from data_access.figures.fidelity import SpendFilter
 from data_access.figures.line_listing import slice_conditions
-
-supplier = Supplier.__table__
-contract = Contract.__table__
-contract_supplier = ContractSupplier.__table__
 
 
 @dataclass(frozen=True)
