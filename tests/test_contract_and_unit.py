@@ -13,28 +13,27 @@ import io
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import openpyxl
 import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
-from streamlit.testing.v1 import AppTest
 
 from data_access.core import clock
 from data_access.core.config import needs_form_link
 from data_access.core.models import Contract, Person, Supplier, UnitContact
 from data_access.core.periods import Period
-from data_access.customers.contacts import ContactError, ContactInput, add_unit_contact, set_contract_manager
+from data_access.customers.contacts import ContactError, ContactInput, set_contract_manager
 from data_access.customers.contract_buyers import contract_customers, email_line, mailto_link, unit_contacts
 from data_access.customers.unit_overview import unit_overview
 from data_access.customers.visits import VisitError, add_visit, open_follow_ups
 from data_access.engine.classification import classify_lines
 from data_access.exports.excel import table_workbook
+from tests.app_pages import open_page
 from tests.factories import World
+from tests.worlds import add_buyer_contacts, livsmedel_buyers
 from ui.text import md_unescaped
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PERIOD = Period(date(2025, 11, 1), date(2026, 10, 31))
 
 
@@ -42,37 +41,11 @@ PERIOD = Period(date(2025, 11, 1), date(2026, 10, 31))
 def known(engine: Engine) -> Iterator[dict[str, int]]:
     with Session(engine) as session:
         world = World(session)
-        soc, utb = (
-            world.department("SOC", "Socialförvaltningen"),
-            world.department("UTB", "Utbildningsförvaltningen"),
-        )
-        u1, u2, u3 = (
-            world.unit("U1", soc, "Ekbacken"),
-            world.unit("U2", utb, "Björken"),
-            world.unit("U3", utb, "Granen"),
-        )
-        food = world.category("Livsmedel")
-        account = world.account("4010", food)
-        menigo, ica = world.supplier("Menigo"), world.supplier("ICA")
-        contract = world.contract("LIV-1", food, [menigo], date(2024, 1, 1), date(2026, 12, 31))
-        for day, amount, supplier, unit in (
-            (date(2026, 3, 10), "1000.00", menigo, u1),
-            (date(2026, 10, 31), "100.00", menigo, u1),
-            (date(2026, 4, 10), "250.00", ica, u1),
-            (date(2026, 5, 10), "500.00", menigo, u2),
-            (date(2026, 6, 10), "750.00", ica, u2),
-            (date(2026, 8, 1), "300.00", ica, u3),
-            (date(2025, 3, 1), "999.00", menigo, u3),  # before the period
-        ):
-            world.line(day, amount, supplier, account, unit)
+        buyers = livsmedel_buyers(world)
+        world.line(date(2025, 3, 1), "999.00", buyers.menigo, buyers.account, buyers.u3)  # before the period
         classify_lines(session)
-        for unit, name, email, role in (
-            (u1, "Anna Ek", "anna@exempel.se", "Kock"),
-            (u2, "Bo Björk", "bo@exempel.se", "Enhetschef"),
-            (u3, "Cilla Gran", "cilla@exempel.se", "Kock"),
-        ):
-            add_unit_contact(session, unit.id, ContactInput(name=name, email=email, role=role))
-        ids = {"contract": contract.id, "u1": u1.id, "u2": u2.id, "u3": u3.id}
+        add_buyer_contacts(session, buyers)
+        ids = {"contract": buyers.contract.id, "u1": buyers.u1.id, "u2": buyers.u2.id, "u3": buyers.u3.id}
         session.commit()
     yield ids
 
@@ -113,11 +86,7 @@ def test_contacts_email_line_mailto_and_excel_agree(known: dict[str, int], engin
 
 
 def test_contract_page_by_deep_link(known: dict[str, int]) -> None:
-    app = AppTest.from_file(APP, default_timeout=60)
-    app.query_params["contract"] = "LIV-1"
-    app.run()
-    app.switch_page("pages/contract.py").run()
-    assert not app.exception, [exception.value for exception in app.exception]
+    app = open_page("pages/contract.py", {"contract": "LIV-1"})
     assert md_unescaped(app.subheader[0].value) == "LIV-1 Avtal LIV-1"  # as read: the escapes unseen
     buying, losing, contacts = (frame.value for frame in app.dataframe[:3])
     # The unit column links to the unit page (its text, the name, is tested in test_contract_page.py).
@@ -135,10 +104,7 @@ def test_contract_page_by_deep_link(known: dict[str, int]) -> None:
 
 
 def test_a_bad_email_is_refused_and_the_typed_values_stay(known: dict[str, int], engine: Engine) -> None:
-    app = AppTest.from_file(APP, default_timeout=60)
-    app.query_params["unit"] = "U3"
-    app.run()
-    app.switch_page("pages/unit.py").run()
+    app = open_page("pages/unit.py", {"unit": "U3"})
     assert app.subheader[0].value == "U3 Granen"
     app.text_input(key="new_contact_name").input("Dag Dahl")
     app.text_input(key="new_contact_email").input("dag@")
@@ -218,11 +184,8 @@ def test_catalogue_lists_expiring_and_unused_contracts(known: dict[str, int], en
         menigo = session.scalar(select(Supplier).where(Supplier.name == "Menigo"))
         world.contract("KON-1", office, [menigo], date(2024, 1, 1), date(2028, 12, 31))
         session.commit()
-    app = AppTest.from_file(APP, default_timeout=60)
-    with clock.frozen(date(2026, 11, 30)):  # LIV-1 ends 2026-12-31: expiring on this day, not forever
-        app.run()
-        app.switch_page("pages/contract_catalogue.py").run()
-    assert not app.exception, [exception.value for exception in app.exception]
+    # LIV-1 ends 2026-12-31: expiring on this day, not forever.
+    app = open_page("pages/contract_catalogue.py", today=date(2026, 11, 30))
     headings = [subheader.value for subheader in app.subheader]
     assert headings == ["Upphör inom 6 månader (1)", "Ingen har köpt på avtalet de senaste 12 månaderna (1)"]
     catalogue, expiring, unused = (frame.value for frame in app.dataframe)
@@ -234,10 +197,7 @@ def test_catalogue_lists_expiring_and_unused_contracts(known: dict[str, int], en
 
 
 def test_setting_the_contract_manager_on_the_page(known: dict[str, int], engine: Engine) -> None:
-    app = AppTest.from_file(APP, default_timeout=60)
-    app.query_params["contract"] = "LIV-1"
-    app.run()
-    app.switch_page("pages/contract.py").run()
+    app = open_page("pages/contract.py", {"contract": "LIV-1"})
     form = f"manager_{known['contract']}"
     app.text_input(key=f"{form}_name").input("Eva Avtal")
     app.text_input(key=f"{form}_email").input("eva(at)exempel.se")
@@ -258,9 +218,7 @@ def test_upcoming_follow_ups_open_the_unit_page(known: dict[str, int], engine: E
             session, visit_date=date(2026, 11, 2), unit_id=known["u2"], follow_up_date=date(2099, 1, 15)
         )
         session.commit()
-    app = AppTest.from_file(APP, default_timeout=60).run()
-    app.switch_page("pages/unit.py").run()
-    assert not app.exception
+    app = open_page("pages/unit.py")
     (follow_ups,) = (frame.value for frame in app.dataframe)
     assert list(follow_ups["Enhet"]) == ["Björken"] and list(follow_ups["Följs upp"]) == [date(2099, 1, 15)]
 
@@ -270,8 +228,7 @@ def test_catalogue_filters_by_supplier(known: dict[str, int], engine: Engine) ->
         ica = session.scalar(select(Supplier.id).where(Supplier.name == "ICA"))
         menigo = session.scalar(select(Supplier.id).where(Supplier.name == "Menigo"))
     with clock.frozen(date(2026, 11, 30)):  # while LIV-1 is valid (it ends 2026-12-31)
-        app = AppTest.from_file(APP, default_timeout=60).run()
-        app.switch_page("pages/contract_catalogue.py").run()
+        app = open_page("pages/contract_catalogue.py")
         app.multiselect(key="catalogue_suppliers").set_value([ica]).run()
         assert "0 avtal" in [caption.value for caption in app.caption]  # ICA holds no contract
         app.multiselect(key="catalogue_suppliers").set_value([menigo]).run()

@@ -30,6 +30,7 @@ from data_access.customers.unit_overview import unit_overview
 from data_access.engine.classification import classify_lines
 from data_access.figures.fidelity import SpendFilter, fidelity_total
 from tests.factories import World
+from tests.worlds import organisation
 
 PERIOD = Period(date(2025, 11, 1), date(2026, 10, 31))
 
@@ -38,16 +39,8 @@ PERIOD = Period(date(2025, 11, 1), date(2026, 10, 31))
 def known(engine: Engine) -> Iterator[dict[str, int]]:
     with Session(engine) as session:
         world = World(session)
-        soc, utb = (
-            world.department("SOC", "Socialförvaltningen"),
-            world.department("UTB", "Utbildningsförvaltningen"),
-        )
-        u1, u2, u3, u4 = (
-            world.unit("U1", soc, "Ekbacken"),
-            world.unit("U2", utb, "Björken"),
-            world.unit("U3", utb, "Granen"),
-            world.unit("U4", utb, "Hagen"),
-        )
+        units = organisation(world)
+        u1, u2, u3, u4 = units.u1, units.u2, units.u3, world.unit("U4", units.utb, "Hagen")
         food, cleaning = world.category("Livsmedel"), world.category("Städtjänster")
         food_account, cleaning_account = world.account("4010", food), world.account("4020", cleaning)
         unmapped = world.account("4999")

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pandas as pd
@@ -31,12 +30,13 @@ from streamlit.testing.v1 import AppTest
 from data_access.customers.contacts import ContactInput, add_unit_contact
 from data_access.customers.contract_buyers import Contact
 from data_access.engine.classification import classify_lines
+from tests.app_pages import open_page
 from tests.factories import World
+from tests.worlds import add_buyer_contacts, livsmedel_buyers
 from ui.mail import MAILTO_LIMIT
 from ui.reach import CONTRACT_WORDING, Group, contact_rows, contacts_in_group
 from ui.text import md
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 NBSP = "\u00a0"
 RAW = ("None", "none", "nan", "NaN", "NaT", "empty", "<NA>")
 COOKS = [f"kock.nummer{number}@granen.exempel.se" for number in range(110)]
@@ -46,62 +46,24 @@ COOKS = [f"kock.nummer{number}@granen.exempel.se" for number in range(110)]
 def buyers(engine: Engine) -> Iterator[dict[str, int]]:
     with Session(engine) as session:
         world = World(session)
-        soc, utb = (
-            world.department("SOC", "Socialförvaltningen"),
-            world.department("UTB", "Utbildningsförvaltningen"),
-        )
-        u1, u2, u3 = (
-            world.unit("U1", soc, "Ekbacken"),
-            world.unit("U2", utb, "Björken"),
-            world.unit("U3", utb, "Granen"),
-        )
-        food = world.category("Livsmedel")
-        account = world.account("4010", food)
-        menigo, ica = world.supplier("Menigo"), world.supplier("ICA")
-        contract = world.contract("LIV-1", food, [menigo], date(2024, 1, 1), date(2026, 12, 31))
-        for day, amount, supplier, unit in (
-            (date(2026, 3, 10), "1000.00", menigo, u1),
-            (date(2026, 10, 31), "100.00", menigo, u1),
-            (date(2026, 4, 10), "250.00", ica, u1),
-            (date(2026, 5, 10), "500.00", menigo, u2),
-            (date(2026, 6, 10), "750.00", ica, u2),
-            (date(2026, 8, 1), "300.00", ica, u3),
-        ):
-            world.line(day, amount, supplier, account, unit)
-        world.line(date(2026, 9, 1), "40.00", ica, account, department=soc)  # booked without a unit
+        made = livsmedel_buyers(world)
+        world.line(date(2026, 9, 1), "40.00", made.other, made.account, department=made.soc)  # without a unit
         classify_lines(session)
-        for unit, name, email, role, phone in (
-            (u1, "Anna Ek", "anna@exempel.se", "Kock", ""),
-            (u2, "Bo Björk", "bo@exempel.se", "Enhetschef", "019-10 20 30"),
-            (u3, "Cilla Gran", "cilla@exempel.se", "Kock", "019-40 50 60"),
-        ):
-            add_unit_contact(session, unit.id, ContactInput(name=name, email=email, role=role, phone=phone))
+        add_buyer_contacts(session, made)
         for number, email in enumerate(COOKS):
             add_unit_contact(
-                session, u3.id, ContactInput(name=f"Kock {number:03d}", email=email, role="Kock")
+                session, made.u3.id, ContactInput(name=f"Kock {number:03d}", email=email, role="Kock")
             )
         ids = {
-            "contract": contract.id,
-            "u1": u1.id,
-            "u2": u2.id,
-            "u3": u3.id,
-            "soc": soc.id,
-            "food": food.id,
+            "contract": made.contract.id,
+            "u1": made.u1.id,
+            "u2": made.u2.id,
+            "u3": made.u3.id,
+            "soc": made.soc.id,
+            "food": made.food.id,
         }
         session.commit()
     yield ids
-
-
-def open_page(path: str, *, query: dict[str, str] | None = None, url: str | None = None) -> AppTest:
-    app = AppTest.from_file(APP, default_timeout=60)
-    for name, value in (query or {}).items():
-        app.query_params[name] = value
-    if url is not None:
-        app.context = {"url": url}
-    app.run()
-    app.switch_page(path).run()
-    assert not app.exception, [exception.value for exception in app.exception]
-    return app
 
 
 def contract_page(url: str | None = None) -> AppTest:

@@ -27,7 +27,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -42,9 +41,10 @@ from data_access.core import clock
 from data_access.core.models import Contract, Person
 from data_access.core.settings import bump_data_version
 from data_access.engine.classification import classify_lines
+from tests import app_pages
 from tests.factories import World
+from tests.worlds import livsmedel_buyers
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TODAY = date(2026, 11, 30)
 PERIOD = (date(2025, 11, 1), date(2026, 10, 31))
 HYPERLINK = '=HYPERLINK("http://127.0.0.1:9/x","Klicka här")'
@@ -60,34 +60,25 @@ GRANEN = "-1+1 Granen"
 def hostile(engine: Engine) -> Iterator[dict[str, int]]:
     with Session(engine) as session:
         world = World(session)
-        soc, utb = world.department("SOC", DEPARTMENT), world.department("UTB", "Utbildningsförvaltningen")
-        u1, u2, u3 = (
-            world.unit("U1", soc, "Ekbacken"),
-            world.unit("U2", utb, HYPERLINK),
-            world.unit("U3", utb, GRANEN),
-        )
-        food, office = world.category(CATEGORY), world.category("Kontorsmaterial")
-        account = world.account("4010", food)
-        menigo, dde = world.supplier("Menigo"), world.supplier(DDE)
         manager = Person(name=MANAGER, email="eva@exempel.se", phone=PHONE)
         session.add(manager)
         session.flush()
-        contract = world.contract("LIV-1", food, [menigo], date(2024, 1, 1), date(2026, 12, 31), manager)
-        session.get(Contract, contract.id).name = HYPERLINK
-        world.contract("KON-1", office, [menigo], date(2024, 1, 1), date(2028, 12, 31))
-        for day, amount, supplier, unit in (
-            (date(2026, 3, 10), "1000.00", menigo, u1),
-            (date(2026, 10, 31), "100.00", menigo, u1),
-            (date(2026, 4, 10), "250.00", dde, u1),
-            (date(2026, 5, 10), "500.00", menigo, u2),
-            (date(2026, 6, 10), "750.00", dde, u2),
-            (date(2026, 8, 1), "300.00", dde, u3),
-            (date(2025, 3, 1), "999.00", menigo, u3),  # before the period
-        ):
-            world.line(day, amount, supplier, account, unit)
+        buyers = livsmedel_buyers(
+            world,
+            soc_name=DEPARTMENT,
+            unit_names=("Ekbacken", HYPERLINK, GRANEN),
+            category=CATEGORY,
+            other_supplier=DDE,
+            manager=manager,
+        )
+        session.get(Contract, buyers.contract.id).name = HYPERLINK
+        world.line(date(2025, 3, 1), "999.00", buyers.menigo, buyers.account, buyers.u3)  # before the period
+        world.contract(
+            "KON-1", world.category("Kontorsmaterial"), [buyers.menigo], date(2024, 1, 1), date(2028, 12, 31)
+        )
         classify_lines(session)
         bump_data_version(session)
-        ids = {"food": food.id, "liv": contract.id}
+        ids = {"food": buyers.food.id, "liv": buyers.contract.id}
         session.commit()
     yield ids
 
@@ -163,14 +154,7 @@ def read_table(content: bytes, first_header: str) -> Table:
 
 
 def open_page(path: str, query: dict[str, str] | None = None) -> AppTest:
-    app = AppTest.from_file(APP, default_timeout=60)
-    for name, value in (query or {}).items():
-        app.query_params[name] = value
-    with clock.frozen(TODAY):
-        app.run()
-        app.switch_page(path).run()
-    assert not app.exception, [exception.value for exception in app.exception]
-    return app
+    return app_pages.open_page(path, query, today=TODAY)
 
 
 def labels(app: AppTest) -> list[str]:
