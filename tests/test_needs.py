@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import io
 import threading
-from datetime import date
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -31,7 +29,9 @@ from data_access.customers.needs import (
     triage,
 )
 from data_access.exports.excel import table_workbook
+from tests.app_pages import open_page
 from tests.factories import World
+from tests.worlds import unit_on_contract
 from ui.inbox import inbox_rows, stats_frame, stats_summary
 
 PAYLOADS = (
@@ -46,13 +46,13 @@ PAYLOADS = (
 def unit_and_contract(engine: Engine) -> dict[str, int]:
     with Session(engine) as session:
         world = World(session)
-        department = world.department()
-        unit = world.unit("U1", department, "Ekbacken")
-        food = world.category("Livsmedel")
-        contract = world.contract(
-            "LIV-1", food, [world.supplier("Menigo")], date(2025, 1, 1), date(2027, 12, 31)
-        )
-        ids = {"unit": unit.id, "contract": contract.id, "category": food.id, "department": department.id}
+        made = unit_on_contract(world)
+        ids = {
+            "unit": made.unit.id,
+            "contract": made.contract.id,
+            "category": made.food.id,
+            "department": made.department.id,
+        }
         session.commit()
     return ids
 
@@ -171,17 +171,8 @@ def test_fifty_concurrent_submissions_all_land(engine: Engine, unit_and_contract
         assert session.scalar(select(func.count()).select_from(NeedEvent)) == 0
 
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
-
-
 def needs_page(query: dict[str, str] | None = None) -> AppTest:
-    app = AppTest.from_file(APP, default_timeout=60)
-    for name, value in (query or {}).items():
-        app.query_params[name] = value
-    app.run()
-    app.switch_page("pages/needs.py").run()
-    assert not app.exception, [exception.value for exception in app.exception]
-    return app
+    return open_page("pages/needs.py", query)
 
 
 def test_the_form_keeps_typed_text_on_errors_and_then_submits(
@@ -224,8 +215,7 @@ def test_the_form_keeps_typed_text_on_errors_and_then_submits(
     with Session(engine) as session:
         assert session.scalar(select(func.count()).select_from(Need)) == 1
 
-    inbox_page = AppTest.from_file(APP, default_timeout=60).run()
-    inbox_page.switch_page("pages/inbox.py").run()
+    inbox_page = open_page("pages/inbox.py")
     listed = inbox_page.dataframe[0].value.iloc[0]
     assert (listed["Behov"], listed["Avtal"], listed["Enhet"], listed["Typ"], listed["Status"]) == (
         stored.text,
@@ -292,9 +282,7 @@ def test_inbox_page_lists_triages_and_exports(engine: Engine, unit_and_contract:
             ),
             token,
         )
-    app = AppTest.from_file(APP, default_timeout=60).run()
-    app.switch_page("pages/inbox.py").run()
-    assert not app.exception, [exception.value for exception in app.exception]
+    app = open_page("pages/inbox.py")
     assert {metric.label: metric.value for metric in app.metric}["Ny"] == "1"
     table = app.dataframe[0].value
     assert list(table["Behov"]) == [PAYLOADS[3]] and list(table["Avtal"]) == ["LIV-1"]

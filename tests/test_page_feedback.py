@@ -5,12 +5,10 @@ so, removing asks first, overdue follow-ups stay and are marked."""
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
-from streamlit.testing.v1 import AppTest
 
 from data_access.core import clock
 from data_access.core.db import session_scope
@@ -19,32 +17,18 @@ from data_access.customers import needs as need_queries
 from data_access.customers.contacts import ContactInput, add_unit_contact
 from data_access.customers.needs import NeedInput, new_token, submit_need
 from data_access.customers.visits import add_visit
+from tests.app_pages import open_page
 from tests.factories import World
-
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
-
-
-def open_page(path: str, query: dict[str, str] | None = None) -> AppTest:
-    app = AppTest.from_file(APP, default_timeout=60)
-    for name, value in (query or {}).items():
-        app.query_params[name] = value
-    app.run()
-    app.switch_page(path).run()
-    assert not app.exception, [exception.value for exception in app.exception]
-    return app
+from tests.worlds import unit_on_contract
 
 
 @pytest.fixture
 def world(engine: Engine) -> dict[str, int]:
     with Session(engine) as session:
         world = World(session)
-        department = world.department()
-        unit = world.unit("U1", department, "Ekbacken")
-        food, office = world.category("Livsmedel"), world.category("Kontorsmaterial")
-        contract = world.contract(
-            "LIV-1", food, [world.supplier("Menigo")], date(2025, 1, 1), date(2027, 12, 31)
-        )
-        ids = {"unit": unit.id, "contract": contract.id, "food": food.id, "office": office.id}
+        made = unit_on_contract(world)
+        office = world.category("Kontorsmaterial")
+        ids = {"unit": made.unit.id, "contract": made.contract.id, "food": made.food.id, "office": office.id}
         session.commit()
     return ids
 

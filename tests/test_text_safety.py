@@ -17,7 +17,6 @@ import string
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
@@ -32,6 +31,7 @@ from data_access.core import clock
 from data_access.customers.contacts import ContactInput, add_unit_contact, set_contract_manager
 from data_access.customers.needs import NeedInput, new_token, submit_need
 from data_access.engine.classification import classify_lines
+from tests.app_pages import open_page
 from tests.factories import World
 from ui import links
 from ui.catalogue import contract_link
@@ -205,7 +205,6 @@ def test_a_mailto_link_writes_to_the_one_address_and_adds_nothing(address: str) 
 
 # --------------------------------------------------------------------------- the pages (AppTest)
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TODAY = date(2026, 11, 15)
 DEPARTMENT = "![d](http://127.0.0.1:9/d.png) Förvaltning"
 UNIT = IMAGE
@@ -250,16 +249,6 @@ def hostile(engine: Engine) -> Iterator[dict[str, object]]:
         session.commit()
     with clock.frozen(TODAY):
         yield ids
-
-
-def open_page(path: str, query: dict[str, str] | None = None) -> AppTest:
-    app = AppTest.from_file(APP, default_timeout=60)
-    for name, value in (query or {}).items():
-        app.query_params[name] = value
-    app.run()
-    app.switch_page(path).run()
-    assert not app.exception, [exception.value for exception in app.exception]
-    return app
 
 
 def _strings(message: Message) -> list[str]:

@@ -21,7 +21,6 @@ import openpyxl
 import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
-from streamlit.testing.v1 import AppTest
 
 from data_access.cli import main
 from data_access.core.db import session_scope
@@ -53,7 +52,9 @@ from data_access.importing.invoices import ImportOptions, InvalidRowsError
 from data_access.importing.profiles import save_profile
 from data_access.importing.registers import InvalidRegisterRowsError
 from data_access.importing.service import import_file, import_peppol_file, open_for_import
+from tests.app_pages import open_page
 from tests.factories import World
+from tests.worlds import unit_on_contract
 
 ORG_NUMBER = "556036-0793"
 
@@ -633,30 +634,14 @@ def test_cli_user_over_200_is_a_usage_error(
 
 # --------------------------------------------------------------------------- forms
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def page(path: str, query: dict[str, str] | None = None) -> AppTest:
-    app = AppTest.from_file(APP, default_timeout=60)
-    for name, value in (query or {}).items():
-        app.query_params[name] = value
-    app.run()
-    app.switch_page(path).run()
-    assert not app.exception, [exception.value for exception in app.exception]
-    return app
 
 
 @pytest.fixture
 def unit_and_contract(engine: Engine) -> dict[str, int]:
     with Session(engine) as session:
-        world = World(session)
-        unit = world.unit("U1", world.department(), "Ekbacken")
-        food = world.category("Livsmedel")
-        contract = world.contract(
-            "LIV-1", food, [world.supplier("Menigo")], date(2025, 1, 1), date(2027, 12, 31)
-        )
-        ids = {"unit": unit.id, "contract": contract.id}
+        made = unit_on_contract(World(session))
+        ids = {"unit": made.unit.id, "contract": made.contract.id}
         session.commit()
     return ids
 
@@ -684,7 +669,7 @@ def test_a_need_with_a_name_or_address_too_long_is_refused_on_both_databases(
 def test_the_needs_form_says_the_name_is_too_long_and_keeps_what_was_typed(
     engine: Engine, unit_and_contract: dict[str, int]
 ) -> None:
-    app = page("pages/needs.py", {"contract": "LIV-1", "unit": "U1"})
+    app = open_page("pages/needs.py", {"contract": "LIV-1", "unit": "U1"})
     text, name = "Vi behöver mindre förpackningar till avdelningen.", "Namn " * 40 + "X"  # 201 characters
     app.text_area(key="need_text").input(text)
     app.text_input(key="need_name").input(name)
@@ -727,7 +712,7 @@ def test_the_inbox_says_the_assignee_is_too_long_and_keeps_what_was_typed(
 ) -> None:
     with session_scope(engine) as session:
         submit_need(session, NeedInput(text="Vi behöver mindre förpackningar."), new_token())
-    app = page("pages/inbox.py")
+    app = open_page("pages/inbox.py")
     app.session_state["inbox_table"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
     app.run()
     assignee = next(field for field in app.text_input if field.label == "Handläggare")
@@ -812,7 +797,7 @@ def _dateless_workbook() -> bytes:
 
 
 def test_the_import_page_says_importeras_av_is_too_long_and_imports_nothing(engine: Engine) -> None:
-    app = page("pages/import_data.py")
+    app = open_page("pages/import_data.py")
     app.file_uploader(key="upload_invoices").set_value(("utan-datum.xlsx", _dateless_workbook(), XLSX)).run()
     app.text_input(key="period").input("2016-03").run()
     app.text_input(key="imported_by").input("I" * 201).run()
@@ -828,7 +813,7 @@ def test_the_import_page_says_importeras_av_is_too_long_and_imports_nothing(engi
 
 @pytest.mark.parametrize("period", ["2016-03-01", "mars 2016", "2016-13"])
 def test_the_import_page_period_takes_only_yyyy_mm(engine: Engine, period: str) -> None:
-    app = page("pages/import_data.py")
+    app = open_page("pages/import_data.py")
     app.file_uploader(key="upload_invoices").set_value(("utan-datum.xlsx", _dateless_workbook(), XLSX)).run()
     app.text_input(key="period").input(period).run()
     assert not app.exception, [exception.value for exception in app.exception]
@@ -883,7 +868,7 @@ def test_the_import_page_shows_a_refused_e_invoice_and_imports_the_rest_when_tol
             ),
         },
     )
-    app = page("pages/import_data.py", {"kind": "peppol"})
+    app = open_page("pages/import_data.py", {"kind": "peppol"})
     app.file_uploader(key="upload_peppol").set_value((path.name, path.read_bytes(), "application/zip")).run()
     assert not app.exception, [exception.value for exception in app.exception]
     assert "1 e-faktura av 2 kan inte importeras:" in [error.value for error in app.error]
