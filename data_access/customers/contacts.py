@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 
 from data_access.core.lengths import length_problem
 from data_access.core.models import Contract, Person, UnitContact
-from data_access.core.settings import bump_data_version
 from data_access.core.validation import FieldErrors
 
 
@@ -84,7 +83,6 @@ def add_unit_contact(session: Session, unit_id: int, contact: ContactInput) -> i
     else:
         link.role = cleaned.role
     session.flush()
-    bump_data_version(session)
     return person.id
 
 
@@ -105,7 +103,6 @@ def update_unit_contact(session: Session, unit_id: int, person_id: int, contact:
     if link is not None:
         link.role = cleaned.role
     session.flush()
-    bump_data_version(session)
 
 
 def remove_unit_contact(session: Session, unit_id: int, person_id: int) -> None:
@@ -113,7 +110,6 @@ def remove_unit_contact(session: Session, unit_id: int, person_id: int) -> None:
     session.execute(
         delete(UnitContact).where(UnitContact.unit_id == unit_id, UnitContact.person_id == person_id)
     )
-    bump_data_version(session)
 
 
 def set_contract_manager(session: Session, contract_id: int, contact: ContactInput) -> int:
@@ -125,5 +121,4 @@ def set_contract_manager(session: Session, contract_id: int, contact: ContactInp
         raise ContactError({"name": "Avtalet finns inte."})
     contract.manager_id = person.id
     session.flush()
-    bump_data_version(session)
     return person.id

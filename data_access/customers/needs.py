@@ -22,7 +22,6 @@ from sqlalchemy.orm import Session
 from data_access.core import clock
 from data_access.core.lengths import count_text, length_problem, nul_problem
 from data_access.core.models import Category, Contract, Department, Feedback, Need, NeedEvent, Unit
-from data_access.core.settings import bump_data_version
 from data_access.core.validation import FieldErrors
 
 NEED_TYPE_LABELS = {
@@ -182,7 +181,6 @@ def submit_need(session: Session, need: NeedInput, token: str) -> str:
             )
         )
     session.flush()
-    bump_data_version(session)
     return token
 
 
@@ -413,7 +411,6 @@ def triage(session: Session, need_id: int, change: Triage, by: str) -> int:
     if changed:
         need.updated_at = now
         session.flush()
-        bump_data_version(session)
     return changed
 
 

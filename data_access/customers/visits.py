@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session, aliased
 
 from data_access.core.lengths import count_text, nul_problem
 from data_access.core.models import Contract, Unit, Visit
-from data_access.core.settings import bump_data_version
 from data_access.core.validation import FieldErrors
 
 # Both are Text columns, so the database sets no limit: these do. The list of
@@ -74,7 +73,6 @@ def add_visit(
     )
     session.add(visit)
     session.flush()
-    bump_data_version(session)
     return visit.id
 
 

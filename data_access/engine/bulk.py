@@ -25,8 +25,8 @@ from sqlalchemy import Table, insert, select, text
 from sqlalchemy.orm import Session
 
 from data_access.core.models import InvoiceLine
-from data_access.core.settings import bump_data_version
 from data_access.core.tables import SUMMARY_TABLES
+from data_access.core.work import mark_written
 from data_access.engine.verdicts import Catalogue, Verdict
 
 # Order of the values in every line handed to ``land_lines``.
@@ -175,8 +175,9 @@ def land_lines(
     """Classify, write and summarise new lines in the caller's transaction.
 
     Lines whose posting key is in ``known_keys`` (``known_posting_keys``) are
-    left out: a re-imported file adds nothing twice. Bumps the data version,
-    so cached figures are read anew.
+    left out: a re-imported file adds nothing twice. The lines go in by a
+    DBAPI cursor, around the session, so this marks the session written
+    (``core.work``): its commit replaces the data version.
     """
     landed = Landed()
     totals = _MonthTotals()
@@ -222,8 +223,8 @@ def land_lines(
         rows = totals.rows(table)
         if rows:
             session.execute(insert(table), rows)
-    if landed.count:
-        bump_data_version(session)
+    if landed.count:  # the lines went around the session, which must still know
+        mark_written(session)
     return landed
 
 

@@ -45,7 +45,6 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from data_access.core.models import LineStatus
-from data_access.core.settings import bump_data_version
 from data_access.core.sql import month_of
 from data_access.core.tables import SUMMARY_TABLES, account, category, contract, contract_supplier, line
 
@@ -229,7 +228,6 @@ def refresh_summaries(session: Session, *, months: list[date] | None = None) -> 
         return
     for table in SUMMARY_TABLES:
         _rebuild(session, table, months)
-    bump_data_version(session)
 
 
 def _rebuild(session: Session, table: Table, months: list[date] | None) -> None:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from data_access.core.lengths import length_problem
 from data_access.core.models import AppSetting, Department
-from data_access.core.settings import bump_data_version, get_setting, set_setting
+from data_access.core.settings import get_setting, set_setting
 
 OVERALL_TARGET = "fidelity_target_pct"
 DIRECT_AWARD_LIMIT = "direct_award_limit_kr"
@@ -74,13 +74,11 @@ def parse_target(value: Decimal | float | str | None) -> Decimal | None:
 def set_overall_target(session: Session, value: Decimal | float | str | None) -> None:
     pct = parse_target(value)
     set_setting(session, OVERALL_TARGET, "" if pct is None else str(pct))
-    bump_data_version(session)
 
 
 def set_department_target(session: Session, department_id: int, value: Decimal | float | str | None) -> None:
     pct = parse_target(value)
     session.execute(update(Department).where(Department.id == department_id).values(fidelity_target_pct=pct))
-    bump_data_version(session)
 
 
 def direct_award_limit(session: Session) -> Decimal:
@@ -105,4 +103,3 @@ def set_direct_award_limit(session: Session, value: Decimal | int | str) -> None
     if problem:  # pragma: no cover - the bound above keeps it to 13 digits
         raise TargetError(problem)
     set_setting(session, DIRECT_AWARD_LIMIT, text)
-    bump_data_version(session)

@@ -30,7 +30,6 @@ from data_access.core.models import (
     Supplier,
     Unit,
 )
-from data_access.core.settings import bump_data_version
 from data_access.core.sql import month_of
 from data_access.engine.classification import refresh_summaries
 
@@ -228,7 +227,6 @@ def undo_batch(session: Session, batch_id: int, undone_by: str | None = None) ->
     )
     batch.undone_at = clock.now()
     batch.undone_by = undoer or None
-    bump_data_version(session)  # the list changed even when no line did
     session.flush()
     return result
 

@@ -20,7 +20,6 @@ from sqlalchemy.orm import Session
 from data_access.core import clock
 from data_access.core.models import ImportBatch, ImportBatchOverlap, InvoiceLine
 from data_access.core.money import from_ore, ore_text
-from data_access.core.settings import bump_data_version
 from data_access.engine.bulk import (
     LineTuple,
     analyze_after_bulk_load,
@@ -244,7 +243,6 @@ def land_batch(
                 ],
             )
     resolver.record_created(batch.id)
-    bump_data_version(session)
     analyze_after_bulk_load(session)
     summary.imported, summary.imported_total = landed.count, landed.total
     summary.duplicates = landed.known

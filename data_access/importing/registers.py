@@ -31,7 +31,6 @@ from data_access.core.models import (
     Unit,
     UnitContact,
 )
-from data_access.core.settings import bump_data_version
 from data_access.engine.classification import classify_lines, refresh_summaries
 from data_access.importing.columns import ColumnMapping, ImportKind, field_specs
 from data_access.importing.errors import ImportRefusedError, ValueProblemError
@@ -182,7 +181,6 @@ def _finish(
     if summary.rows_with_errors and not skip_invalid:
         raise InvalidRegisterRowsError(summary)
     summary.batch_id = batch.id
-    bump_data_version(session)  # names and contacts show on cached pages too
     batch.row_count = summary.rows_read
     batch.imported_count = summary.created + summary.updated
     batch.skipped_count = summary.skipped
