@@ -24,28 +24,26 @@ st.write(
     "Kategorierna med mest avtalsotrogna inköp står först."
 )
 demo_notice(state)
-in_data = cached.data_period(state.url, state.version)
-categories = cached.categories(state.url, state.version)
+in_data = cached.data_period(state)
+categories = cached.categories(state)
 if in_data.last is None or not categories:
     st.warning("Inga fakturarader eller kategorier finns ännu.")
     st.stop()
 
 period = last_full_months(in_data.last)
 # Categories where the most money goes elsewhere come first.
-by_category = cached.fidelity_table(
-    state.url, state.version, Dimension.CATEGORY, SpendFilter(period.start, period.end)
-)
+by_category = cached.fidelity_breakdown(state, Dimension.CATEGORY, SpendFilter(period.start, period.end))
 off_spend = dict(zip(by_category["key"], by_category["off_amount"], strict=True))
 names = {option.id: option.name for option in categories}
 ordered = sorted(names, key=lambda option_id: -off_spend.get(names[option_id], 0.0))
 category_id = st.selectbox("Kategori", ordered, format_func=names.__getitem__, key="category")
 st.caption(f"Senaste 12 hela månaderna: {long_date(period.start)} – {long_date(period.end)}")
 spend_filter = SpendFilter(period.start, period.end, category_ids=(category_id,))
-figures = cached.fidelity_total(state.url, state.version, spend_filter)
+figures = cached.fidelity_total(state, spend_filter)
 headline_cards(figures)
 st.caption(status_summary_caption(figures))
 
-units = cached.fidelity_table(state.url, state.version, Dimension.UNIT, spend_filter)
+units = cached.fidelity_breakdown(state, Dimension.UNIT, spend_filter)
 category_stem = file_stem(names[category_id])
 notes = [  # above every downloaded list
     f"Kategori: {names[category_id]}",
@@ -183,7 +181,7 @@ contact_section(
     key="category_contacts",
 )
 
-suppliers = cached.fidelity_table(state.url, state.version, Dimension.SUPPLIER, spend_filter)
+suppliers = cached.fidelity_breakdown(state, Dimension.SUPPLIER, spend_filter)
 st.subheader("Leverantörer i kategorin")
 ranked = suppliers.sort_values("off_amount", ascending=False)
 SUPPLIER_HEADERS = ("Leverantör", "Org.nr", "Avtalat", "Avtalsotroget", "Rader")

@@ -37,8 +37,8 @@ def save_manager(contract_id: int, person: ContactInput) -> None:
 state = cached.data_state()
 st.title("Avtal")
 demo_notice(state)
-in_data = cached.data_period(state.url, state.version)
-listings = cached.contract_listings(state.url, state.version, "", (), (), clock.today())
+in_data = cached.data_period(state)
+listings = cached.search_contracts(state, clock.today())
 if not listings or in_data.last is None:
     st.warning("Inga avtal eller fakturarader finns ännu.")
     st.stop()
@@ -95,9 +95,9 @@ if contract.bid_count == 1:
 
 period = last_full_months(in_data.last)
 st.caption(f"Inköp senaste 12 hela månaderna: {long_date(period.start)} – {long_date(period.end)}")
-customers = cached.contract_customers(state.url, state.version, contract.id, period)
+customers = cached.contract_customers(state, contract.id, period)
 months_shown = f"{short_month(customers.months[0])}–{short_month(customers.months[-1])}"
-department_ids = {option.name: option.id for option in cached.departments(state.url, state.version)}
+department_ids = {option.name: option.id for option in cached.departments(state)}
 
 
 def unit_cell(row: UnitSpend) -> UnitCell:
@@ -235,9 +235,7 @@ contact_section(
 )
 
 st.subheader("Leverantörerna och kategorins avtalstrohet")
-found = cached.suppliers_in_category(
-    state.url, state.version, contract.category_id, SpendFilter(period.start, period.end)
-)
+found = cached.category_suppliers(state, contract.category_id, SpendFilter(period.start, period.end))
 st.dataframe(
     swedish_table(
         pd.DataFrame(
@@ -250,9 +248,8 @@ st.dataframe(
     ),
     hide_index=True,
 )
-trend = cached.fidelity_table(
-    state.url,
-    state.version,
+trend = cached.fidelity_breakdown(
+    state,
     Dimension.MONTH,
     SpendFilter(period.start, period.end, category_ids=(contract.category_id,)),
 )
@@ -261,9 +258,9 @@ if not trend.empty:
 
 st.subheader("Behov och synpunkter om avtalet")
 needs_table(
-    cached.needs(state.url, state.version, None, contract.id),
-    cached.need_total(state.url, state.version, InboxFilter(contract_ids=(contract.id,))),
+    cached.inbox(state, InboxFilter(contract_ids=(contract.id,)), 200),
+    cached.need_count(state, InboxFilter(contract_ids=(contract.id,))),
 )
 
 st.subheader("Besök och samtal")
-visits_table(cached.visit_log(state.url, state.version, None, contract.id))
+visits_table(cached.visits(state, None, contract.id))

@@ -32,17 +32,15 @@ st.write(
 demo_notice(state)
 
 today = clock.today()
-in_data = cached.data_period(state.url, state.version)
+in_data = cached.data_period(state)
 fidelity_by_category: dict[int, float | None] = {}
 called_off: set[int] = set()
 if in_data.last is not None:
     period = last_full_months(in_data.last)
-    by_category = cached.fidelity_table(
-        state.url, state.version, Dimension.CATEGORY, SpendFilter(period.start, period.end)
-    )
+    by_category = cached.fidelity_breakdown(state, Dimension.CATEGORY, SpendFilter(period.start, period.end))
     fidelity_by_category = fidelity_per_category(by_category)
-    called_off = cached.called_off(state.url, state.version, period.start, period.end)
-open_needs = cached.open_needs(state.url, state.version)
+    called_off = cached.contracts_called_off(state, period.start, period.end)
+open_needs = cached.open_need_counts(state)
 
 
 def show(listings: list[ContractListing], key: str, empty: str, download: tuple[str, list[str], str]) -> None:
@@ -70,7 +68,7 @@ def show(listings: list[ContractListing], key: str, empty: str, download: tuple[
 
 search = st.columns([3, 2, 2, 2])
 text = search[0].text_input("Sök", placeholder="Avtal, kategori, leverantör eller org.nr", key="search")
-categories = cached.categories(state.url, state.version)
+categories = cached.categories(state)
 names = {option.id: option.name for option in categories}
 category_ids = choice_multiselect(
     search[1], "Kategori", names, key="categories", placeholder="Alla kategorier"
@@ -83,12 +81,12 @@ states = search[2].multiselect(
     key="states",
     select_all=False,  # Streamlit's bulk action reads "Select all"
 )
-supplier_options = {option.id: option.label for option in cached.suppliers(state.url, state.version)}
+supplier_options = {option.id: option.label for option in cached.suppliers(state)}
 supplier_ids = choice_multiselect(
     search[3], "Leverantör", supplier_options, key="catalogue_suppliers", placeholder="Alla leverantörer"
 )
-listings = cached.contract_listings(
-    state.url, state.version, text, tuple(category_ids), tuple(states), today, tuple(supplier_ids)
+listings = cached.search_contracts(
+    state, today, text, tuple(category_ids), tuple(states), tuple(supplier_ids)
 )
 st.caption(f"{len(listings)} avtal")
 show(
@@ -107,7 +105,7 @@ show(
     ),
 )
 
-everything = cached.contract_listings(state.url, state.version, "", (), (), today)
+everything = cached.search_contracts(state, today)
 expiring = expiring_soonest_first(everything)
 st.subheader(f"Upphör inom 6 månader ({len(expiring)})")
 st.caption("Planera nästa upphandling: hur trogna är enheterna i kategorin, och vilka behov är obesvarade?")

@@ -24,18 +24,18 @@ HEADERS = ("Kategori", "Leverantör", "Org.nr", "Avtalslöst belopp", "Leverant�
 state = cached.data_state()
 st.title("Direktupphandlingar")
 demo_notice(state)
-in_data = cached.data_period(state.url, state.version)
+in_data = cached.data_period(state)
 if in_data.first is None or in_data.last is None:
     st.warning("Inga fakturarader finns ännu.")
     st.stop()
 
-limit = cached.award_limit(state.url, state.version)
+limit = cached.direct_award_limit(state)
 st.caption(
     "Köp utan avtal av samma slag räknas samman över räkenskapsåret (LOU 19 kap. 8 §). Listan visar "
     f"kategorier, och leverantörer inom en kategori, vars avtalslösa köp passerar {kronor(limit)}."
 )
 show_flash()
-months = cached.months_with_lines(state.url, state.version)
+months = cached.months_with_lines(state)
 years = sorted({month.year for month in months}, reverse=True) or [in_data.last.year]
 columns = st.columns([1, 2])
 year = columns[0].selectbox(
@@ -53,7 +53,7 @@ with columns[1].popover("Ändra gränsen"), st.form("award_limit"):
             flash("Direktupphandlingsgränsen är sparad.")
             st.rerun()
 
-risks = cached.award_risks(state.url, state.version, year, limit)
+risks = cached.direct_award_risks(state, year, limit)
 if not risks:
     st.success(f"Inga avtalslösa köp över gränsen {year}.")
     st.stop()

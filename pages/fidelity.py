@@ -43,7 +43,7 @@ CHART_ROWS = 25  # bars in a breakdown chart; the table below holds every row
 state = cached.data_state()
 st.title("Avtalstrohet")
 demo_notice(state)
-in_data = cached.data_period(state.url, state.version)
+in_data = cached.data_period(state)
 if in_data.first is None or in_data.last is None:
     st.warning("Inga fakturarader finns ännu. Importera leverantörsfakturor under Importera data.")
     st.stop()
@@ -52,12 +52,12 @@ view = dashboard_filters(state, in_data)
 period = view.period(in_data.last)
 spend_filter = view.spend_filter(in_data.last)
 notes = describe_view(state, view, period)
-target = cached.targets(state.url, state.version).for_departments(view.department_ids)
+target = cached.load_targets(state).for_departments(view.department_ids)
 target_value = float(target) if target is not None else None
 
-figures = cached.fidelity_total(state.url, state.version, spend_filter)
+figures = cached.fidelity_total(state, spend_filter)
 earlier_filter = view.year_earlier(in_data.last)
-earlier = cached.fidelity_total(state.url, state.version, earlier_filter)
+earlier = cached.fidelity_total(state, earlier_filter)
 headline_cards(
     figures,
     earlier if earlier.line_counts else None,
@@ -71,7 +71,7 @@ with st.expander("Så räknas siffrorna"):
         st.caption(definition)
 
 st.subheader("Utveckling per månad")
-trend = cached.fidelity_table(state.url, state.version, Dimension.MONTH, spend_filter)
+trend = cached.fidelity_breakdown(state, Dimension.MONTH, spend_filter)
 unfinished = partial_months(in_data.first, in_data.last, clock.today())
 draw_chart(fidelity_trend(trend, target_value, unfinished))
 if any(month.strftime("%Y-%m") in set(trend["key"]) for month in unfinished):
@@ -84,7 +84,7 @@ if any(month.strftime("%Y-%m") in set(trend["key"]) for month in unfinished):
 def breakdown(dimension: Dimension, title: str, key: str, scope=spend_filter, show_key: bool = True):
     """A sorted chart and a selectable table of one breakdown, with its Excel
     download; returns the frame and the selected row (or None)."""
-    frame = cached.fidelity_table(state.url, state.version, dimension, scope)
+    frame = cached.fidelity_breakdown(state, dimension, scope)
     if frame.empty:
         st.info("Inga fakturarader i urvalet.")
         return frame, None
@@ -144,9 +144,7 @@ with tabs[2]:
             drill(supplier, spend_filter, "supplier_ids", "supplier_lines")
 with tabs[3]:
     if tabs[3].open:
-        matrix = cached.fidelity_matrix_table(
-            state.url, state.version, (Dimension.DEPARTMENT, Dimension.CATEGORY), spend_filter
-        )
+        matrix = cached.fidelity_matrix(state, (Dimension.DEPARTMENT, Dimension.CATEGORY), spend_filter)
         cells = matrix.rename(columns={"first": "department", "second": "category"})
         cells = cells.dropna(subset=["fidelity_pct"])
         if cells.empty:

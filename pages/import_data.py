@@ -25,7 +25,6 @@ from data_access.importing.service import (
 from ui import cached
 from ui.importing import (
     batch_table,
-    cached_batch_listing,
     import_result,
     importer_input,
     kind_choice,
@@ -91,7 +90,7 @@ if upload is not None and kind == "peppol":
 
 elif upload is not None:
     import_kind = ImportKind(kind)
-    profiles = cached.import_profiles(state.url, state.version, import_kind)
+    profiles = cached.profile_names(state, import_kind)
     profile = st.selectbox(
         "Sparad kolumnmappning",
         [None, *profiles],
@@ -186,6 +185,6 @@ elif upload is not None:
 st.divider()
 st.subheader("Importer")
 show_flash()
-listing = cached_batch_listing(state.url, state.version)
+listing = cached.batch_listing(state)
 batch_table(listing)
 undo_form(listing, state.url)

@@ -29,14 +29,14 @@ st.write("Behov och återkoppling från enheterna, nyast först. Välj en rad f�
 demo_notice(state)
 
 inbox_filter, notes = inbox_filter_widgets(state)
-counts = cached.need_counts(state.url, state.version, inbox_filter)
+counts = cached.status_counts(state, inbox_filter)
 for column, (status, label) in zip(
     st.columns(len(NEED_STATUS_LABELS)), NEED_STATUS_LABELS.items(), strict=True
 ):
     column.metric(label, counts.get(status, 0))
 
-rows = cached.need_inbox(state.url, state.version, inbox_filter)
-total = cached.need_total(state.url, state.version, inbox_filter)
+rows = cached.inbox(state, inbox_filter)
+total = cached.need_count(state, inbox_filter)
 headers, records = inbox_rows(rows)
 if not rows:
     st.info("Inga behov eller synpunkter i urvalet.")
@@ -107,7 +107,7 @@ if event.selection.rows:
             else:
                 st.toast(f"{changed} ändringar sparade." if changed else "Inget ändrades.")
                 st.rerun()
-    events = cached.need_history(state.url, state.version, need.id)
+    events = cached.history(state, need.id)
     if events:
         st.markdown("**Historik**")
         history = pd.DataFrame(
@@ -133,7 +133,7 @@ by = st.segmented_control(
     default="contract",
     key="inbox_stats_by",
 )
-stats = stats_frame(cached.need_statistics(state.url, state.version, by or "contract", inbox_filter))
+stats = stats_frame(cached.need_stats(state, by or "contract", inbox_filter))
 if stats.empty:
     st.caption("Inga behov i urvalet.")
 else:

@@ -55,12 +55,12 @@ st.write(
 )
 demo_notice(state)
 
-listings = cached.contract_listings(state.url, state.version, "", (), (), clock.today())
+listings = cached.search_contracts(state, clock.today())
 contracts = {listing.id: listing for listing in listings}
 by_reference = {listing.reference: listing.id for listing in listings}
-units = {option.id: option for option in cached.all_units(state.url, state.version)}
+units = {option.id: option for option in cached.units(state)}
 unit_by_code = {option.code: option.id for option in units.values()}
-categories = {option.id: option.name for option in cached.categories(state.url, state.version)}
+categories = {option.id: option.name for option in cached.categories(state)}
 if "need_started" not in st.session_state:
     st.session_state["need_started"] = True
     st.session_state["need_contract"] = by_reference.get(st.query_params.get("contract", ""))

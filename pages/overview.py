@@ -14,12 +14,12 @@ st.title("Avtalsfokus")
 st.write("Avtalstrohet med kunden i fokus: vem köper på avtalen, vem köper utanför, och varför.")
 demo_notice(state)
 
-period_in_data = cached.data_period(state.url, state.version)
+period_in_data = cached.data_period(state)
 if period_in_data.last is None:
     st.warning("Databasen innehåller inga fakturarader ännu. Importera leverantörsfakturor för att börja.")
 else:
     period = last_full_months(period_in_data.last)
-    figures = cached.fidelity_total(state.url, state.version, SpendFilter(period.start, period.end))
+    figures = cached.fidelity_total(state, SpendFilter(period.start, period.end))
     st.subheader(f"Senaste 12 hela månaderna: {long_date(period.start)} – {long_date(period.end)}")
     headline_cards(figures)
     st.caption(status_summary_caption(figures))

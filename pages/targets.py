@@ -18,8 +18,8 @@ st.caption(
     "förvaltningen; annars gäller det övergripande målet. Lämna fältet tomt för att ta bort ett mål."
 )
 show_flash()
-targets = cached.targets(state.url, state.version)
-departments = cached.departments(state.url, state.version)
+targets = cached.load_targets(state)
+departments = cached.departments(state)
 
 with st.form("targets"):
     overall = st.text_input("Övergripande mål (%)", value=typed_number(targets.overall), key="target_overall")

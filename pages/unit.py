@@ -28,7 +28,7 @@ from ui.widgets import deep_linked_choice, demo_notice, flash, show_flash
 state = cached.data_state()
 st.title("Enhet")
 demo_notice(state)
-by_code = {option.code: option for option in cached.all_units(state.url, state.version)}
+by_code = {option.code: option for option in cached.units(state)}
 code = deep_linked_choice(
     "Enhet",
     {value: by_code[value].label for value in sorted(by_code)},
@@ -39,7 +39,7 @@ code = deep_linked_choice(
 )
 if code is None:
     st.markdown("#### Uppföljningar att göra")
-    follow_ups_table(cached.follow_ups(state.url, state.version), clock.today())
+    follow_ups_table(cached.open_follow_ups(state), clock.today())
     st.stop()
 unit = by_code[code]
 st.subheader(md(unit.label))
@@ -52,7 +52,7 @@ def write(action) -> None:
 
 
 st.markdown("#### Kontaktpersoner")
-contacts = cached.contacts_of_units(state.url, state.version, (unit.id,))
+contacts = cached.unit_contacts(state, (unit.id,))
 if contacts:
     contact_table(
         pd.DataFrame(
@@ -103,10 +103,10 @@ if contacts:
                 st.session_state.pop("remove_contact_asked", None)
                 st.rerun()
 
-in_data = cached.data_period(state.url, state.version)
+in_data = cached.data_period(state)
 if in_data.last is not None:
     period = last_full_months(in_data.last)
-    overview = cached.unit_spend(state.url, state.version, unit.id, period)
+    overview = cached.unit_overview(state, unit.id, period)
     st.markdown("#### Inköp senaste 12 hela månaderna")
     st.caption(f"{long_date(period.start)} – {long_date(period.end)}")
     for title, rows, heading, where in (  # one under the other: side by side, both were cut at 1366 px
@@ -152,13 +152,13 @@ if in_data.last is not None:
 
 st.markdown("#### Behov och synpunkter")
 needs_table(
-    cached.needs(state.url, state.version, unit.id, None),
-    cached.need_total(state.url, state.version, InboxFilter(unit_ids=(unit.id,))),
+    cached.inbox(state, InboxFilter(unit_ids=(unit.id,)), 200),
+    cached.need_count(state, InboxFilter(unit_ids=(unit.id,))),
 )
 
 st.markdown("#### Besök och samtal")
-visits_table(cached.visit_log(state.url, state.version, unit.id, None))
-listings = cached.contract_listings(state.url, state.version, "", (), (), clock.today())
+visits_table(cached.visits(state, unit.id, None))
+listings = cached.search_contracts(state, clock.today())
 contract_names = {listing.id: f"{listing.reference} {listing.name}" for listing in listings}
 with st.expander("Nytt besök eller samtal"):
     problems = st.session_state.get("visit_problems", {})

@@ -1,8 +1,10 @@
 """Cached reads for the pages.
 
-Every cached function takes the database URL and its data version as its
-first arguments: an import or a contract change replaces the version, so the
-next run misses the cache and reads fresh figures, for every user at once.
+Every cached function takes the run's ``DataState`` as its first argument:
+Streamlit hashes the frozen dataclass by value (its URL and data version),
+and an import or a contract change replaces the version, so the next run
+misses the cache and reads fresh figures, for every user at once. Each
+function is named after the query it wraps.
 """
 
 from __future__ import annotations
@@ -20,35 +22,35 @@ from data_access.core.db import engine_for, session_scope
 from data_access.core.models import LineStatus
 from data_access.core.periods import Period
 from data_access.core.settings import data_version, is_demo_data
-from data_access.customers import contract_buyers
+from data_access.customers import contract_buyers as buyer_queries
 from data_access.customers import contracts as contract_queries
 from data_access.customers import needs as need_queries
+from data_access.customers import unit_overview as unit_queries
 from data_access.customers import visits as visit_queries
 from data_access.customers.contract_buyers import Contact, ContractCustomers
 from data_access.customers.needs import HistoryEvent, InboxFilter, InboxRow, NeedStatsRow
-from data_access.customers.unit_overview import UnitOverview, unit_overview
+from data_access.customers.unit_overview import UnitOverview
 from data_access.customers.visits import VisitRecord
-from data_access.figures.direct_awards import DirectAwardRisk, direct_award_risks
-from data_access.figures.fidelity import (
-    Dimension,
-    FidelityFigures,
-    SpendFilter,
-    breakdown_frame,
-    fidelity_breakdown,
-    fidelity_matrix,
-    matrix_frame,
-)
-from data_access.figures.fidelity import fidelity_total as _fidelity_total
-from data_access.figures.line_listing import LinePage, LineSort, line_page
-from data_access.figures.spend_elsewhere import CategorySuppliers, category_suppliers
-from data_access.figures.targets import Targets, direct_award_limit, load_targets
+from data_access.figures import direct_awards as award_queries
+from data_access.figures import fidelity as fidelity_queries
+from data_access.figures import line_listing as line_queries
+from data_access.figures import spend_elsewhere as elsewhere_queries
+from data_access.figures import targets as target_queries
+from data_access.figures.direct_awards import DirectAwardRisk
+from data_access.figures.fidelity import Dimension, FidelityFigures, SpendFilter
+from data_access.figures.line_listing import LinePage, LineSort
+from data_access.figures.spend_elsewhere import CategorySuppliers
+from data_access.figures.targets import Targets
+from data_access.importing import batches as batch_queries
+from data_access.importing import profiles as profile_queries
+from data_access.importing.batches import BatchListing
 from data_access.importing.columns import ImportKind
-from data_access.importing.profiles import profile_names
 
 
 @dataclass(frozen=True)
 class DataState:
-    """Which database a run reads and which version of its data."""
+    """Which database a run reads and which version of its data: the key of
+    every cache below (hashed by value, so a new version misses them all)."""
 
     url: str
     version: str
@@ -62,99 +64,83 @@ def data_state() -> DataState:
         return DataState(url, data_version(session), is_demo_data(session))
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
-def fidelity_total(url: str, version: str, spend_filter: SpendFilter) -> FidelityFigures:
-    with session_scope(engine_for(url)) as session:
-        return _fidelity_total(session, spend_filter)
-
-
-@st.cache_data(show_spinner=False, max_entries=256)
-def fidelity_table(url: str, version: str, dimension: Dimension, spend_filter: SpendFilter) -> pd.DataFrame:
-    with session_scope(engine_for(url)) as session:
-        return breakdown_frame(fidelity_breakdown(session, dimension, spend_filter))
+# --------------------------------------------------------------------------- reference data
 
 
 @st.cache_data(show_spinner=False)
-def data_period(url: str, version: str) -> reference.DataPeriod:
-    with session_scope(engine_for(url)) as session:
+def data_period(state: DataState) -> reference.DataPeriod:
+    """reference.data_period: the first and last invoice date in the data."""
+    with session_scope(engine_for(state.url)) as session:
         return reference.data_period(session)
 
 
 @st.cache_data(show_spinner=False)
-def months_with_lines(url: str, version: str) -> list[date]:
-    with session_scope(engine_for(url)) as session:
+def months_with_lines(state: DataState) -> list[date]:
+    """reference.months_with_lines: the months that hold invoice lines."""
+    with session_scope(engine_for(state.url)) as session:
         return reference.months_with_lines(session)
 
 
 @st.cache_data(show_spinner=False)
-def departments(url: str, version: str) -> list[reference.Option]:
-    with session_scope(engine_for(url)) as session:
+def departments(state: DataState) -> list[reference.Option]:
+    """reference.departments: every department, by code."""
+    with session_scope(engine_for(state.url)) as session:
         return reference.departments(session)
 
 
 @st.cache_data(show_spinner=False)
-def categories(url: str, version: str) -> list[reference.Option]:
-    with session_scope(engine_for(url)) as session:
+def units(state: DataState, department_ids: tuple[int, ...] = ()) -> list[reference.Option]:
+    """reference.units: the units of these departments (every unit without any)."""
+    with session_scope(engine_for(state.url)) as session:
+        return reference.units(session, department_ids)
+
+
+@st.cache_data(show_spinner=False)
+def categories(state: DataState) -> list[reference.Option]:
+    """reference.categories: every category, by code."""
+    with session_scope(engine_for(state.url)) as session:
         return reference.categories(session)
 
 
-@st.cache_data(show_spinner=False, max_entries=128)
-def contract_listings(
-    url: str,
-    version: str,
-    text: str,
-    category_ids: tuple[int, ...],
-    states: tuple[contract_queries.ContractState, ...],
-    today: date,
-    supplier_ids: tuple[int, ...] = (),
-) -> list[contract_queries.ContractListing]:
-    with session_scope(engine_for(url)) as session:
-        return contract_queries.search_contracts(
-            session,
-            text=text,
-            category_ids=category_ids,
-            states=states,
-            today=today,
-            supplier_ids=supplier_ids,
-        )
-
-
 @st.cache_data(show_spinner=False)
-def import_profiles(url: str, version: str, kind: ImportKind) -> list[str]:
-    with session_scope(engine_for(url)) as session:
-        return profile_names(session, kind)
+def suppliers(state: DataState) -> list[reference.Option]:
+    """reference.suppliers: every supplier."""
+    with session_scope(engine_for(state.url)) as session:
+        return reference.suppliers(session)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def fidelity_matrix_table(
-    url: str, version: str, dimensions: tuple[Dimension, Dimension], spend_filter: SpendFilter
-) -> pd.DataFrame:
-    with session_scope(engine_for(url)) as session:
-        return matrix_frame(fidelity_matrix(session, dimensions, spend_filter))
-
-
-@st.cache_data(show_spinner=False)
-def targets(url: str, version: str) -> Targets:
-    with session_scope(engine_for(url)) as session:
-        return load_targets(session)
-
-
-@st.cache_data(show_spinner=False)
-def award_limit(url: str, version: str) -> Decimal:
-    with session_scope(engine_for(url)) as session:
-        return direct_award_limit(session)
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def award_risks(url: str, version: str, year: int, limit: Decimal) -> list[DirectAwardRisk]:
-    with session_scope(engine_for(url)) as session:
-        return direct_award_risks(session, year, limit)
+# --------------------------------------------------------------------------- fidelity
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def lines(
-    url: str,
-    version: str,
+def fidelity_total(state: DataState, spend_filter: SpendFilter) -> FidelityFigures:
+    """fidelity.fidelity_total: the headline figures of a filter."""
+    with session_scope(engine_for(state.url)) as session:
+        return fidelity_queries.fidelity_total(session, spend_filter)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def fidelity_breakdown(state: DataState, dimension: Dimension, spend_filter: SpendFilter) -> pd.DataFrame:
+    """fidelity.fidelity_breakdown per dimension, as a DataFrame (breakdown_frame)."""
+    with session_scope(engine_for(state.url)) as session:
+        return fidelity_queries.breakdown_frame(
+            fidelity_queries.fidelity_breakdown(session, dimension, spend_filter)
+        )
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def fidelity_matrix(
+    state: DataState, dimensions: tuple[Dimension, Dimension], spend_filter: SpendFilter
+) -> pd.DataFrame:
+    """fidelity.fidelity_matrix of two dimensions, as a DataFrame (matrix_frame)."""
+    with session_scope(engine_for(state.url)) as session:
+        matrix = fidelity_queries.fidelity_matrix(session, dimensions, spend_filter)
+        return fidelity_queries.matrix_frame(matrix)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def line_page(
+    state: DataState,
     spend_filter: SpendFilter,
     statuses: tuple[LineStatus, ...],
     sort: LineSort,
@@ -162,8 +148,9 @@ def lines(
     page: int,
     page_size: int,
 ) -> LinePage:
-    with session_scope(engine_for(url)) as session:
-        return line_page(
+    """line_listing.line_page: one page of the invoice lines behind a figure."""
+    with session_scope(engine_for(state.url)) as session:
+        return line_queries.line_page(
             session,
             spend_filter,
             statuses=statuses,
@@ -175,111 +162,160 @@ def lines(
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def suppliers_in_category(
-    url: str, version: str, category_id: int, spend_filter: SpendFilter
-) -> CategorySuppliers:
-    with session_scope(engine_for(url)) as session:
-        return category_suppliers(session, category_id, spend_filter)
+def category_suppliers(state: DataState, category_id: int, spend_filter: SpendFilter) -> CategorySuppliers:
+    """spend_elsewhere.category_suppliers: who is bought from in a category, on contract and off."""
+    with session_scope(engine_for(state.url)) as session:
+        return elsewhere_queries.category_suppliers(session, category_id, spend_filter)
+
+
+# --------------------------------------------------------------------------- targets and direct awards
 
 
 @st.cache_data(show_spinner=False)
-def units(url: str, version: str, department_ids: tuple[int, ...]) -> list[reference.Option]:
-    with session_scope(engine_for(url)) as session:
-        return reference.units(session, department_ids)
+def load_targets(state: DataState) -> Targets:
+    """targets.load_targets: the overall and per-department fidelity targets."""
+    with session_scope(engine_for(state.url)) as session:
+        return target_queries.load_targets(session)
 
 
 @st.cache_data(show_spinner=False)
-def suppliers(url: str, version: str) -> list[reference.Option]:
-    with session_scope(engine_for(url)) as session:
-        return reference.suppliers(session)
+def direct_award_limit(state: DataState) -> Decimal:
+    """targets.direct_award_limit: the limit a year's off-contract spend is held against."""
+    with session_scope(engine_for(state.url)) as session:
+        return target_queries.direct_award_limit(session)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def contract_customers(url: str, version: str, contract_id: int, period: Period) -> ContractCustomers:
-    with session_scope(engine_for(url)) as session:
-        return contract_buyers.contract_customers(session, contract_id, period)
+@st.cache_data(show_spinner=False, max_entries=32)
+def direct_award_risks(state: DataState, year: int, limit: Decimal) -> list[DirectAwardRisk]:
+    """direct_awards.direct_award_risks: a financial year's spend without a contract over the limit."""
+    with session_scope(engine_for(state.url)) as session:
+        return award_queries.direct_award_risks(session, year, limit)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def contacts_of_units(url: str, version: str, unit_ids: tuple[int, ...]) -> list[Contact]:
-    with session_scope(engine_for(url)) as session:
-        return contract_buyers.unit_contacts(session, list(unit_ids))
+# --------------------------------------------------------------------------- contracts and units
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def visit_log(url: str, version: str, unit_id: int | None, contract_id: int | None) -> list[VisitRecord]:
-    with session_scope(engine_for(url)) as session:
-        return visit_queries.visits(session, unit_id=unit_id, contract_id=contract_id)
+@st.cache_data(show_spinner=False, max_entries=128)
+def search_contracts(
+    state: DataState,
+    today: date,
+    text: str = "",
+    category_ids: tuple[int, ...] = (),
+    states: tuple[contract_queries.ContractState, ...] = (),
+    supplier_ids: tuple[int, ...] = (),
+) -> list[contract_queries.ContractListing]:
+    """contracts.search_contracts: the contracts matching a search (every one without one);
+    ``today`` is part of the key, so a contract's state turns with the date."""
+    with session_scope(engine_for(state.url)) as session:
+        return contract_queries.search_contracts(
+            session,
+            text=text,
+            category_ids=category_ids,
+            states=states,
+            today=today,
+            supplier_ids=supplier_ids,
+        )
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def follow_ups(url: str, version: str) -> list[VisitRecord]:
-    """Follow-ups not yet done, the most overdue first."""
-    with session_scope(engine_for(url)) as session:
-        return visit_queries.open_follow_ups(session)
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def needs(url: str, version: str, unit_id: int | None, contract_id: int | None) -> list[InboxRow]:
-    """A unit's or a contract's needs, newest first (the inbox's query)."""
-    about = InboxFilter(
-        unit_ids=(unit_id,) if unit_id is not None else (),
-        contract_ids=(contract_id,) if contract_id is not None else (),
-    )
-    with session_scope(engine_for(url)) as session:
-        return need_queries.inbox(session, about, limit=200)
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def unit_spend(url: str, version: str, unit_id: int, period: Period) -> UnitOverview:
-    with session_scope(engine_for(url)) as session:
-        return unit_overview(session, unit_id, period)
-
-
-@st.cache_data(show_spinner=False)
-def all_units(url: str, version: str) -> list[reference.Option]:
-    with session_scope(engine_for(url)) as session:
-        return reference.units(session)
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def called_off(url: str, version: str, first_day: date, last_day: date) -> set[int]:
-    with session_scope(engine_for(url)) as session:
+def contracts_called_off(state: DataState, first_day: date, last_day: date) -> set[int]:
+    """contracts.contracts_called_off: the contracts bought on between two days."""
+    with session_scope(engine_for(state.url)) as session:
         return contract_queries.contracts_called_off(session, first_day, last_day)
 
 
 @st.cache_data(show_spinner=False)
-def open_needs(url: str, version: str) -> dict[int, int]:
-    with session_scope(engine_for(url)) as session:
+def open_need_counts(state: DataState) -> dict[int, int]:
+    """contracts.open_need_counts: open needs per contract."""
+    with session_scope(engine_for(state.url)) as session:
         return contract_queries.open_need_counts(session)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def need_inbox(url: str, version: str, inbox_filter: InboxFilter) -> list[InboxRow]:
-    with session_scope(engine_for(url)) as session:
-        return need_queries.inbox(session, inbox_filter)
+def contract_customers(state: DataState, contract_id: int, period: Period) -> ContractCustomers:
+    """contract_buyers.contract_customers: who buys on a contract and who buys the same elsewhere."""
+    with session_scope(engine_for(state.url)) as session:
+        return buyer_queries.contract_customers(session, contract_id, period)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def need_total(url: str, version: str, inbox_filter: InboxFilter) -> int:
-    """How many needs the filter holds (a list may show only the first)."""
-    with session_scope(engine_for(url)) as session:
+def unit_contacts(state: DataState, unit_ids: tuple[int, ...]) -> list[Contact]:
+    """contract_buyers.unit_contacts: the contact people of these units."""
+    with session_scope(engine_for(state.url)) as session:
+        return buyer_queries.unit_contacts(session, list(unit_ids))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def unit_overview(state: DataState, unit_id: int, period: Period) -> UnitOverview:
+    """unit_overview.unit_overview: what a unit buys, on contract and elsewhere."""
+    with session_scope(engine_for(state.url)) as session:
+        return unit_queries.unit_overview(session, unit_id, period)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def visits(state: DataState, unit_id: int | None, contract_id: int | None) -> list[VisitRecord]:
+    """visits.visits: the visit log of a unit or a contract."""
+    with session_scope(engine_for(state.url)) as session:
+        return visit_queries.visits(session, unit_id=unit_id, contract_id=contract_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def open_follow_ups(state: DataState) -> list[VisitRecord]:
+    """visits.open_follow_ups: follow-ups not yet done, the most overdue first."""
+    with session_scope(engine_for(state.url)) as session:
+        return visit_queries.open_follow_ups(session)
+
+
+# --------------------------------------------------------------------------- needs
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def inbox(state: DataState, inbox_filter: InboxFilter, limit: int | None = None) -> list[InboxRow]:
+    """needs.inbox: the needs a filter holds, newest first (at most ``limit``)."""
+    with session_scope(engine_for(state.url)) as session:
+        return need_queries.inbox(session, inbox_filter, limit=limit)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def need_count(state: DataState, inbox_filter: InboxFilter) -> int:
+    """needs.need_count: how many needs the filter holds (a list may show only the first)."""
+    with session_scope(engine_for(state.url)) as session:
         return need_queries.need_count(session, inbox_filter)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def need_counts(url: str, version: str, inbox_filter: InboxFilter) -> dict[str, int]:
-    with session_scope(engine_for(url)) as session:
+def status_counts(state: DataState, inbox_filter: InboxFilter) -> dict[str, int]:
+    """needs.status_counts: the filter's needs per status."""
+    with session_scope(engine_for(state.url)) as session:
         return need_queries.status_counts(session, inbox_filter)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def need_statistics(url: str, version: str, by: str, inbox_filter: InboxFilter) -> list[NeedStatsRow]:
-    with session_scope(engine_for(url)) as session:
+def need_stats(state: DataState, by: str, inbox_filter: InboxFilter) -> list[NeedStatsRow]:
+    """needs.need_stats: the filter's needs and ratings per contract, unit or category."""
+    with session_scope(engine_for(state.url)) as session:
         return need_queries.need_stats(session, by, inbox_filter)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def need_history(url: str, version: str, need_id: int) -> list[HistoryEvent]:
-    with session_scope(engine_for(url)) as session:
+def history(state: DataState, need_id: int) -> list[HistoryEvent]:
+    """needs.history: every change of a need, with who and when."""
+    with session_scope(engine_for(state.url)) as session:
         return need_queries.history(session, need_id)
+
+
+# --------------------------------------------------------------------------- importing
+
+
+@st.cache_data(show_spinner=False)
+def profile_names(state: DataState, kind: ImportKind) -> list[str]:
+    """profiles.profile_names: the saved column mappings of an import kind."""
+    with session_scope(engine_for(state.url)) as session:
+        return profile_queries.profile_names(session, kind)
+
+
+@st.cache_data(show_spinner=False)
+def batch_listing(state: DataState) -> BatchListing:
+    """batches.batch_listing: the imports so far (every import and undo replaces the version)."""
+    with session_scope(engine_for(state.url)) as session:
+        return batch_queries.batch_listing(session)

@@ -45,7 +45,7 @@ def _months(state: DataState, in_data: DataPeriod) -> list[date]:
     is offered. The data's first month, should the summaries still be
     empty (lines being classified), so the lists are never empty."""
     assert in_data.first is not None
-    return cached.months_with_lines(state.url, state.version) or [in_data.first.replace(day=1)]
+    return cached.months_with_lines(state) or [in_data.first.replace(day=1)]
 
 
 def _start_from_address(in_data: DataPeriod, months: list[date]) -> None:
@@ -97,28 +97,28 @@ def dashboard_filters(state: DataState, in_data: DataPeriod) -> DashboardView:
     department_ids = _multiselect(
         filters[0],
         "Förvaltning",
-        cached.departments(state.url, state.version),
+        cached.departments(state),
         KEYS["departments"],
         "Alla förvaltningar",
     )
     unit_ids = _multiselect(
         filters[1],
         "Enhet",
-        cached.units(state.url, state.version, department_ids),
+        cached.units(state, department_ids),
         KEYS["units"],
         "Alla enheter",
     )
     category_ids = _multiselect(
         filters[2],
         "Kategori",
-        cached.categories(state.url, state.version),
+        cached.categories(state),
         KEYS["categories"],
         "Alla kategorier",
     )
     supplier_ids = _multiselect(
         filters[3],
         "Leverantör",
-        cached.suppliers(state.url, state.version),
+        cached.suppliers(state),
         KEYS["suppliers"],
         "Alla leverantörer",
     )
@@ -154,8 +154,8 @@ def describe_view(state: DataState, view: DashboardView, period: Period) -> list
     return [
         "Avtalsfokus: avtalstrohet",
         f"Period: {long_date(period.start)} – {long_date(period.end)}",
-        "Förvaltning: " + names(cached.departments(state.url, state.version), view.department_ids, "alla"),
-        "Enhet: " + names(cached.units(state.url, state.version, ()), view.unit_ids, "alla"),
-        "Kategori: " + names(cached.categories(state.url, state.version), view.category_ids, "alla"),
-        "Leverantör: " + names(cached.suppliers(state.url, state.version), view.supplier_ids, "alla"),
+        "Förvaltning: " + names(cached.departments(state), view.department_ids, "alla"),
+        "Enhet: " + names(cached.units(state, ()), view.unit_ids, "alla"),
+        "Kategori: " + names(cached.categories(state), view.category_ids, "alla"),
+        "Leverantör: " + names(cached.suppliers(state), view.supplier_ids, "alla"),
     ]

@@ -121,9 +121,7 @@ def show_lines(
     descending = controls[2].toggle("Fallande", value=True, key=f"{key}_desc")
     page_number = controls[3].number_input("Sida", min_value=1, value=1, step=1, key=f"{key}_page")
     chosen = (status_choice,) if status_choice is not None else ()
-    page = cached.lines(
-        state.url, state.version, spend_filter, chosen, sort, descending, int(page_number), PAGE_SIZE
-    )
+    page = cached.line_page(state, spend_filter, chosen, sort, descending, int(page_number), PAGE_SIZE)
     rows = line_rows(page)
     frame = pd.DataFrame.from_records(rows, columns=LINE_HEADERS)
     if frame.empty:

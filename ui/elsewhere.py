@@ -22,7 +22,7 @@ HEADERS = ("Leverantör", "Org.nr", "Belopp", "Rader", "Enheter")
 
 
 def show_category_suppliers(state: DataState, spend_filter: SpendFilter, notes: Sequence[str]) -> None:
-    options = {option.id: option.label for option in cached.categories(state.url, state.version)}
+    options = {option.id: option.label for option in cached.categories(state)}
     category_id = st.selectbox(
         "Kategori",
         list(options),
@@ -34,7 +34,7 @@ def show_category_suppliers(state: DataState, spend_filter: SpendFilter, notes: 
     if category_id is None:
         st.caption("Välj en kategori för att se vilka leverantörer som får pengarna utanför avtalet.")
         return
-    found = cached.suppliers_in_category(state.url, state.version, category_id, spend_filter)
+    found = cached.category_suppliers(state, category_id, spend_filter)
     st.caption("Välj en leverantör i en tabell för att se fakturaraderna bakom beloppet.")
     left, right = st.columns(2)
     selected: dict[LineStatus, SupplierSpend] = {}

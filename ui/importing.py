@@ -23,7 +23,6 @@ from data_access.importing.batches import (
     BatchListing,
     BatchUndoError,
     UndoResult,
-    batch_listing,
     undo_batch,
 )
 from data_access.importing.columns import ColumnMapping, field_specs
@@ -431,13 +430,6 @@ def unclassified_notice(spend: BatchUnclassified) -> None:
 
 
 # --------------------------------------------------------------------------- the batch list
-
-
-@st.cache_data(show_spinner=False)
-def cached_batch_listing(url: str, version: str) -> BatchListing:
-    """Keyed on the data version: every import and undo replaces it."""
-    with session_scope(engine_for(url)) as session:
-        return batch_listing(session)
 
 
 def batch_result_text(batch: BatchInfo) -> str:

@@ -47,10 +47,10 @@ def contract_or_category(row: InboxRow) -> str | None:
 def inbox_filter_widgets(state: DataState) -> tuple[InboxFilter, list[str]]:
     """The filters, and the lines that describe them above an export."""
     first, second = st.columns(4), st.columns(4)
-    listings = cached.contract_listings(state.url, state.version, "", (), (), clock.today())
+    listings = cached.search_contracts(state, clock.today())
     contracts = {listing.id: f"{listing.reference} {listing.name}" for listing in listings}
-    categories = {option.id: option.name for option in cached.categories(state.url, state.version)}
-    departments = {option.id: option.label for option in cached.departments(state.url, state.version)}
+    categories = {option.id: option.name for option in cached.categories(state)}
+    departments = {option.id: option.label for option in cached.departments(state)}
     statuses = choice_multiselect(
         first[0], "Status", NEED_STATUS_LABELS, key="inbox_status", placeholder="Alla"
     )
@@ -62,7 +62,7 @@ def inbox_filter_widgets(state: DataState) -> tuple[InboxFilter, list[str]]:
     department_ids = choice_multiselect(
         second[0], "Förvaltning", departments, key="inbox_departments", placeholder="Alla"
     )
-    units = {option.id: option.label for option in cached.units(state.url, state.version, department_ids)}
+    units = {option.id: option.label for option in cached.units(state, department_ids)}
     unit_ids = choice_multiselect(second[1], "Enhet", units, key="inbox_units", placeholder="Alla")
     date_from = second[2].date_input(
         "Inkom från", value=None, format="YYYY-MM-DD", key="inbox_from", help=DATE_HELP

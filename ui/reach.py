@@ -134,7 +134,7 @@ def contact_section(
 ) -> None:
     """Choose a group; see its contact people, download them, write to them."""
     on_ids, off_ids = set(on_unit_ids), set(off_unit_ids)
-    contacts = cached.contacts_of_units(state.url, state.version, tuple(sorted(on_ids | off_ids)))
+    contacts = cached.unit_contacts(state, tuple(sorted(on_ids | off_ids)))
     if not contacts:
         st.caption(NO_CONTACTS)
         return

@@ -12,8 +12,10 @@ digits) so the column still sorts by size.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
+from operator import attrgetter
+from typing import Any
 
 import pandas as pd
 from pandas.io.formats.style import Styler
@@ -21,6 +23,17 @@ from pandas.io.formats.style import Styler
 from ui.format import MISSING, decimal_number, integer, is_missing, iso_date
 
 Formatter = Callable[[object], str]
+Column = str | Callable[[Any], object]  # an attribute name, or a function of the record
+
+
+def records_table(records: Iterable[object], columns: Mapping[str, Column]) -> pd.DataFrame:
+    """One row per record, one column per header: the attribute it names
+    (dots reach further, ``"unit.name"``) or what the function makes of the
+    record. Pages build their tables from query records this one way, and an
+    empty list still gives a table with its headers."""
+    rows = list(records)
+    getters = {header: attrgetter(how) if isinstance(how, str) else how for header, how in columns.items()}
+    return pd.DataFrame({header: [get(row) for row in rows] for header, get in getters.items()})
 
 
 def _cell_date(value: object) -> str:
