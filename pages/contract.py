@@ -5,7 +5,6 @@ import pandas as pd
 import streamlit as st
 
 from data_access.core import clock
-from data_access.core.config import needs_form_link
 from data_access.core.db import engine_for, session_scope
 from data_access.core.periods import last_full_months
 from data_access.customers.contacts import ContactInput, set_contract_manager
@@ -221,7 +220,7 @@ spend_table(customers.losing, key="losing_table", elsewhere=True, download="utan
 st.subheader("Kontaktpersoner")
 st.caption("Länk till behovsformuläret med avtalet ifyllt, att ta med när du skriver till enheterna:")
 base_url = links.public_base_url()
-st.code(needs_form_link(contract.reference, base_url=base_url), language=None)
+st.code(links.needs_form_link(contract.reference, base_url=base_url), language=None)
 links.warn_if_local(base_url)
 contact_section(
     state,

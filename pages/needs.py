@@ -7,7 +7,6 @@ shows a submission, its status and the answer."""
 import streamlit as st
 
 from data_access.core import clock
-from data_access.core.config import receipt_link
 from data_access.core.db import engine_for, session_scope
 from data_access.customers.needs import (
     NEED_TYPE_LABELS,
@@ -191,4 +190,4 @@ if saved:
             icon=":material/check_circle:",
         )
         st.caption("Spara länken: där ser ni status och upphandlingsenhetens svar.")
-        st.code(receipt_link(saved, base_url=links.public_base_url()), language=None)
+        st.code(links.receipt_link(saved, base_url=links.public_base_url()), language=None)

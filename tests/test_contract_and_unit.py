@@ -20,11 +20,10 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from data_access.core import clock
-from data_access.core.config import needs_form_link
 from data_access.core.models import Contract, Person, Supplier, UnitContact
 from data_access.core.periods import Period
 from data_access.customers.contacts import ContactError, ContactInput, set_contract_manager
-from data_access.customers.contract_buyers import contract_customers, email_line, mailto_link, unit_contacts
+from data_access.customers.contract_buyers import contract_customers, unit_contacts
 from data_access.customers.unit_overview import unit_overview
 from data_access.customers.visits import VisitError, add_visit, open_follow_ups
 from data_access.engine.classification import classify_lines
@@ -32,6 +31,8 @@ from data_access.exports.excel import table_workbook
 from tests.app_pages import open_page
 from tests.factories import World
 from tests.worlds import add_buyer_contacts, livsmedel_buyers
+from ui.links import needs_form_link
+from ui.mail import mailto_link, outlook_line, unique_addresses
 from ui.text import md_unescaped
 
 PERIOD = Period(date(2025, 11, 1), date(2026, 10, 31))
@@ -71,12 +72,14 @@ def test_buyers_and_losing_units_are_exactly_the_fixture(known: dict[str, int], 
 def test_contacts_email_line_mailto_and_excel_agree(known: dict[str, int], engine: Engine) -> None:
     with Session(engine) as session:
         contacts = unit_contacts(session, [known["u1"], known["u2"], known["u3"]])
-    line = email_line(contacts)
+    # The contact section's line and link (ui.reach) are built from these contacts.
+    addresses = unique_addresses(contact.email for contact in contacts)
+    line = outlook_line(addresses)
     assert (
         line == "bo@exempel.se; anna@exempel.se; cilla@exempel.se"
     )  # by unit name: Björken, Ekbacken, Granen
-    assert mailto_link(contacts, "LIV-1 Livsmedel").startswith(
-        "mailto:bo@exempel.se,anna@exempel.se,cilla@exempel.se?subject=LIV-1%20"
+    assert mailto_link(addresses, "LIV-1 Livsmedel").startswith(
+        "mailto:?bcc=bo@exempel.se,anna@exempel.se,cilla@exempel.se&subject=LIV-1%20"
     )
     rows = [(c.unit_name, c.name, c.role, c.email, c.phone) for c in contacts]
     sheet = openpyxl.load_workbook(

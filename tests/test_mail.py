@@ -1,5 +1,6 @@
-"""Messages to many units (``ui.mail``) and the base address of links people
-are sent (``data_access.core.config``): plain functions, tested directly."""
+"""Messages to many units (``ui.mail``), the base address of links people
+are sent (``data_access.core.config``) and the links themselves
+(``ui.links``): plain functions, tested directly."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from data_access.core import config
+from ui import links
 from ui.mail import MAILTO_LIMIT, mailto_batches, mailto_link, outlook_line, unique_addresses
 from ui.navigation import PAGES
 
@@ -150,11 +152,26 @@ def test_the_setting_beats_the_detected_address(monkeypatch: pytest.MonkeyPatch,
     monkeypatch.delenv("AVTALSFOKUS_BASE_URL", raising=False)
     assert config.public_base_url() == "http://localhost:8501"
     assert config.public_base_url("https://intra.se/avtalsfokus/") == "https://intra.se/avtalsfokus"
-    assert (
-        config.receipt_link("abc-_1", base_url="https://intra.se") == "https://intra.se/behov?kvitto=abc-_1"
-    )
+    assert links.receipt_link("abc-_1", base_url="https://intra.se") == "https://intra.se/behov?kvitto=abc-_1"
     monkeypatch.setenv("AVTALSFOKUS_BASE_URL", "https://avtal.kommun.se/")
     assert config.public_base_url("https://intra.se/avtalsfokus") == "https://avtal.kommun.se"
+
+
+def test_a_sent_link_opens_the_needs_page_on_the_same_base() -> None:
+    """The needs form and receipt links go to the needs page of the page list,
+    and an app opened from one finds the base address it was sent with."""
+    (needs_page,) = (page.url_path for page in PAGES if page.path == "pages/needs.py")
+    base = "https://intra.se/avtalsfokus"
+    form = links.needs_form_link("ÖK 2024/1 & B#2?", "U 1", base_url=base)
+    receipt = links.receipt_link("abc-_1", base_url=base)
+    for link, query in (
+        (form, {"contract": ["ÖK 2024/1 & B#2?"], "unit": ["U 1"]}),
+        (receipt, {"kvitto": ["abc-_1"]}),
+    ):
+        parts = urlsplit(link)
+        assert parts.path == f"/avtalsfokus/{needs_page}" and parse_qs(parts.query) == query, link
+        assert config.base_from_page_url(link, PAGE_PATHS) == base
+    assert urlsplit(links.needs_form_link("LIV-1", base_url=base)).query == "contract=LIV-1"  # no empty unit
 
 
 @pytest.mark.parametrize(

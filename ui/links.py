@@ -1,10 +1,13 @@
 """Links into the app: the address people are sent (the needs form, a
 receipt) and the links between pages in tables.
 
-Without ``AVTALSFOKUS_BASE_URL`` the address is the one the app is reached
-at: the browser's own address (``st.context.url``), else the request headers
-a proxy passes on (``X-Forwarded-Host`` and friends, else ``Host``). The
-rules themselves are plain functions in ``data_access.core.config``.
+Every page's route comes from the page list in ``ui.navigation``, so a page
+that moves takes its links with it. Without ``AVTALSFOKUS_BASE_URL`` the base
+address is the one the app is reached at: the browser's own address
+(``st.context.url``), else the request headers a proxy passes on
+(``X-Forwarded-Host`` and friends, else ``Host``). The rules for the base
+address are plain functions in ``data_access.core.config``, which knows no
+page.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from ui.text import md
 UNIT_PAGE = next(spec.url_path for spec in PAGES if spec.path == "pages/unit.py")
 FIDELITY_PAGE = next(spec.url_path for spec in PAGES if spec.path == "pages/fidelity.py")
 CONTRACT_PAGE = next(spec.url_path for spec in PAGES if spec.path == "pages/contract.py")
+NEEDS_PAGE = next(spec.url_path for spec in PAGES if spec.path == "pages/needs.py")
 LOCAL_LINK_WARNING = (
     "Länken går till {base}, som bara fungerar på den här datorn. Öppna appen på den adress som "
     "enheterna når den på, eller be den som driftar appen ställa in AVTALSFOKUS_BASE_URL."
@@ -44,6 +48,22 @@ def warn_if_local(base_url: str) -> None:
     if config.is_local_address(base_url):
         # The address may come from the request's headers: shown as text, never as a link.
         st.warning(LOCAL_LINK_WARNING.format(base=md(base_url)), icon=":material/link_off:")
+
+
+def needs_form_link(
+    contract_reference: str, unit_code: str | None = None, *, base_url: str | None = None
+) -> str:
+    """The link that opens the needs form with the contract (and unit) filled
+    in, to be sent to units: absolute, on ``base_url`` (``public_base_url()``
+    when None)."""
+    query = {"contract": contract_reference} | ({"unit": unit_code} if unit_code else {})
+    return f"{base_url or public_base_url()}/{NEEDS_PAGE}?{urlencode(query)}"
+
+
+def receipt_link(token: str, *, base_url: str | None = None) -> str:
+    """The link to a submitted need's receipt (status and answer), absolute
+    like ``needs_form_link``."""
+    return f"{base_url or public_base_url()}/{NEEDS_PAGE}?{urlencode({'kvitto': token})}"
 
 
 def page_link(url_path: str, **params: str | int) -> str:

@@ -11,7 +11,7 @@ import os
 import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SQLITE_PATH = PROJECT_ROOT / "data" / "avtalsfokus.db"
@@ -70,7 +70,8 @@ def configured_base_url() -> str | None:
 
 def public_base_url(detected: str | None = None) -> str:
     """The address units reach the app at, for links procurers send out (the
-    needs form, the receipt). In order: ``AVTALSFOKUS_BASE_URL``; the address
+    needs form, the receipt; ``ui.links`` builds them, as only the UI knows the
+    pages' routes). In order: ``AVTALSFOKUS_BASE_URL``; the address
     the app was reached at (``detected``, which the page finds from the
     browser's address or the request headers: see ``ui.links``); the local
     default."""
@@ -117,17 +118,3 @@ def base_from_headers(headers: Mapping[str, str]) -> str | None:
     scheme = first("x-forwarded-proto") or (origin.scheme if origin.netloc == host else "") or "http"
     prefix = first("x-forwarded-prefix").strip("/")
     return f"{scheme.lower()}://{host}" + (f"/{prefix}" if prefix else "")
-
-
-def needs_form_link(
-    contract_reference: str, unit_code: str | None = None, *, base_url: str | None = None
-) -> str:
-    """The link that opens the needs form with the contract (and unit) filled
-    in; ``base_url`` as ``public_base_url`` returns it (its own when None)."""
-    query = {"contract": contract_reference} | ({"unit": unit_code} if unit_code else {})
-    return f"{base_url or public_base_url()}/behov?{urlencode(query)}"
-
-
-def receipt_link(token: str, *, base_url: str | None = None) -> str:
-    """The link to a submitted need's receipt (status and answer)."""
-    return f"{base_url or public_base_url()}/behov?{urlencode({'kvitto': token})}"

@@ -21,7 +21,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from urllib.parse import quote
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
@@ -222,14 +221,3 @@ def unit_contacts(session: Session, unit_ids: list[int]) -> list[Contact]:
         .order_by(Unit.name, Person.name)
     )
     return [Contact(*row) for row in rows]
-
-
-def email_line(contacts: list[Contact]) -> str:
-    """Every address once, separated by semicolons: pasted into Outlook's To field."""
-    return "; ".join(dict.fromkeys(contact.email for contact in contacts if contact.email))
-
-
-def mailto_link(contacts: list[Contact], subject: str) -> str:
-    """A ``mailto:`` link that opens one message to all of them."""
-    addresses = ",".join(dict.fromkeys(contact.email for contact in contacts if contact.email))
-    return f"mailto:{addresses}?subject={quote(subject)}"
