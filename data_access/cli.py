@@ -20,6 +20,7 @@ from data_access.core.db import get_engine, is_database_unreachable, session_sco
 from data_access.core.lengths import max_length
 from data_access.core.migrate import upgrade_database
 from data_access.core.models import ImportBatch, LineStatus
+from data_access.core.work import Actor
 from data_access.demo.generator import DatabaseNotEmptyError, DemoOptions, load_demo
 from data_access.exports.spreadsheet_safety import csv_writer
 from data_access.figures.fidelity import (
@@ -62,6 +63,17 @@ def _month(text: str) -> str:
         shown = text if len(text) <= 40 else text[:39] + "…"
         raise argparse.ArgumentTypeError(f"not a month in the form YYYY-MM (e.g. 2016-03): {shown!r}")
     return text
+
+
+# Who the command line's changes are recorded as when neither --user nor the
+# operating system names anyone (a container without $USER).
+CLI_ACTOR = "kommandorad"
+
+
+def cli_actor(user: str | None = None) -> Actor:
+    """The acting user of a command-line change: ``--user``, else the
+    operating system's user, else :data:`CLI_ACTOR`."""
+    return Actor.named(user or os.environ.get("USER"), default=CLI_ACTOR)
 
 
 def _user(text: str) -> str:
@@ -175,7 +187,7 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
             print(f"{fraction:4.0%}  {message}", file=sys.stderr)
 
         try:
-            with session_scope() as session:
+            with session_scope(actor=cli_actor()) as session:
                 lines = load_demo(
                     session, DemoOptions(lines=args.lines, seed=args.seed, end_date=args.end), progress
                 )
@@ -209,7 +221,7 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
         period=args.period, skip_invalid=args.skip_invalid, profile_name=args.profile, imported_by=args.user
     )
     try:
-        with session_scope() as session:
+        with session_scope(actor=cli_actor(args.user)) as session:
             for path in args.files:
                 if not path.is_file():
                     raise ImportRefusedError(f"Filen finns inte: {path}")

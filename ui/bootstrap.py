@@ -15,6 +15,9 @@ from data_access.demo.generator import DemoOptions, database_is_empty, load_demo
 
 _demo_lock = threading.Lock()
 
+# Who the demo load is recorded as: no user asked for it, the first start did.
+STARTUP_ACTOR = "uppstart"
+
 
 @st.cache_resource(show_spinner="Uppgraderar databasen …")
 def _upgraded(url: str) -> bool:
@@ -50,7 +53,7 @@ def ensure_database() -> None:
 def _load_demo_with_progress(engine: Engine) -> None:
     with st.status("Första start: skapar en demokommun att visa …", expanded=True) as status:
         bar = st.progress(0.0, text="Förbereder")
-        with session_scope(engine) as session:
+        with session_scope(engine, actor=STARTUP_ACTOR) as session:
             load_demo(
                 session,
                 DemoOptions(lines=demo_lines()),

@@ -82,8 +82,9 @@ def session_scope(engine: Engine | None = None, *, actor: Actor | str | None = N
     """One unit of work: commit on success, roll back everything on error.
 
     Every command runs inside one of these, so a failure never leaves half a
-    change behind. ``actor`` is who acts (see :mod:`data_access.core.work`);
-    a read needs none.
+    change behind; the commit replaces the data version when the session
+    wrote anything, and only then (:mod:`data_access.core.work`), so a read
+    opens one too. ``actor`` is who acts; a read needs none.
     """
     session = _session_factory(engine or get_engine())()
     set_actor(session, actor)

@@ -1,7 +1,9 @@
 """App-wide settings kept in the database (table ``app_setting``).
 
-The data version is a random token replaced by every write that changes
-figures; the UI keys its caches on it so an import shows at once.
+The data version is a random token replaced by every write; the UI keys its
+caches on it so an import shows at once. Commands never replace it
+themselves: the unit of work (:mod:`data_access.core.work`) does, in the
+commit of every session that wrote.
 """
 
 from __future__ import annotations
@@ -35,7 +37,9 @@ def set_setting(session: Session, key: str, value: str) -> None:
 
 def bump_data_version(session: Session) -> str:
     """Mark all cached figures stale. A token, not a counter, so that a
-    database emptied and refilled never repeats an old version."""
+    database emptied and refilled never repeats an old version. Called by
+    the unit of work's commit; a command that calls it as well only
+    replaces the token twice."""
     version = uuid.uuid4().hex
     set_setting(session, DATA_VERSION, version)
     return version
