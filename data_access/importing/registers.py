@@ -188,6 +188,70 @@ def _finish(
     return summary
 
 
+@dataclass
+class _RegisterRun:
+    """One register file on its way in: the batch it becomes, what is said
+    about it, and its data rows. Every register reads its rows the same way
+    (each counted, its problems reported, a row with an error skipped) and
+    ends the same way (``_finish``), before it reclassifies what it changed."""
+
+    session: Session
+    summary: RegisterImportSummary
+    batch: ImportBatch
+    rows: Iterable[Sequence[object]]
+    mapping: ColumnMapping
+    skip_invalid: bool
+
+    def records(self) -> Iterator[_Record]:
+        """The file's data rows, each counted as read."""
+        for record in _records(self.rows, self.mapping):
+            self.summary.rows_read += 1
+            yield record
+
+    def keep(self, record: _Record, complete: bool = True) -> bool:
+        """Whether a row that has been read goes in. Its problems are reported
+        either way; a row with an error, or without the values that name it
+        (``complete`` false), is counted as skipped."""
+        self.summary.problems.extend(record.problems)
+        if record.is_valid and complete:
+            return True
+        self.summary.skipped += 1
+        return False
+
+    def finish(self) -> None:
+        """Refuse the file, or record its batch's counts (``_finish``)."""
+        _finish(self.summary, self.batch, self.skip_invalid, self.session)
+
+
+RegisterImporter = Callable[..., RegisterImportSummary]
+
+
+def _register_importer(kind: ImportKind, body: Callable[[_RegisterRun], None]) -> RegisterImporter:
+    """The public importer of one register from what only it does (``body``,
+    which ends with ``run.finish()`` and then reclassifies). All three take
+    the same arguments, since the import service calls them alike, and each
+    file is one batch of its kind."""
+
+    def importer(
+        session: Session,
+        rows: Iterable[Sequence[object]],
+        mapping: ColumnMapping,
+        *,
+        file_name: str,
+        checksum: str,
+        skip_invalid: bool = False,
+        user: str | None = None,
+    ) -> RegisterImportSummary:
+        summary = RegisterImportSummary(file_name, kind)
+        batch = _start(session, kind, file_name, checksum, user)
+        body(_RegisterRun(session, summary, batch, rows, mapping, skip_invalid))
+        return summary
+
+    importer.__name__ = importer.__qualname__ = f"import_{kind.value}"
+    importer.__doc__ = body.__doc__
+    return importer
+
+
 def _claim(session: Session, entity: str, entity_id: int) -> None:
     """A row an invoice import created is now named by a register: it belongs
     to the register, and undoing that invoice import must leave it."""
@@ -211,31 +275,18 @@ def _category(session: Session, cache: dict[str, int], name: str) -> int:
     return cache[key]
 
 
-def import_accounts(
-    session: Session,
-    rows: Iterable[Sequence[object]],
-    mapping: ColumnMapping,
-    *,
-    file_name: str,
-    checksum: str,
-    skip_invalid: bool = False,
-    user: str | None = None,
-) -> RegisterImportSummary:
+def _import_accounts(run: _RegisterRun) -> None:
     """The account plan: each account's name, category and whether it is
     influenceable. Lines on changed accounts are reclassified."""
-    summary = RegisterImportSummary(file_name, ImportKind.ACCOUNTS)
-    batch = _start(session, ImportKind.ACCOUNTS, file_name, checksum, user)
+    session, summary = run.session, run.summary
     categories: dict[str, int] = {}
     changed: list[int] = []
-    for record in _records(rows, mapping):
-        summary.rows_read += 1
+    for record in run.records():
         number = record.value("account", parse_account, required=True, stored_in=Account.number)
         name = record.value("account_name", parse_text, stored_in=Account.name)
         category_name = record.value("category", parse_text, stored_in=Category.name)
         influenceable = record.value("influenceable", parse_yes_no)
-        summary.problems.extend(record.problems)
-        if not record.is_valid or number is None:
-            summary.skipped += 1
+        if not run.keep(record, number is not None):
             continue
         category_id = _category(session, categories, category_name) if category_name else None
         account = session.scalar(select(Account).where(Account.number == number))
@@ -251,29 +302,20 @@ def import_accounts(
         session.flush()
         _claim(session, "account", account.id)
         changed.append(account.id)
-    _finish(summary, batch, skip_invalid, session)
+    run.finish()
     if changed:
         classify_lines(session, account_ids=changed)
-    return summary
 
 
-def import_organisation(
-    session: Session,
-    rows: Iterable[Sequence[object]],
-    mapping: ColumnMapping,
-    *,
-    file_name: str,
-    checksum: str,
-    skip_invalid: bool = False,
-    user: str | None = None,
-) -> RegisterImportSummary:
+import_accounts = _register_importer(ImportKind.ACCOUNTS, _import_accounts)
+
+
+def _import_organisation(run: _RegisterRun) -> None:
     """Departments, units and their contact people. A unit that moves to
     another department takes its invoice lines with it."""
-    summary = RegisterImportSummary(file_name, ImportKind.ORGANISATION)
-    batch = _start(session, ImportKind.ORGANISATION, file_name, checksum, user)
+    session, summary = run.session, run.summary
     moved_units: set[int] = set()
-    for record in _records(rows, mapping):
-        summary.rows_read += 1
+    for record in run.records():
         department_code = record.value(
             "department_code", parse_text, required=True, stored_in=Department.code
         )
@@ -288,9 +330,7 @@ def import_organisation(
             record.problem("email", "ogiltig e-postadress")
         if (email or phone or role) and _blank(record.raw("contact_name")):
             record.problem("contact_name", "kontaktuppgifter utan namn")
-        summary.problems.extend(record.problems)
-        if not record.is_valid or not department_code or not unit_code:
-            summary.skipped += 1
+        if not run.keep(record, bool(department_code and unit_code)):
             continue
         department = session.scalar(select(Department).where(Department.code == department_code))
         if department is None:
@@ -316,7 +356,7 @@ def import_organisation(
         session.flush()
         if contact_name:
             _upsert_contact(session, unit.id, contact_name, role, email, phone)
-    _finish(summary, batch, skip_invalid, session)
+    run.finish()
     if moved_units:
         for unit_id in moved_units:
             department_id = session.scalar(select(Unit.department_id).where(Unit.id == unit_id))
@@ -324,7 +364,9 @@ def import_organisation(
                 update(InvoiceLine).where(InvoiceLine.unit_id == unit_id).values(department_id=department_id)
             )
         refresh_summaries(session)
-    return summary
+
+
+import_organisation = _register_importer(ImportKind.ORGANISATION, _import_organisation)
 
 
 def _upsert_contact(
@@ -366,24 +408,13 @@ class _ContractDraft:
     suppliers: list[tuple[str | None, str | None]] = field(default_factory=list)  # (org number, name)
 
 
-def import_contracts(
-    session: Session,
-    rows: Iterable[Sequence[object]],
-    mapping: ColumnMapping,
-    *,
-    file_name: str,
-    checksum: str,
-    skip_invalid: bool = False,
-    user: str | None = None,
-) -> RegisterImportSummary:
+def _import_contracts(run: _RegisterRun) -> None:
     """The contract register, one row per contract and supplier. A contract
     in the file gets exactly the file's suppliers; the lines of its old and new
     category and suppliers are reclassified."""
-    summary = RegisterImportSummary(file_name, ImportKind.CONTRACTS)
-    batch = _start(session, ImportKind.CONTRACTS, file_name, checksum, user)
+    session, summary = run.session, run.summary
     drafts: dict[str, _ContractDraft] = {}
-    for record in _records(rows, mapping):
-        summary.rows_read += 1
+    for record in run.records():
         reference = record.value("reference", parse_text, required=True, stored_in=Contract.reference)
         valid_from = record.value("valid_from", parse_date, required=True)
         valid_to = record.value("valid_to", parse_date, required=True)
@@ -409,9 +440,7 @@ def import_contracts(
             problem = length_problem(Person.name, email, "E-postadressen, som blir namnet när namn saknas,")
             if problem:
                 record.problem("manager_email", problem)
-        summary.problems.extend(record.problems)
-        if not record.is_valid or reference is None:
-            summary.skipped += 1
+        if not run.keep(record, reference is not None):
             continue
         name, category, manager_name, bid_count = draft_values
         draft = drafts.setdefault(
@@ -458,10 +487,12 @@ def import_contracts(
         session.add_all(ContractSupplier(contract_id=contract.id, supplier_id=s) for s in supplier_ids)
         touched_suppliers.update(supplier_ids)
         session.flush()
-    _finish(summary, batch, skip_invalid, session)
+    run.finish()
     if touched_categories or touched_suppliers:
         classify_lines(session, category_ids=touched_categories, supplier_ids=touched_suppliers)
-    return summary
+
+
+import_contracts = _register_importer(ImportKind.CONTRACTS, _import_contracts)
 
 
 def _person(session: Session, name: str | None, email: str | None) -> int:
