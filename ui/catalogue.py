@@ -137,10 +137,19 @@ def fidelity_per_category(breakdown: pd.DataFrame) -> dict[int, float | None]:
     }
 
 
+def single_bid(bid_count: int | None) -> bool | None:
+    """The one rule for a single bid: the procurement drew one bid only, so
+    the requirements may have shut out competition. None when the register
+    does not say how many bids there were."""
+    return None if bid_count is None else bid_count == 1
+
+
 def single_bid_text(bid_count: int | None) -> str:
-    if bid_count is None:
+    """The catalogue's "Ett anbud" column: Ja, Nej or a dash."""
+    alone = single_bid(bid_count)
+    if alone is None:
         return MISSING
-    return "Ja" if bid_count == 1 else "Nej"
+    return "Ja" if alone else "Nej"
 
 
 def catalogue_frame(

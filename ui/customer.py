@@ -11,13 +11,14 @@ import pandas as pd
 import streamlit as st
 
 from data_access.customers.contacts import ContactError, ContactInput
-from data_access.customers.needs import NEED_STATUS_LABELS, NEED_TYPE_LABELS, InboxRow
+from data_access.customers.needs import InboxRow
 from data_access.customers.visits import VisitRecord
 from ui.format import integer
 from ui.inbox import contract_or_category
 from ui.mail import mailto_address
 from ui.tables import swedish_table
 from ui.text import md
+from ui.theme import need_status_label, need_type_label
 from ui.widgets import count_caption, flash
 
 CONTACT_FIELDS = {"name": "Namn", "role": "Roll", "email": "E-post", "phone": "Telefon"}
@@ -45,11 +46,11 @@ def needs_table(records: list[InboxRow], total: int | None = None) -> None:
     frame = pd.DataFrame(
         {
             "Behov": [record.text for record in records],
-            "Status": [NEED_STATUS_LABELS.get(record.status, record.status) for record in records],
+            "Status": [need_status_label(record.status) for record in records],
             "Inkom": [record.created_at for record in records],
             "Enhet": [record.unit for record in records],
             "Avtal": [contract_or_category(record) for record in records],
-            "Typ": [NEED_TYPE_LABELS.get(record.need_type, record.need_type) for record in records],
+            "Typ": [need_type_label(record.need_type) for record in records],
             "Svar": [record.answer for record in records],
             "Leverantörens service (1–5)": [record.supplier_rating for record in records],
         }
