@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import threading
+from datetime import date
 
 import openpyxl
 import pytest
@@ -15,10 +16,14 @@ from streamlit.testing.v1 import AppTest
 from data_access.core.db import session_scope
 from data_access.core.models import Need, NeedEvent
 from data_access.customers.needs import (
+    NEED_TYPES,
+    STATUSES,
     InboxFilter,
     NeedError,
     NeedInput,
+    NeedStatsRow,
     Triage,
+    busiest,
     history,
     inbox,
     need_stats,
@@ -33,6 +38,8 @@ from tests.app_pages import open_page
 from tests.factories import World
 from tests.worlds import unit_on_contract
 from ui.inbox import inbox_rows, stats_frame, stats_summary
+from ui.theme import NEED_STATUS_LABELS, NEED_TYPE_LABELS, need_status_label, need_type_label
+from ui.triage import shown_change
 
 PAYLOADS = (
     "<script>alert(1)</script> mer text",
@@ -83,7 +90,7 @@ def test_submit_receipt_and_a_double_click_stores_once(
         assert session.scalar(select(func.count()).select_from(Need)) == 1
         shown = receipt(session, token)
         assert shown is not None and shown.contract == "LIV-1" and shown.category == "Livsmedel"
-        assert shown.status == "Ny" and shown.reference.startswith("B-")
+        assert need_status_label(shown.status) == "Ny" and shown.reference.startswith("B-")
         assert receipt(session, new_token()) is None and receipt(session, "1") is None
     assert len(token) >= 32  # 192 random bits, not a counter
 
@@ -126,7 +133,7 @@ def test_triage_records_who_and_when_and_the_unit_sees_the_answer(
         )
     with session_scope(engine) as session:
         events = history(session, need_id)
-        assert [(event.field, event.old_value, event.new_value) for event in events] == [
+        assert [shown_change(event) for event in events] == [
             ("Status", "Ny", "Under behandling"),
             ("Handläggare", None, "Upphandlare Ulla"),
             ("Status", "Under behandling", "Åtgärdad"),
@@ -135,7 +142,7 @@ def test_triage_records_who_and_when_and_the_unit_sees_the_answer(
         ]
         assert all(event.changed_by == "ulla" for event in events)
         shown = receipt(session, token)
-        assert (shown.status, shown.answer) == ("Åtgärdad", "Leverantören har nya tider.")
+        assert (need_status_label(shown.status), shown.answer) == ("Åtgärdad", "Leverantören har nya tider.")
         assert "Ringde" not in repr(shown)  # internal notes never reach the unit
         assert status_counts(session)["resolved"] == 1
         assert [row.status for row in inbox(session, InboxFilter(statuses=("resolved",)))] == ["resolved"]
@@ -231,6 +238,21 @@ def test_the_form_keeps_typed_text_on_errors_and_then_submits(
     assert needs_page({"kvitto": "gissat"}).error[0].value.startswith("Det finns inget ärende")
 
 
+def test_every_code_the_data_layer_accepts_has_its_words_in_order() -> None:
+    # The inbox counts statuses and the form offers types in the words' order.
+    assert tuple(NEED_STATUS_LABELS) == STATUSES and tuple(NEED_TYPE_LABELS) == NEED_TYPES
+
+
+def test_the_chart_keeps_the_busiest_and_of_equals_the_first_by_name() -> None:
+    def row(key: str, needs: int, month: int = 1) -> NeedStatsRow:
+        return NeedStatsRow(key, date(2026, month, 1), "other", needs, 0, 0, 0, 0, 0, 0)
+
+    rows = [row("C", 2), row("A", 1), row("B", 1), row("A", 1, month=2), row("D", 1)]
+    assert [(kept.key, kept.month.month) for kept in busiest(rows, count=2)] == [("C", 1), ("A", 1), ("A", 2)]
+    assert {kept.key for kept in busiest(rows, count=3)} == {"A", "B", "C"}  # B before D: same count
+    assert busiest([], count=15) == []
+
+
 def test_stats_per_contract_and_category(engine: Engine, unit_and_contract: dict[str, int]) -> None:
     with session_scope(engine) as session:
         for rating, knows, need_type in (
@@ -252,7 +274,7 @@ def test_stats_per_contract_and_category(engine: Engine, unit_and_contract: dict
     with session_scope(engine) as session:
         by_contract = need_stats(session, "contract")
         by_category = need_stats(session, "category")
-    delivery = next(row for row in by_contract if row.need_type == "Leveranser")
+    delivery = next(row for row in by_contract if need_type_label(row.need_type) == "Leveranser")
     assert (delivery.key, delivery.needs, delivery.supplier_rating_sum, delivery.ratings) == (
         "LIV-1",
         2,
@@ -263,7 +285,7 @@ def test_stats_per_contract_and_category(engine: Engine, unit_and_contract: dict
     summary = stats_summary(stats_frame(by_contract), "contract").iloc[0]
     assert (summary["Avtal"], summary["Behov"], summary["Leverantörens service (snitt)"]) == ("LIV-1", 3, 3.0)
     assert summary["Vet vem som är avtalsansvarig"] == 50.0  # one of the two who answered
-    assert sorted((row.key, row.need_type, row.needs) for row in by_category) == [
+    assert sorted((row.key, need_type_label(row.need_type), row.needs) for row in by_category) == [
         ("Livsmedel", "Leveranser", 2),
         ("Livsmedel", "Pris", 1),
     ]

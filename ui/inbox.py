@@ -1,4 +1,6 @@
-"""The inbox's filters and tables: widgets in, an ``InboxFilter`` and rows out."""
+"""The inbox's parts: its filters (widgets in, an ``InboxFilter`` out), the
+count per status, the list with its Excel export and the statistics per
+contract or category with their charts."""
 
 from __future__ import annotations
 
@@ -6,16 +8,15 @@ import pandas as pd
 import streamlit as st
 
 from data_access.core import clock
-from data_access.customers.needs import (
-    NEED_STATUS_LABELS,
-    NEED_TYPE_LABELS,
-    InboxFilter,
-    InboxRow,
-    NeedStatsRow,
-)
+from data_access.customers.needs import InboxFilter, InboxRow, NeedStatsRow
 from ui import cached
 from ui.cached import DataState
-from ui.widgets import choice_multiselect
+from ui.charts import PARTIAL_MARK, busiest_needs_chart, monthly_needs_chart
+from ui.drilldown import excel_download
+from ui.format import integer, month_name, whole_percent
+from ui.tables import swedish_table
+from ui.theme import NEED_STATUS_LABELS, NEED_TYPE_LABELS, need_status_label, need_type_label
+from ui.widgets import choice_multiselect, count_caption, draw_chart
 
 HEADERS = (  # what a procurer reads first comes first: the need and its status
     "Behov",
@@ -101,11 +102,11 @@ def inbox_rows(rows: list[InboxRow]) -> tuple[tuple[str, ...], list[tuple[object
     return HEADERS, [
         (
             row.text,
-            NEED_STATUS_LABELS.get(row.status, row.status),
+            need_status_label(row.status),
             row.created_at,
             row.unit,
             contract_or_category(row),
-            NEED_TYPE_LABELS.get(row.need_type, row.need_type),
+            need_type_label(row.need_type),
             row.assignee,
             row.answer,
             row.department,
@@ -116,6 +117,73 @@ def inbox_rows(rows: list[InboxRow]) -> tuple[tuple[str, ...], list[tuple[object
         )
         for row in rows
     ]
+
+
+def status_metrics(counts: dict[str, int]) -> None:
+    """One count per status, in the order a need moves through them."""
+    for column, (status, label) in zip(
+        st.columns(len(NEED_STATUS_LABELS)), NEED_STATUS_LABELS.items(), strict=True
+    ):
+        column.metric(label, counts.get(status, 0))
+
+
+def inbox_table(rows: list[InboxRow], total: int, notes: list[str]) -> InboxRow | None:
+    """The needs as a list to choose from, how many there are and the list
+    as Excel (with the filters in ``notes``). Returns the chosen need."""
+    headers, records = inbox_rows(rows)
+    event = st.dataframe(
+        swedish_table(
+            pd.DataFrame.from_records(records, columns=headers), dict.fromkeys(RATING_COLUMNS, integer)
+        ),
+        hide_index=True,
+        width="stretch",
+        key="inbox_table",
+        on_select="rerun",
+        selection_mode="single-row",
+        column_config={
+            "Behov": st.column_config.TextColumn(width="large"),
+            "Status": st.column_config.TextColumn(width=150),
+        },
+    )
+    shown_count = count_caption(len(rows), total, "ärenden")
+    st.caption(f"{shown_count}. Välj en rad för att läsa hela texten och svara.")
+    excel_download(
+        "Ladda ner listan som Excel",
+        headers,
+        records,
+        notes=[*notes, shown_count],
+        file_name="behov.xlsx",
+        key="inbox_excel",
+    )
+    return rows[event.selection.rows[0]] if event.selection.rows else None
+
+
+def need_statistics(state: DataState, inbox_filter: InboxFilter) -> None:
+    """Needs per contract or category: the busiest as a chart by type, every
+    month as a chart (the running month marked), and a table of counts,
+    average ratings and who knows the contract manager."""
+    st.subheader("Per avtal och kategori")
+    by = st.segmented_control(
+        "Gruppera på",
+        ["contract", "category"],
+        format_func={"contract": "Avtal", "category": "Kategori"}.get,
+        default="contract",
+        key="inbox_stats_by",
+    ) or "contract"
+    rows = cached.need_stats(state, by, inbox_filter)
+    if not rows:
+        st.caption("Inga behov i urvalet.")
+        return
+    draw_chart(busiest_needs_chart(rows))
+    running_month = clock.today().replace(day=1)
+    draw_chart(monthly_needs_chart(rows, running_month))
+    if any(row.month == running_month for row in rows):
+        st.caption(f"{PARTIAL_MARK.strip()} {month_name(running_month).capitalize()} pågår fortfarande.")
+    st.dataframe(
+        swedish_table(stats_summary(stats_frame(rows), by), {KNOWS_MANAGER: whole_percent}),
+        hide_index=True,
+        width="stretch",
+    )
 
 
 def stats_frame(rows: list[NeedStatsRow]) -> pd.DataFrame:

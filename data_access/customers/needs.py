@@ -5,7 +5,9 @@ receipt link, so nobody can list other people's submissions by counting; the
 token is made when the form is drawn, which also makes a double click submit
 once (the second insert finds the token). Every triage change is recorded
 with who and when. Text is stored exactly as typed; showing it as text and
-exporting it without formulas is the pages' and ``excel``'s job.
+exporting it without formulas is the pages' and ``excel``'s job. Records
+carry codes (a status, a need type, a field name); the words people read
+for them are ``ui.theme``'s.
 """
 
 from __future__ import annotations
@@ -24,31 +26,10 @@ from data_access.core.lengths import count_text, length_problem, nul_problem
 from data_access.core.models import Category, Contract, Department, Feedback, Need, NeedEvent, Unit
 from data_access.core.validation import FieldErrors
 
-NEED_TYPE_LABELS = {
-    "package_size": "Förpackningsstorlek",
-    "delivery": "Leveranser",
-    "assortment": "Sortiment",
-    "quality": "Kvalitet",
-    "price": "Pris",
-    "ordering": "Beställning/e-handel",
-    "service": "Service",
-    "other": "Övrigt",
-}
-NEED_STATUS_LABELS = {
-    "new": "Ny",
-    "in_progress": "Under behandling",
-    "next_tender": "Beaktas i nästa upphandling",
-    "resolved": "Åtgärdad",
-    "declined": "Avböjd",
-}
+# The codes records carry; ui.theme has the words people read for each.
+NEED_TYPES = ("package_size", "delivery", "assortment", "quality", "price", "ordering", "service", "other")
+STATUSES = ("new", "in_progress", "next_tender", "resolved", "declined")  # from new to an outcome
 TEXT_MIN, TEXT_MAX = 10, 5_000
-STATUSES = tuple(NEED_STATUS_LABELS)
-TRIAGE_FIELDS = {
-    "status": "Status",
-    "assignee": "Handläggare",
-    "answer": "Svar",
-    "internal_notes": "Anteckningar",
-}
 
 
 class NeedError(FieldErrors):
@@ -83,7 +64,7 @@ class NeedInput:
             found["text"] = f"Texten får vara högst {TEXT_MAX:,} tecken (nu {length:,}).".replace(",", " ")
         elif problem := nul_problem(self.text, "Texten"):
             found["text"] = problem
-        if self.need_type not in NEED_TYPE_LABELS:
+        if self.need_type not in NEED_TYPES:
             found["need_type"] = "Välj vilken sorts behov det gäller."
         # Measured as stored (trimmed): PostgreSQL refuses a longer value, SQLite keeps it.
         if problem := length_problem(Need.submitter_name, self.submitter_name.strip()):
@@ -128,9 +109,9 @@ class Receipt:
     unit: str | None
     contract: str | None
     category: str | None
-    need_type: str
+    need_type: str  # a code of NEED_TYPES
     text: str
-    status: str  # Swedish label
+    status: str  # a code of STATUSES
     answer: str | None
 
 
@@ -200,9 +181,9 @@ def receipt(session: Session, token: str) -> Receipt | None:
         unit=need.unit,
         contract=need.contract,
         category=need.category,
-        need_type=NEED_TYPE_LABELS.get(need.need_type, need.need_type),
+        need_type=need.need_type,
         text=need.text,
-        status=NEED_STATUS_LABELS.get(need.status, need.status),
+        status=need.status,
         answer=need.answer,
     )
 
@@ -230,7 +211,7 @@ class InboxRow:
     category: str | None
     need_type: str
     text: str
-    status: str  # the code; NEED_STATUS_LABELS has the words
+    status: str  # a code of STATUSES
     assignee: str | None
     answer: str | None
     internal_notes: str | None
@@ -418,12 +399,14 @@ def triage(session: Session, need_id: int, change: Triage, by: str) -> int:
 class HistoryEvent:
     changed_at: datetime
     changed_by: str
-    field: str  # Swedish
+    field: str  # the Need column changed: status, assignee, answer or internal_notes
     old_value: str | None
     new_value: str | None
 
 
 def history(session: Session, need_id: int) -> list[HistoryEvent]:
+    """Every triage change of a need, oldest first, as stored: field names
+    and status codes (``ui.triage`` says them in words)."""
     rows = session.execute(
         select(
             NeedEvent.changed_at,
@@ -435,14 +418,7 @@ def history(session: Session, need_id: int) -> list[HistoryEvent]:
         .where(NeedEvent.need_id == need_id)
         .order_by(NeedEvent.changed_at, NeedEvent.id)
     )
-
-    def shown(name: str, value: str | None) -> str | None:
-        return NEED_STATUS_LABELS.get(value, value) if name == "status" and value else value
-
-    return [
-        HistoryEvent(at, by, TRIAGE_FIELDS.get(name, name), shown(name, old), shown(name, new))
-        for at, by, name, old, new in rows
-    ]
+    return [HistoryEvent(at, by, name, old, new) for at, by, name, old, new in rows]
 
 
 @dataclass(frozen=True)
@@ -451,7 +427,7 @@ class NeedStatsRow:
 
     key: str
     month: date
-    need_type: str  # Swedish
+    need_type: str  # a code of NEED_TYPES
     needs: int
     supplier_rating_sum: int
     procurement_rating_sum: int
@@ -490,7 +466,7 @@ def need_stats(session: Session, by: str, inbox_filter: InboxFilter = InboxFilte
         NeedStatsRow(
             key=row[0],
             month=date(int(row[1]), int(row[2]), 1),
-            need_type=NEED_TYPE_LABELS.get(row[3], row[3]),
+            need_type=row[3],
             needs=row[4],
             supplier_rating_sum=int(row[5]),
             procurement_rating_sum=int(row[6]),
