@@ -18,6 +18,7 @@ import streamlit as st
 from ui.format import MISSING, is_missing
 from ui.tables import swedish_table
 from ui.text import md
+from ui.widgets import chosen_row
 
 UNIT_COLUMN = "Enhet"
 
@@ -52,13 +53,9 @@ def buyer_table(
     # swedish_table: a column with a gap (a share of a list that sums to zero)
     # becomes its text, since Streamlit would write "None" over the Styler's dash.
     styled = swedish_table(shown, {UNIT_COLUMN: lambda link: names.get(link, MISSING), **formats})
-    event = st.dataframe(
+    return chosen_row(
         styled,
-        hide_index=True,
-        width="stretch",
         key=key,
-        on_select="rerun",
-        selection_mode="single-row",
         column_config={
             UNIT_COLUMN: st.column_config.LinkColumn(
                 UNIT_COLUMN, width=unit_width, pinned=True, help="Öppnar enhetens sida"
@@ -66,8 +63,6 @@ def buyer_table(
             **column_config,
         },
     )
-    rows = event.selection.rows if event is not None else []
-    return rows[0] if rows else None
 
 
 def row_details(

@@ -213,17 +213,25 @@ def fidelity_dataframe(frame: pd.DataFrame, *, show_key: bool = True, key: str |
     if key is None:
         st.dataframe(styled, hide_index=True, width="stretch", column_config=widths)
         return None
+    return chosen_row(styled, key=key, column_config=widths)
+
+
+def chosen_row(data: object, *, key: str, column_config: Mapping[str, Any]) -> int | None:
+    """A table across the page of which one row can be chosen (a choice
+    reruns the page); the chosen row's position in ``data``, or None when
+    none is chosen, or when no choice can be made (the first run of a bare
+    script, where ``st.dataframe`` returns no event)."""
     event = st.dataframe(
-        styled,
+        data,
         hide_index=True,
         width="stretch",
         key=key,
         on_select="rerun",
         selection_mode="single-row",
-        column_config=widths,
+        column_config=column_config,
     )
-    selected = event.selection.rows if event is not None else []
-    return selected[0] if selected else None
+    rows = event.selection.rows if event is not None else []
+    return rows[0] if rows else None
 
 
 def choice_multiselect(
