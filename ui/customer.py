@@ -4,19 +4,19 @@ never as Markdown or HTML."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 
-import pandas as pd
 import streamlit as st
 
 from data_access.customers.contacts import ContactError, ContactInput
+from data_access.customers.contract_buyers import Contact
 from data_access.customers.needs import InboxRow
 from data_access.customers.visits import VisitRecord
 from ui.format import integer
 from ui.inbox import contract_or_category
 from ui.mail import mailto_address
-from ui.tables import swedish_table
+from ui.tables import records_table, swedish_table
 from ui.text import md
 from ui.theme import need_status_label, need_type_label
 from ui.widgets import count_caption, flash
@@ -24,10 +24,16 @@ from ui.widgets import count_caption, flash
 CONTACT_FIELDS = {"name": "Namn", "role": "Roll", "email": "E-post", "phone": "Telefon"}
 
 
-def contact_table(frame: pd.DataFrame) -> None:
+def contact_table(contacts: Sequence[Contact]) -> None:
     """Contact people with their e-mail addresses as mailto links."""
-    linked = frame.assign(
-        **{"E-post": frame["E-post"].map(lambda email: mailto_address(email) if email else None)}
+    linked = records_table(
+        contacts,
+        {
+            "Namn": "name",
+            "Roll": "role",
+            "E-post": lambda contact: mailto_address(contact.email) if contact.email else None,
+            "Telefon": "phone",
+        },
     )
     st.dataframe(
         linked,
@@ -43,17 +49,18 @@ def needs_table(records: list[InboxRow], total: int | None = None) -> None:
     if not records:
         st.caption("Inga behov eller synpunkter ännu.")
         return
-    frame = pd.DataFrame(
+    frame = records_table(
+        records,
         {
-            "Behov": [record.text for record in records],
-            "Status": [need_status_label(record.status) for record in records],
-            "Inkom": [record.created_at for record in records],
-            "Enhet": [record.unit for record in records],
-            "Avtal": [contract_or_category(record) for record in records],
-            "Typ": [need_type_label(record.need_type) for record in records],
-            "Svar": [record.answer for record in records],
-            "Leverantörens service (1–5)": [record.supplier_rating for record in records],
-        }
+            "Behov": "text",
+            "Status": lambda record: need_status_label(record.status),
+            "Inkom": "created_at",
+            "Enhet": "unit",
+            "Avtal": contract_or_category,
+            "Typ": lambda record: need_type_label(record.need_type),
+            "Svar": "answer",
+            "Leverantörens service (1–5)": "supplier_rating",
+        },
     )
     st.dataframe(
         swedish_table(frame, {"Leverantörens service (1–5)": integer}),
@@ -69,22 +76,18 @@ def visits_table(records: list[VisitRecord]) -> None:
     if not records:
         st.caption("Inga besök eller samtal ännu.")
         return
-    st.dataframe(
-        swedish_table(
-            pd.DataFrame(
-                {
-                    "Datum": [visit.visit_date for visit in records],
-                    "Enhet": [visit.unit_name for visit in records],
-                    "Avtal": [visit.contract for visit in records],
-                    "Deltagare": [visit.participants for visit in records],
-                    "Anteckningar": [visit.notes for visit in records],
-                    "Följs upp": [visit.follow_up_date for visit in records],
-                }
-            )
-        ),
-        hide_index=True,
-        width="stretch",
+    frame = records_table(
+        records,
+        {
+            "Datum": "visit_date",
+            "Enhet": "unit_name",
+            "Avtal": "contract",
+            "Deltagare": "participants",
+            "Anteckningar": "notes",
+            "Följs upp": "follow_up_date",
+        },
     )
+    st.dataframe(swedish_table(frame), hide_index=True, width="stretch")
 
 
 OVERDUE = "försenad"
@@ -96,15 +99,16 @@ def follow_ups_table(records: list[VisitRecord], today: date) -> None:
     if not records:
         st.caption("Inga uppföljningar väntar.")
         return
-    frame = pd.DataFrame(
+    frame = records_table(
+        records,
         {
-            "Följs upp": [visit.follow_up_date for visit in records],
-            "Läge": [OVERDUE if visit.follow_up_date < today else "" for visit in records],
-            "Enhet": [visit.unit_name for visit in records],
-            "Avtal": [visit.contract for visit in records],
-            "Besök": [visit.visit_date for visit in records],
-            "Anteckningar": [visit.notes for visit in records],
-        }
+            "Följs upp": "follow_up_date",
+            "Läge": lambda visit: OVERDUE if visit.follow_up_date < today else "",
+            "Enhet": "unit_name",
+            "Avtal": "contract",
+            "Besök": "visit_date",
+            "Anteckningar": "notes",
+        },
     )
     st.dataframe(
         swedish_table(frame).map(
