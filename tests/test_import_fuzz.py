@@ -87,6 +87,7 @@ from data_access.importing.service import (
     with_columns,
 )
 from tests.factories import World
+from tests.inputs import flag_encrypted
 from ui.importing import peppol_frame
 
 # --------------------------------------------------------------------------- settings
@@ -556,20 +557,6 @@ def mutate_zip(data: bytes, ops: list[tuple]) -> bytes:
     return data
 
 
-def flag_encrypted(data: bytes, name: str) -> bytes:
-    """Set the "encrypted" bit of a member in its local header and directory
-    entry: zipfile clears the flag bits it is given when it writes."""
-    buffer = bytearray(data)
-    encoded = name.encode()
-    for signature, flags_at, name_at in ((b"PK\x03\x04", 6, 30), (b"PK\x01\x02", 8, 46)):
-        position = buffer.find(signature)
-        while position >= 0:
-            if buffer[position + name_at : position + name_at + len(encoded)] == encoded:
-                buffer[position + flags_at] |= 0x1
-            position = buffer.find(signature, position + 4)
-    return bytes(buffer)
-
-
 def _edit_sheet(content: bytes, op: tuple) -> bytes:
     text = content.decode("utf-8", "replace")
     if op[0] == "inject":
@@ -768,20 +755,32 @@ def file_name(draw: st.DrawFn, kind: str, level: int) -> str:
     return draw(stem) + draw(extension)
 
 
+def random_upload(draw: st.DrawFn, extensions: list[str], level: int) -> tuple[str, bytes]:
+    """(name, bytes) of no real file: a known format's first bytes or none,
+    then random bytes, under a name ending in one of ``extensions``."""
+    data = draw(st.sampled_from(MAGICS) | st.just(b"")) + draw(st.binary(max_size=2048))
+    return draw(file_name(draw(st.sampled_from(extensions)), level)), data
+
+
+def damaged(draw: st.DrawFn, data: bytes, level: int, *, archive: bool) -> bytes:
+    """The file as generated, or when mutated damaged: an archive (.xlsx, .zip)
+    half the time member by member, otherwise byte by byte."""
+    if level != MUTATED:
+        return data
+    if archive and draw(st.booleans()):
+        return mutate_zip(data, draw(st.lists(zip_op, min_size=1, max_size=3)))
+    return mutate(data, draw(st.lists(byte_op, min_size=1, max_size=4)))
+
+
 @st.composite
 def tabular_upload(draw: st.DrawFn, kind: ImportKind, level: int) -> tuple[str, bytes]:
     """(name, bytes) of a generated table; when mutated, damaged or random bytes."""
     shape = draw(st.sampled_from(["csv", "xlsx"] + ["random"] * (level == MUTATED)))
     if shape == "random":
-        data = draw(st.sampled_from(MAGICS) | st.just(b"")) + draw(st.binary(max_size=2048))
-        return draw(file_name(draw(st.sampled_from(["csv", "xlsx"])), level)), data
+        return random_upload(draw, ["csv", "xlsx"], level)
     rows = draw(table_rows(kind, level))
     data = draw(csv_file(rows, level) if shape == "csv" else xlsx_file(rows, level))
-    if level == MUTATED:
-        if shape == "xlsx" and draw(st.booleans()):
-            data = mutate_zip(data, draw(st.lists(zip_op, min_size=1, max_size=3)))
-        else:
-            data = mutate(data, draw(st.lists(byte_op, min_size=1, max_size=4)))
+    data = damaged(draw, data, level, archive=shape == "xlsx")
     return draw(file_name(shape, level)), data
 
 
@@ -789,14 +788,9 @@ def tabular_upload(draw: st.DrawFn, kind: ImportKind, level: int) -> tuple[str, 
 def peppol_upload(draw: st.DrawFn, level: int) -> tuple[str, bytes]:
     shape = draw(st.sampled_from(["xml", "xml", "zip"] + ["random"] * (level == MUTATED)))
     if shape == "random":
-        data = draw(st.sampled_from(MAGICS) | st.just(b"")) + draw(st.binary(max_size=2048))
-        return draw(file_name(draw(st.sampled_from(["xml", "zip"])), level)), data
+        return random_upload(draw, ["xml", "zip"], level)
     data = draw(peppol_xml(level) if shape == "xml" else peppol_zip(level))
-    if level == MUTATED:
-        if shape == "zip" and draw(st.booleans()):
-            data = mutate_zip(data, draw(st.lists(zip_op, min_size=1, max_size=3)))
-        else:
-            data = mutate(data, draw(st.lists(byte_op, min_size=1, max_size=4)))
+    data = damaged(draw, data, level, archive=shape == "zip")
     return draw(file_name(shape, level)), data
 
 

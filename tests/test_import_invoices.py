@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from collections import Counter
 from datetime import date, datetime
 from decimal import Decimal
@@ -34,6 +33,7 @@ from data_access.importing.service import (
     problems_workbook,
     report_notes,
 )
+from tests.inputs import workbook, zipped
 
 REAL_DATA = Path(__file__).resolve().parents[2] / "shared" / "real-data"
 OREBRO = REAL_DATA / "orebro-kommun" / "Orebro.2016-03.xlsx"
@@ -324,23 +324,6 @@ def test_cli_import_exit_codes(engine: Engine, tmp_path: Path, capsys: pytest.Ca
     assert "imported 7" in out.getvalue()
 
 
-def _zip_bytes(members: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, content in members.items():
-            archive.writestr(name, content)
-    return buffer.getvalue()
-
-
-def _headerless_workbook() -> bytes:
-    book = openpyxl.Workbook()
-    for row in ([1, 2, 3], [4, 5, 6]):
-        book.active.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
 BILLION_LAUGHS = (
     b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>'
     b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
@@ -355,11 +338,11 @@ BILLION_LAUGHS = (
         ("virus.xlsx", b"MZ\x90\x00" + b"\x00" * 200, "program"),
         ("krypterad.xlsx", bytes.fromhex("D0CF11E0A1B11AE1") + b"\x00" * 504, "lösenordsskyddad"),
         ("brus.csv", bytes(range(256)) * 8, "binära"),
-        ("arkiv.xlsx", _zip_bytes({"readme.txt": b"hej"}), "zip"),
-        ("utan-rubriker.xlsx", _headerless_workbook(), "rubrikrad"),
+        ("arkiv.xlsx", zipped({"readme.txt": b"hej"}), "zip"),
+        ("utan-rubriker.xlsx", workbook([1, 2, 3], [4, 5, 6]), "rubrikrad"),
         (
             "bomb.xlsx",
-            _zip_bytes(
+            zipped(
                 {
                     "[Content_Types].xml": b"<Types/>",
                     "xl/workbook.xml": b"<workbook/>",

@@ -15,16 +15,14 @@ from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
 from data_access.core.models import ImportBatch, InvoiceLine
+from tests.app_pages import open_page
+from tests.inputs import XLSX, workbook
 from tests.test_import_invoices import MESSY_TOTAL, OREBRO, messy_workbook
 from ui.text import md_unescaped
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 def import_page() -> AppTest:
-    app = AppTest.from_file(APP, default_timeout=60).run()
-    return app.switch_page("pages/import_data.py").run()
+    return open_page("pages/import_data.py")
 
 
 def lines(engine: Engine) -> tuple[int, Decimal | None]:
@@ -88,17 +86,13 @@ def test_a_bad_file_gets_a_message_and_changes_nothing(engine: Engine) -> None:
 
 
 def test_rows_with_errors_block_the_import_until_skipping_is_chosen(engine: Engine) -> None:
-    book = openpyxl.Workbook()
-    for row in (
+    data = workbook(
         ["Datum", "Leverantör", "Belopp"],
         ["2025-03-01", "Menigo", "100,00"],
         ["2025-03-02", "ICA", "x"],
-    ):
-        book.active.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
+    )
     app = import_page()
-    app.file_uploader(key="upload_invoices").set_value(("fel.xlsx", buffer.getvalue(), XLSX)).run()
+    app.file_uploader(key="upload_invoices").set_value(("fel.xlsx", data, XLSX)).run()
     assert app.button(key="run_import").disabled
     report = app.dataframe[1].value
     assert list(report["Rad"]) == [3] and list(report["Kolumn"]) == ["Belopp"]
@@ -107,13 +101,14 @@ def test_rows_with_errors_block_the_import_until_skipping_is_chosen(engine: Engi
     assert lines(engine) == (1, Decimal("100.00"))
 
 
-def xlsx(*rows: list[object]) -> bytes:
-    book = openpyxl.Workbook()
-    for row in rows:
-        book.active.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+def import_account_plan(app: AppTest) -> None:
+    """On the page: a plan that puts account 4010 in Livsmedel, imported."""
+    app.radio(key="kind").set_value("accounts").run()
+    plan = workbook(
+        ["Konto", "Kontobenämning", "Kategori", "Påverkbar"], ["4010", "Livsmedel", "Livsmedel", "ja"]
+    )
+    app.file_uploader(key="upload_accounts").set_value(("kontoplan.xlsx", plan, XLSX)).run()
+    app.button(key="run_import").click().run()
 
 
 def test_a_reimport_and_an_undo_are_listed_as_they_are(engine: Engine) -> None:
@@ -167,12 +162,7 @@ def test_a_reimport_and_an_undo_are_listed_as_they_are(engine: Engine) -> None:
 
 def test_undo_needs_a_name_and_registers_are_not_offered(engine: Engine) -> None:
     app = import_page()
-    app.radio(key="kind").set_value("accounts").run()
-    plan = xlsx(
-        ["Konto", "Kontobenämning", "Kategori", "Påverkbar"], ["4010", "Livsmedel", "Livsmedel", "ja"]
-    )
-    app.file_uploader(key="upload_accounts").set_value(("kontoplan.xlsx", plan, XLSX)).run()
-    app.button(key="run_import").click().run()
+    import_account_plan(app)
     assert not app.exception, [e.value for e in app.exception]
     (register,) = batch_ids(engine)
     assert [row["Import"] for row in batch_rows(app)] == [register]
@@ -207,7 +197,7 @@ def test_no_raw_values_and_swedish_numbers_on_the_page(engine: Engine) -> None:
     ]
     rows.append(["2025-03-02", "Kalles Kiosk", None, "4010", None])  # an error row: no amount
     app = import_page()
-    app.file_uploader(key="upload_invoices").set_value(("stor.xlsx", xlsx(*rows), XLSX)).run()
+    app.file_uploader(key="upload_invoices").set_value(("stor.xlsx", workbook(*rows), XLSX)).run()
     preview = app.dataframe[0].value
     assert preview["Organisationsnummer"].iloc[0] == "556036-0793"
     assert preview["Belopp"].iloc[0] == "1\u00a0234,50"
@@ -228,7 +218,7 @@ def test_no_raw_values_and_swedish_numbers_on_the_page(engine: Engine) -> None:
 def test_the_period_field_shows_a_hint_not_a_value(engine: Engine) -> None:
     """Point 8: an empty period field must not look filled in."""
     app = import_page()
-    data = xlsx(["Förvaltning", "Leverantör", "Belopp"], ["SOC Socialförvaltningen", "Menigo", "100,00"])
+    data = workbook(["Förvaltning", "Leverantör", "Belopp"], ["SOC Socialförvaltningen", "Menigo", "100,00"])
     app.file_uploader(key="upload_invoices").set_value(("utan-datum.xlsx", data, XLSX)).run()
     period = app.text_input(key="period")
     assert period.value == ""
@@ -268,21 +258,13 @@ def test_most_spend_unclassified_says_why_and_links_to_the_account_plan(engine: 
     (link,) = [element.proto for element in app.get("page_link")]
     assert link.label == "Importera kontoplanen" and link.query_string == "kind=accounts"
 
-    linked = AppTest.from_file(APP, default_timeout=60)
-    linked.query_params["kind"] = "accounts"
-    linked.run()
-    linked.switch_page("pages/import_data.py").run()
+    linked = open_page("pages/import_data.py", {"kind": "accounts"})
     assert linked.radio(key="kind").value == "accounts"
 
 
 def test_an_import_with_mapped_accounts_gets_no_notice(engine: Engine) -> None:
     app = import_page()
-    app.radio(key="kind").set_value("accounts").run()
-    plan = xlsx(
-        ["Konto", "Kontobenämning", "Kategori", "Påverkbar"], ["4010", "Livsmedel", "Livsmedel", "ja"]
-    )
-    app.file_uploader(key="upload_accounts").set_value(("kontoplan.xlsx", plan, XLSX)).run()
-    app.button(key="run_import").click().run()
+    import_account_plan(app)
     app.radio(key="kind").set_value("invoices").run()
     app.file_uploader(key="upload_invoices").set_value(("messy.xlsx", messy_workbook(), XLSX)).run()
     app.button(key="run_import").click().run()
@@ -342,13 +324,11 @@ def test_e_invoices_are_shown_as_text_and_can_be_undone(engine: Engine) -> None:
 
 def test_a_small_file_with_one_cell_far_out_is_refused_with_a_message(engine: Engine) -> None:
     """4.9 KB with a cell at XFD1048576 once made calamine abort the server for everyone."""
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    sheet = workbook.active
+    book = openpyxl.Workbook()
+    sheet = book.active
     sheet["A1"], sheet["B1"], sheet["XFD1048576"] = "Belopp", "Leverantör", 1
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    book.save(buffer)
     app = import_page()
     app.file_uploader(key="upload_invoices").set_value(("far.xlsx", buffer.getvalue(), XLSX)).run()
     assert not app.exception

@@ -3,11 +3,9 @@ bad rows are reported, and the fidelity of existing lines follows."""
 
 from __future__ import annotations
 
-import io
 from datetime import date
 from decimal import Decimal
 
-import openpyxl
 import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
@@ -30,18 +28,10 @@ from data_access.importing.columns import ImportKind
 from data_access.importing.invoices import ImportOptions
 from data_access.importing.registers import InvalidRegisterRowsError
 from data_access.importing.service import import_file, open_for_import
+from tests.inputs import CONTRACT, table, workbook
 
 MENIGO = "556000001" + luhn_check_digit("556000001")
 ICA = "556000002" + luhn_check_digit("556000002")
-
-
-def workbook(*rows: list[object]) -> bytes:
-    book = openpyxl.Workbook()
-    for row in rows:
-        book.active.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 def run(engine: Engine, kind: ImportKind, data: bytes, **options: object):
@@ -104,30 +94,15 @@ def test_registers_give_existing_lines_their_fidelity(engine: Engine) -> None:
         engine,
         ImportKind.CONTRACTS,
         workbook(
-            [
-                "Avtalsnummer",
-                "Avtalsnamn",
-                "Kategori",
-                "Leverantör",
-                "Organisationsnummer",
-                "Giltigt från",
-                "Giltigt till",
-                "Avtalsansvarig",
-                "E-post",
-                "Antal anbud",
-            ],
-            [
-                "KS-1",
-                "Livsmedel",
-                "Livsmedel",
-                "Menigo",
-                f"16{MENIGO}",
-                "2025-01-01",
-                "2025-12-31",
-                "Lars Lind",
-                "lars.lind@x.example",
-                1,
-            ],
+            *table(
+                {
+                    **CONTRACT,  # KS-1, Livsmedel, through 2025
+                    "Organisationsnummer": f"16{MENIGO}",  # Menigo's, as on the invoices
+                    "Avtalsansvarig": "Lars Lind",
+                    "E-post": "lars.lind@x.example",
+                    "Antal anbud": 1,
+                }
+            )
         ),
     )
     assert contracts.created == 1

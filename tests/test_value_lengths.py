@@ -12,7 +12,7 @@ import random
 import string
 import time
 import zipfile
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -20,7 +20,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from sqlalchemy import Engine, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from data_access.cli import main
 from data_access.core.db import session_scope
@@ -54,9 +54,8 @@ from data_access.importing.registers import InvalidRegisterRowsError
 from data_access.importing.service import import_file, import_peppol_file, open_for_import
 from tests.app_pages import open_page
 from tests.factories import World
+from tests.inputs import CONTRACT, table
 from tests.worlds import unit_on_contract
-
-ORG_NUMBER = "556036-0793"
 
 
 def count(engine: Engine, model: type) -> int:
@@ -318,26 +317,23 @@ def test_a_file_without_dates_takes_only_a_real_month(engine: Engine, tmp_path: 
 
 # --------------------------------------------------------------------------- registers
 
-ORGANISATION = [
-    "Förvaltningskod",
-    "Förvaltning",
-    "Enhetskod",
-    "Enhet",
-    "Kontaktperson",
-    "Roll",
-    "E-post",
-    "Telefon",
-]
-GOOD_ORGANISATION = [
-    "SOC",
-    "Socialförvaltningen",
-    "U1",
-    "Ekbacken",
-    "Eva Ek",
-    "Kostchef",
-    "eva@ek.se",
-    "010-1",
-]
+GOOD_ORGANISATION = {
+    "Förvaltningskod": "SOC",
+    "Förvaltning": "Socialförvaltningen",
+    "Enhetskod": "U1",
+    "Enhet": "Ekbacken",
+    "Kontaktperson": "Eva Ek",
+    "Roll": "Kostchef",
+    "E-post": "eva@ek.se",
+    "Telefon": "010-1",
+}
+GOOD_CONTRACT = {**CONTRACT, "Avtalsansvarig": "Ulla", "E-post": "u@k.se"}
+
+
+def register_file(tmp_path: Path, name: str, *rows: dict[str, str]) -> Path:
+    """A register as a CSV file, its header row from the rows' headers."""
+    header, *values = table(*rows)
+    return csv_file(tmp_path, name, header, *values)
 
 
 def _long_email(length: int) -> str:
@@ -349,121 +345,118 @@ def _long_email(length: int) -> str:
     return "e" * 60 + "@" + "".join(body) + ".se"
 
 
+@dataclass(frozen=True)
+class Register:
+    """A register as these tests import it: a file whose first row holds a
+    value that does not fit and whose second row (``other``) is good."""
+
+    kind: ImportKind
+    file_name: str
+    good: dict[str, str]
+    other: dict[str, str]
+    written: tuple[type, ...]  # what a refused file must leave empty
+    kept: tuple[InstrumentedAttribute, str]  # the column and value of ``other`` once imported alone
+
+
+ORGANISATION = Register(
+    ImportKind.ORGANISATION,
+    "org.csv",
+    GOOD_ORGANISATION,
+    {**GOOD_ORGANISATION, "Enhetskod": "U2", "Enhet": "Eken"}
+    | dict.fromkeys(("Kontaktperson", "Roll", "E-post", "Telefon"), ""),
+    (Unit, Department, Person, ImportBatch),
+    (Unit.code, "U2"),
+)
+CONTRACTS = Register(
+    ImportKind.CONTRACTS,
+    "avtal.csv",
+    GOOD_CONTRACT,
+    {**GOOD_CONTRACT, "Avtalsnummer": "KS-2"},
+    (Contract, Category, Supplier, ImportBatch),
+    (Contract.reference, "KS-2"),
+)
+
+
+def too_long(register: Register, header: str, value: str, message: str):  # a pytest.param
+    """A case: ``value`` in the register's column ``header`` is refused with ``message``."""
+    return pytest.param(register, header, value, message, id=f"{register.kind.value}-{header}")
+
+
+def assert_nothing_written(engine: Engine, register: Register) -> None:
+    counts = {model.__name__: count(engine, model) for model in register.written}
+    assert counts == dict.fromkeys(counts, 0)
+
+
 @pytest.mark.parametrize(
-    ("column", "value", "message"),
+    ("register", "header", "value", "message"),
     [
-        (0, "F" * 33, "Förvaltningskoden är 33 tecken; högst 32 får plats."),
-        (1, "F" * 201, "Förvaltningens namn är 201 tecken; högst 200 får plats."),
-        (2, "E" * 40, "Enhetskoden är 40 tecken; högst 32 får plats."),
-        (3, "E" * 201, "Enhetens namn är 201 tecken; högst 200 får plats."),
-        (4, "N" * 201, "Namnet är 201 tecken; högst 200 får plats."),
-        (5, "R" * 101, "Rollen är 101 tecken; högst 100 får plats."),
-        (7, "1" * 51, "Telefonnumret är 51 tecken; högst 50 får plats."),
+        too_long(
+            ORGANISATION, "Förvaltningskod", "F" * 33, "Förvaltningskoden är 33 tecken; högst 32 får plats."
+        ),
+        too_long(
+            ORGANISATION, "Förvaltning", "F" * 201, "Förvaltningens namn är 201 tecken; högst 200 får plats."
+        ),
+        too_long(ORGANISATION, "Enhetskod", "E" * 40, "Enhetskoden är 40 tecken; högst 32 får plats."),
+        too_long(ORGANISATION, "Enhet", "E" * 201, "Enhetens namn är 201 tecken; högst 200 får plats."),
+        too_long(ORGANISATION, "Kontaktperson", "N" * 201, "Namnet är 201 tecken; högst 200 får plats."),
+        too_long(ORGANISATION, "Roll", "R" * 101, "Rollen är 101 tecken; högst 100 får plats."),
+        too_long(ORGANISATION, "Telefon", "1" * 51, "Telefonnumret är 51 tecken; högst 50 får plats."),
+        too_long(CONTRACTS, "Avtalsnummer", "A" * 70, "Avtalsnumret är 70 tecken; högst 64 får plats."),
+        too_long(CONTRACTS, "Avtalsnamn", "N" * 301, "Avtalets namn är 301 tecken; högst 300 får plats."),
+        too_long(CONTRACTS, "Kategori", "K" * 201, "Kategorins namn är 201 tecken; högst 200 får plats."),
+        too_long(CONTRACTS, "Leverantör", "L" * 301, "Leverantörsnamnet är 301 tecken; högst 300 får plats."),
+        too_long(CONTRACTS, "Avtalsansvarig", "U" * 201, "Namnet är 201 tecken; högst 200 får plats."),
     ],
 )
-def test_organisation_values_are_measured(
-    engine: Engine, tmp_path: Path, column: int, value: str, message: str
+def test_register_values_are_measured(
+    engine: Engine, tmp_path: Path, register: Register, header: str, value: str, message: str
 ) -> None:
-    row = list(GOOD_ORGANISATION)
-    row[column] = value
-    path = csv_file(
-        tmp_path, "org.csv", ORGANISATION, row, ["SOC", "Socialförvaltningen", "U2", "Eken", "", "", "", ""]
-    )
+    path = register_file(tmp_path, register.file_name, {**register.good, header: value}, register.other)
     with pytest.raises(InvalidRegisterRowsError) as refused:
-        run_file(engine, ImportKind.ORGANISATION, path)
+        run_file(engine, register.kind, path)
     assert [(p.row_number, p.problem) for p in refused.value.summary.problems] == [(2, message)]
-    assert count(engine, Unit) == count(engine, Person) == count(engine, ImportBatch) == 0
-    summary = run_file(engine, ImportKind.ORGANISATION, path, skip_invalid=True)
+    assert_nothing_written(engine, register)
+    summary = run_file(engine, register.kind, path, skip_invalid=True)
     assert (summary.created, summary.skipped) == (1, 1)
+    column, value_kept = register.kept
     with Session(engine) as session:
-        assert session.scalars(select(Unit.code)).all() == ["U2"]
+        assert session.scalars(select(column)).all() == [value_kept]
 
 
-def test_cli_refuses_an_organisation_file_with_a_40_character_unit_code(
-    engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize(
+    ("register", "header", "value", "message"),
+    [
+        too_long(ORGANISATION, "Enhetskod", "K" * 40, "Enhetskoden är 40 tecken; högst 32 får plats."),
+        too_long(CONTRACTS, "Avtalsnummer", "R" * 70, "Avtalsnumret är 70 tecken; högst 64 får plats."),
+    ],
+)
+def test_cli_refuses_a_register_value_that_does_not_fit(
+    engine: Engine,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    register: Register,
+    header: str,
+    value: str,
+    message: str,
 ) -> None:
-    row = list(GOOD_ORGANISATION)
-    row[2] = "K" * 40
-    path = csv_file(tmp_path, "org.csv", ORGANISATION, row)
-    assert cli("organisation", str(path)) == 1
-    assert "Enhetskoden är 40 tecken; högst 32 får plats." in capsys.readouterr().err
-    assert count(engine, Unit) == count(engine, Department) == 0
+    path = register_file(tmp_path, register.file_name, {**register.good, header: value})
+    assert cli(register.kind.value, str(path)) == 1
+    assert message in capsys.readouterr().err
+    assert_nothing_written(engine, register)
+    assert cli(register.kind.value, str(path), "--skip-invalid") == 0
+    column, _ = register.kept
+    assert count(engine, column.class_) == 0 and longest(engine, column) == 0
 
 
 def test_an_email_longer_than_the_column_is_refused(engine: Engine, tmp_path: Path) -> None:
-    row = list(GOOD_ORGANISATION)
-    row[6] = _long_email(255)
-    assert len(row[6]) == 255
-    path = csv_file(tmp_path, "org.csv", ORGANISATION, row)
+    row = {**GOOD_ORGANISATION, "E-post": _long_email(255)}
+    assert len(row["E-post"]) == 255
+    path = register_file(tmp_path, "org.csv", row)
     with pytest.raises(InvalidRegisterRowsError) as refused:
         run_file(engine, ImportKind.ORGANISATION, path)
     assert [p.problem for p in refused.value.summary.problems] == [
         "E-postadressen är 255 tecken; högst 254 får plats."
     ]
-
-
-CONTRACTS = [
-    "Avtalsnummer",
-    "Avtalsnamn",
-    "Kategori",
-    "Leverantör",
-    "Organisationsnummer",
-    "Giltigt från",
-    "Giltigt till",
-    "Avtalsansvarig",
-    "E-post",
-]
-GOOD_CONTRACT = [
-    "LIV-1",
-    "Livsmedel",
-    "Livsmedel",
-    "Menigo",
-    ORG_NUMBER,
-    "2025-01-01",
-    "2026-12-31",
-    "Ulla",
-    "u@k.se",
-]
-
-
-@pytest.mark.parametrize(
-    ("column", "value", "message"),
-    [
-        (0, "A" * 70, "Avtalsnumret är 70 tecken; högst 64 får plats."),
-        (1, "N" * 301, "Avtalets namn är 301 tecken; högst 300 får plats."),
-        (2, "K" * 201, "Kategorins namn är 201 tecken; högst 200 får plats."),
-        (3, "L" * 301, "Leverantörsnamnet är 301 tecken; högst 300 får plats."),
-        (7, "U" * 201, "Namnet är 201 tecken; högst 200 får plats."),
-    ],
-)
-def test_contract_register_values_are_measured(
-    engine: Engine, tmp_path: Path, column: int, value: str, message: str
-) -> None:
-    row = list(GOOD_CONTRACT)
-    row[column] = value
-    other = ["LIV-2", *GOOD_CONTRACT[1:]]
-    path = csv_file(tmp_path, "avtal.csv", CONTRACTS, row, other)
-    with pytest.raises(InvalidRegisterRowsError) as refused:
-        run_file(engine, ImportKind.CONTRACTS, path)
-    assert [(p.row_number, p.problem) for p in refused.value.summary.problems] == [(2, message)]
-    assert count(engine, Contract) == count(engine, Category) == count(engine, Supplier) == 0
-    summary = run_file(engine, ImportKind.CONTRACTS, path, skip_invalid=True)
-    assert (summary.created, summary.skipped) == (1, 1)
-    with Session(engine) as session:
-        assert session.scalars(select(Contract.reference)).all() == ["LIV-2"]
-
-
-def test_cli_refuses_a_contract_reference_of_70(
-    engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    row = list(GOOD_CONTRACT)
-    row[0] = "R" * 70
-    path = csv_file(tmp_path, "avtal.csv", CONTRACTS, row)
-    assert cli("contracts", str(path)) == 1
-    assert "Avtalsnumret är 70 tecken; högst 64 får plats." in capsys.readouterr().err
-    assert count(engine, Contract) == 0
-    assert cli("contracts", str(path), "--skip-invalid") == 0
-    assert count(engine, Contract) == 0 and longest(engine, Contract.reference) == 0
 
 
 @pytest.mark.parametrize(
@@ -479,13 +472,13 @@ def test_cli_refuses_a_contract_reference_of_70(
 def test_a_number_of_bids_must_fit_its_smallint(
     engine: Engine, tmp_path: Path, bids: str, message: str
 ) -> None:
-    path = csv_file(tmp_path, "avtal.csv", [*CONTRACTS, "Antal anbud"], [*GOOD_CONTRACT, bids])
+    path = register_file(tmp_path, "avtal.csv", {**GOOD_CONTRACT, "Antal anbud": bids})
     with pytest.raises(InvalidRegisterRowsError) as refused:
         run_file(engine, ImportKind.CONTRACTS, path)
     (problem,) = refused.value.summary.problems
     assert message in problem.problem
     assert count(engine, Contract) == 0
-    path = csv_file(tmp_path, "avtal.csv", [*CONTRACTS, "Antal anbud"], [*GOOD_CONTRACT, "32767"])
+    path = register_file(tmp_path, "avtal.csv", {**GOOD_CONTRACT, "Antal anbud": "32767"})
     assert run_file(engine, ImportKind.CONTRACTS, path).created == 1
 
 
@@ -494,9 +487,8 @@ def test_a_manager_known_by_address_only_needs_an_address_that_fits_a_name(
 ) -> None:
     """Without a name the address becomes the person's name (200), although
     an address may hold 254."""
-    row = list(GOOD_CONTRACT)
-    row[7], row[8] = "", _long_email(230)
-    path = csv_file(tmp_path, "avtal.csv", CONTRACTS, row)
+    row = {**GOOD_CONTRACT, "Avtalsansvarig": "", "E-post": _long_email(230)}
+    path = register_file(tmp_path, "avtal.csv", row)
     with pytest.raises(InvalidRegisterRowsError) as refused:
         run_file(engine, ImportKind.CONTRACTS, path)
     (problem,) = refused.value.summary.problems
@@ -526,7 +518,7 @@ def test_account_plan_values_are_measured(
 
 
 def test_register_batch_values_are_measured(engine: Engine, tmp_path: Path) -> None:
-    path = csv_file(tmp_path, "org.csv", ORGANISATION, GOOD_ORGANISATION)
+    path = register_file(tmp_path, "org.csv", GOOD_ORGANISATION)
     with pytest.raises(ImportRefusedError, match="Importeras av"):
         run_file(engine, ImportKind.ORGANISATION, path, imported_by="N" * 201)
     assert count(engine, ImportBatch) == count(engine, Unit) == 0
