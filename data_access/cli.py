@@ -19,11 +19,12 @@ from typing import TextIO
 from data_access.core.db import get_engine, is_database_unreachable, session_scope
 from data_access.core.lengths import max_length
 from data_access.core.migrate import upgrade_database
-from data_access.core.models import ImportBatch, LineStatus
+from data_access.core.models import ImportBatch
 from data_access.core.work import Actor
 from data_access.demo.generator import DatabaseNotEmptyError, DemoOptions, load_demo
 from data_access.exports.spreadsheet_safety import csv_writer
 from data_access.figures.fidelity import (
+    STATUS_AMOUNT_COLUMNS,
     Dimension,
     FidelityFigures,
     SpendFilter,
@@ -38,16 +39,7 @@ from data_access.importing.peppol import read_upload
 from data_access.importing.registers import InvalidRegisterRowsError, RegisterImportSummary
 from data_access.importing.service import import_file, import_peppol_file, open_for_import
 
-REPORT_COLUMNS = (
-    "key",
-    "on_amount",
-    "off_amount",
-    "no_contract_amount",
-    "excluded_amount",
-    "unclassified_amount",
-    "fidelity_pct",
-    "coverage_pct",
-)
+REPORT_COLUMNS = ("key", *STATUS_AMOUNT_COLUMNS, "fidelity_pct", "coverage_pct")
 
 
 def _iso_date(text: str) -> date:
@@ -127,11 +119,7 @@ def report_row(key: str, figures: FidelityFigures) -> list[str]:
     """One CSV row in REPORT_COLUMNS order."""
     return [
         key,
-        _amount(figures.on_amount),
-        _amount(figures.off_amount),
-        _amount(figures.no_contract_amount),
-        _amount(figures.amount(LineStatus.EXCLUDED)),
-        _amount(figures.amount(LineStatus.UNCLASSIFIED)),
+        *(_amount(amount) for amount in figures.status_amounts()),
         _pct(figures.fidelity_pct),
         _pct(figures.coverage_pct),
     ]

@@ -44,6 +44,15 @@ IN_SCOPE = (
     LineStatus.NO_CONTRACT,
     LineStatus.UNCLASSIFIED,
 )
+# The amount of every status as the breakdown table and the command line's
+# report name it, in the order both show it.
+STATUS_AMOUNT_COLUMNS: dict[str, LineStatus] = {
+    "on_amount": LineStatus.ON_CONTRACT,
+    "off_amount": LineStatus.OFF_CONTRACT,
+    "no_contract_amount": LineStatus.NO_CONTRACT,
+    "excluded_amount": LineStatus.EXCLUDED,
+    "unclassified_amount": LineStatus.UNCLASSIFIED,
+}
 MISSING_KEY = "–"  # the code of a line without a department, unit or supplier
 
 
@@ -97,6 +106,10 @@ class FidelityFigures:
 
     def count(self, status: LineStatus) -> int:
         return self.line_counts.get(status, 0)
+
+    def status_amounts(self) -> tuple[Decimal, ...]:
+        """The amount of every status, in ``STATUS_AMOUNT_COLUMNS`` order."""
+        return tuple(self.amount(status) for status in STATUS_AMOUNT_COLUMNS.values())
 
     @property
     def on_amount(self) -> Decimal:
@@ -395,11 +408,7 @@ def _format_key(dimension: Dimension | None, value: Any, *, label: bool = False)
 BREAKDOWN_COLUMNS = (
     "key",
     "label",
-    "on_amount",
-    "off_amount",
-    "no_contract_amount",
-    "excluded_amount",
-    "unclassified_amount",
+    *STATUS_AMOUNT_COLUMNS,
     "fidelity_pct",
     "supplier_fidelity_pct",
     "coverage_pct",
@@ -420,11 +429,7 @@ def breakdown_frame(rows: list[FidelityRow]) -> pd.DataFrame:
         (
             row.key,
             row.label,
-            float(row.figures.on_amount),
-            float(row.figures.off_amount),
-            float(row.figures.no_contract_amount),
-            float(row.figures.amount(LineStatus.EXCLUDED)),
-            float(row.figures.amount(LineStatus.UNCLASSIFIED)),
+            *(float(amount) for amount in row.figures.status_amounts()),
             number(row.figures.fidelity_pct),
             number(row.figures.supplier_fidelity_pct),
             number(row.figures.coverage_pct),
