@@ -17,33 +17,20 @@ from __future__ import annotations
 
 from sqlalchemy import Table
 
-from data_access.core.models import (
-    Account,
-    Category,
-    Contract,
-    ContractSupplier,
-    Department,
-    InvoiceLine,
-    Person,
-    SummaryByDepartment,
-    SummaryBySupplier,
-    SummaryByUnit,
-    Supplier,
-    Unit,
-)
+from data_access.core import models
 
-line: Table = InvoiceLine.__table__
-contract: Table = Contract.__table__
-contract_supplier: Table = ContractSupplier.__table__
-account: Table = Account.__table__
-category: Table = Category.__table__
-department: Table = Department.__table__
-unit: Table = Unit.__table__
-supplier: Table = Supplier.__table__
-person: Table = Person.__table__
+line: Table = models.InvoiceLine.__table__
+contract: Table = models.Contract.__table__
+contract_supplier: Table = models.ContractSupplier.__table__
+account: Table = models.Account.__table__
+category: Table = models.Category.__table__
+department: Table = models.Department.__table__
+unit: Table = models.Unit.__table__
+supplier: Table = models.Supplier.__table__
+person: Table = models.Person.__table__
 
 SUMMARY_TABLES: tuple[Table, ...] = (
-    SummaryByDepartment.__table__,
-    SummaryByUnit.__table__,
-    SummaryBySupplier.__table__,
+    models.SummaryByDepartment.__table__,
+    models.SummaryByUnit.__table__,
+    models.SummaryBySupplier.__table__,
 )
