@@ -23,14 +23,12 @@ lazily. Nothing ever builds a list of all rows.
 from __future__ import annotations
 
 import codecs
-import copy
 import csv
 import hashlib
 import html
 import io
 import re
 import zipfile
-import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -40,15 +38,22 @@ from typing import Literal
 
 import python_calamine
 
+from data_access.core.lengths import count_text
+from data_access.importing.archives import (
+    DEFAULT_ARCHIVE_LIMITS,
+    MAX_READ_BYTES,
+    ZIP_ERRORS,
+    ArchiveLimits,
+    check_declared_total,
+    compresses_too_well,
+    open_member,
+    open_zip,
+    ratio_message,
+    size_text,
+)
 from data_access.importing.errors import ImportRefusedError
-from data_access.importing.zips import END_SCAN_BYTES, directory_claims
 
 _MB = 1024**2
-
-# Members smaller than this are never refused for their compression ratio:
-# small, repetitive parts (styles, an empty sheet) legitimately compress
-# extremely well, and a small member cannot hurt us however well it compresses.
-_RATIO_CHECK_FROM_BYTES = 10 * _MB
 
 # A sheet or the shared strings compressing better than the ratio limit may be
 # a zip bomb or one huge, repetitive cell (a 10 MB cell of one letter
@@ -61,7 +66,7 @@ _EXPLAIN_RATIO_BYTES = 64 * _MB
 # within the first few hundred bytes.
 _XML_SCAN_BYTES = 64 * 1024
 
-_CHUNK_BYTES = _MB
+_CHUNK_BYTES = MAX_READ_BYTES
 
 _OLE2_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -95,9 +100,11 @@ class ReadLimits:
     decompression, and the actual inflated sizes are then verified against the
     declarations so a zip cannot lie its way past it.
 
-    ``max_compression_ratio``: ordinary sheet XML compresses 5-20x; a zip bomb
-    compresses hundreds to a thousand times. A member above 10 MB with a higher
-    ratio than this is refused even if the total stays under the limit above.
+    ``archive``: what every zip from outside is held to (its entries, how
+    well its members compress), shared with the PEPPOL reader: see
+    :class:`~data_access.importing.archives.ArchiveLimits`. A sheet or the
+    shared strings compressing too well is refused as a cell over the cell
+    limit when one explains it, else as a zip bomb.
 
     ``max_sheet_rows``, ``max_sheet_columns``, ``max_sheet_cells``: the largest
     sheet (rows, columns, and rows x columns from A1 to its last cell) that a
@@ -107,17 +114,11 @@ class ReadLimits:
     column mapping looks at every cell of the first rows.
 
     ``max_cell_chars``: the longest text one cell may hold, in characters.
-
-    ``max_zip_members``: parts in an .xlsx zip. A workbook has a dozen, one
-    with many sheets, charts and pictures some hundreds; zipfile builds an
-    object per entry before anything is judged (a workbook padded with
-    200,000 empty members took 7 s of CPU and 160 MB to open), so the
-    count is read from the zip's end record first.
     """
 
     max_file_bytes: int = 200 * _MB
     max_uncompressed_bytes: int = 2 * 1024**3
-    max_compression_ratio: float = 100.0
+    archive: ArchiveLimits = DEFAULT_ARCHIVE_LIMITS
     # A workbook reader allocates a sheet's whole rectangle, A1 to its last
     # cell, from what the file says: one cell at XFD1048576 in a 5 KB file asked
     # calamine for 512 GB and aborted the server. Excel's own row limit; far
@@ -132,7 +133,6 @@ class ReadLimits:
     # cell is a broken export or a hostile file: it is refused with its row and
     # column, rather than as broken quoting (CSV) or a zip bomb (.xlsx).
     max_cell_chars: int = 32_767
-    max_zip_members: int = 10_000
 
 
 DEFAULT_LIMITS = ReadLimits()
@@ -216,8 +216,8 @@ def open_table(
         raise ImportRefusedError(f"Filen är tom: {file_name}. Exportera filen på nytt och försök igen.")
     if size > limits.max_file_bytes:
         raise ImportRefusedError(
-            f"{file_name} är för stor ({_size_text(size)}); största tillåtna storlek är "
-            f"{_size_text(limits.max_file_bytes)}. Dela upp filen, till exempel per månad."
+            f"{file_name} är för stor ({size_text(size)}); största tillåtna storlek är "
+            f"{size_text(limits.max_file_bytes)}. Dela upp filen, till exempel per månad."
         )
 
     head = source.head()
@@ -239,18 +239,6 @@ def open_table(
     return _open_csv(file_name, source.read_bytes(), checksum, limits)
 
 
-def _size_text(size: int) -> str:
-    """A size the way a Swedish user reads it: "250,3 MB" (or bytes when small)."""
-    if size < _MB:
-        return f"{size} byte"
-    return f"{size / _MB:.1f} MB".replace(".", ",")
-
-
-def _grouped(number: int) -> str:
-    """A count the way a Swedish user reads it: "32 767" (a no-break space between groups)."""
-    return f"{number:,}".replace(",", "\u00a0")
-
-
 def _column_letters(number: int) -> str:
     """Column 1 is "A", 27 is "AA": the letters Excel shows."""
     letters = ""
@@ -263,15 +251,15 @@ def _column_letters(number: int) -> str:
 def _cell_size_text(size_bytes: int, chars: int | None) -> str:
     """ "är 10,0 MB (10 485 760 tecken)", or "har 40 000 tecken" below a megabyte."""
     if size_bytes >= _MB:
-        return f"är {_size_text(size_bytes)}" + (f" ({_grouped(chars)} tecken)" if chars is not None else "")
+        return f"är {size_text(size_bytes)}" + (f" ({count_text(chars)} tecken)" if chars is not None else "")
     if chars is not None:
-        return f"har {_grouped(chars)} tecken"
-    return f"är {size_bytes / 1024:.1f} kB".replace(".", ",")
+        return f"har {count_text(chars)} tecken"
+    return f"är {size_text(size_bytes)}"
 
 
 def _long_cell_message(file_name: str, where: str, size: str, limits: ReadLimits) -> str:
     return (
-        f"{file_name}: {where} {size}; en cell får innehålla högst {_grouped(limits.max_cell_chars)} "
+        f"{file_name}: {where} {size}; en cell får innehålla högst {count_text(limits.max_cell_chars)} "
         "tecken (samma gräns som i Excel). Filen är troligen felaktigt exporterad: rätta cellen eller "
         "exportera filen på nytt. Inget importerades."
     )
@@ -311,15 +299,8 @@ class _Source:
     def read_bytes(self) -> bytes:
         return self.data if self.data is not None else self._path().read_bytes()
 
-    def tail(self, size: int) -> bytes:
-        if self.data is not None:
-            return self.data[-size:]
-        with self._path().open("rb") as handle:
-            handle.seek(max(0, self.size() - size))
-            return handle.read(size)
-
-    def zip_file(self) -> zipfile.ZipFile:
-        return zipfile.ZipFile(io.BytesIO(self.data) if self.data is not None else self._path())
+    def zip_source(self) -> io.BytesIO | Path:
+        return io.BytesIO(self.data) if self.data is not None else self._path()
 
     def workbook(self) -> python_calamine.CalamineWorkbook:
         # Looked up on the module at call time so tests can prove calamine is
@@ -339,21 +320,11 @@ class _Source:
 def _open_xlsx(
     file_name: str, source: _Source, limits: ReadLimits, sheet: str | None, checksum: str
 ) -> Table:
-    claims = directory_claims(source.tail(END_SCAN_BYTES))
-    if claims is not None and claims.exceed(limits.max_zip_members):
-        raise ImportRefusedError(_too_many_parts_message(file_name, claims.entries, limits))
     try:
-        with source.zip_file() as archive:
+        zipped = source.zip_source()
+        with open_zip(zipped, subject=file_name, remedy=_PARTS_REMEDY, limits=limits.archive) as archive:
             _check_archive(archive, file_name, limits)
-    except (
-        zipfile.BadZipFile,
-        zipfile.LargeZipFile,
-        EOFError,
-        zlib.error,
-        NotImplementedError,
-        ValueError,  # a directory pointing before the file: a negative seek in memory ...
-        OSError,  # ... or on disk
-    ) as exc:
+    except ZIP_ERRORS as exc:
         raise ImportRefusedError(
             f"{file_name} ser ut som en .xlsx-fil men är skadad och kan inte öppnas. "
             "Öppna den i Excel och spara den på nytt."
@@ -395,8 +366,6 @@ def _check_archive(archive: zipfile.ZipFile, file_name: str, limits: ReadLimits)
     hold for what calamine will really inflate.
     """
     infos = archive.infolist()
-    if len(infos) > limits.max_zip_members:
-        raise ImportRefusedError(_too_many_parts_message(file_name, len(infos), limits))
     names = [info.filename for info in infos]
     present = set(names)
     if "[Content_Types].xml" not in present or "xl/workbook.xml" not in present:
@@ -409,16 +378,12 @@ def _check_archive(archive: zipfile.ZipFile, file_name: str, limits: ReadLimits)
             "Öppna den i Excel och spara den på nytt."
         )
 
-    declared_total = sum(info.file_size for info in infos)
-    if declared_total > limits.max_uncompressed_bytes:
-        raise ImportRefusedError(_bomb_message(file_name))
+    check_declared_total(file_name, infos, limits.max_uncompressed_bytes)
     compressed_too_well: zipfile.ZipInfo | None = None
     for info in infos:
-        if info.file_size > _RATIO_CHECK_FROM_BYTES and info.file_size > limits.max_compression_ratio * max(
-            info.compress_size, 1
-        ):
+        if compresses_too_well(info, limits.archive):
             if not _holds_cells(info.filename):
-                raise ImportRefusedError(_bomb_message(file_name))
+                raise ImportRefusedError(ratio_message(file_name, limits.archive))
             compressed_too_well = compressed_too_well or info
         if info.flag_bits & 0x1:
             raise ImportRefusedError(
@@ -457,7 +422,7 @@ def _refuse_compressed_too_well(
             produced += len(chunk)
             if finder.feed(chunk):
                 raise _long_text_refusal(archive, info, finder, infos, file_name, limits)
-    raise ImportRefusedError(_bomb_message(file_name))
+    raise ImportRefusedError(ratio_message(file_name, limits.archive))
 
 
 # Every cell (<c r="AB12">) and row (<row r="12">) names its position in an
@@ -510,10 +475,12 @@ def _check_sheet_extent(extent: _SheetExtent, file_name: str, limits: ReadLimits
         and extent.rows * extent.columns <= limits.max_sheet_cells
     ):
         return
+    rows, columns = count_text(extent.rows), count_text(extent.columns)
+    most_rows, most_columns = count_text(limits.max_sheet_rows), count_text(limits.max_sheet_columns)
     raise ImportRefusedError(
-        f"{file_name} har ett blad som sträcker sig till {extent.last_cell} ({_grouped(extent.rows)} rader × "
-        f"{_grouped(extent.columns)} kolumner från A1). Appen läser högst {_grouped(limits.max_sheet_rows)} "
-        f"rader, {_grouped(limits.max_sheet_columns)} kolumner och {_grouped(limits.max_sheet_cells)} celler "
+        f"{file_name} har ett blad som sträcker sig till {extent.last_cell} ({rows} rader × {columns} "
+        f"kolumner från A1). Appen läser högst {most_rows} rader, {most_columns} kolumner och "
+        f"{count_text(limits.max_sheet_cells)} celler "
         "per blad. Ofta är det en enstaka cell långt ut: markera de tomma raderna och kolumnerna efter "
         "tabellen, ta bort dem, spara och försök igen. Inget importerades."
     )
@@ -527,29 +494,19 @@ def _inflate_and_inspect(
     limits: ReadLimits,
 ) -> _SheetExtent | None:
     """Inflate one member without keeping it: refuse it if it yields more than
-    it declares, check the start of XML parts for DOCTYPE/ENTITY, and refuse a
-    cell over the cell limit in a sheet or the shared strings.
-
-    zipfile stops at the declared size and then checks the CRC over what it
-    produced, so a lying member would only show up as a CRC error. The probe
-    therefore declares two chunks more than the member: the first read that
-    passes the real declaration proves it false while zipfile still has room.
-    For an honest member zipfile checks the CRC at the end as usual, which also
-    catches corrupted data.
+    it declares (:func:`~data_access.importing.archives.open_member`), check
+    the start of XML parts for DOCTYPE/ENTITY, and refuse a cell over the cell
+    limit in a sheet or the shared strings.
     """
-    probe = copy.copy(info)
-    probe.file_size = info.file_size + 2 * _CHUNK_BYTES
     is_xml = info.filename.lower().endswith((".xml", ".rels"))
     extent = _SheetExtent() if _is_worksheet(info.filename) else None
     finder = _LongTextFinder(limits.max_cell_chars) if _holds_cells(info.filename) else None
     start = bytearray()
     tail = b""
     produced = 0
-    with archive.open(probe) as stream:
+    with open_member(archive, info, file_name) as stream:
         while chunk := stream.read(_CHUNK_BYTES):
             produced += len(chunk)
-            if produced > info.file_size:
-                raise ImportRefusedError(_bomb_message(file_name))
             if is_xml and len(start) < _XML_SCAN_BYTES:
                 start += chunk[: _XML_SCAN_BYTES - len(start)]
             if extent is not None:
@@ -704,7 +661,7 @@ def _long_text_refusal(
     if not sheet and strings_before:
         cell = _cell_using_shared_string(archive, infos, strings_before - 1)
     if text_bytes > _MEASURE_BYTES:
-        size = f"är större än {_size_text(_MEASURE_BYTES)}"
+        size = f"är större än {size_text(_MEASURE_BYTES)}"
     else:
         size = _cell_size_text(text_bytes, _characters(bytes(text)) if text_bytes <= finder.certain else None)
     where = f"cellen på rad {cell[1]}, kolumn {cell[0]}" if cell else "en text i ett av bladen"
@@ -784,21 +741,8 @@ def _not_a_workbook_message(file_name: str, members: set[str]) -> str:
     return f"{file_name} är en zip-fil men inte en Excel-arbetsbok (.xlsx). Välj en .xlsx- eller .csv-fil."
 
 
-def _too_many_parts_message(file_name: str, count: int, limits: ReadLimits) -> str:
-    most = limits.max_zip_members
-    counted = _grouped(count) if count > most else f"fler än {_grouped(most)}"  # the directory's size said so
-    return (
-        f"{file_name} består av {counted} delar; en Excel-arbetsbok har sällan fler än några hundra, och "
-        f"appen läser högst {_grouped(limits.max_zip_members)}. Öppna den i Excel och spara den på nytt. "
-        "Inget importerades."
-    )
-
-
-def _bomb_message(file_name: str) -> str:
-    return (
-        f"{file_name} packas upp till orimligt mycket data (misstänkt zip-bomb) och importeras inte. "
-        "Om filen är äkta: dela upp den i mindre filer."
-    )
+# What to do about a workbook of more parts than the archive limits allow.
+_PARTS_REMEDY = "En Excel-arbetsbok har sällan fler än några hundra: öppna den i Excel och spara den på nytt."
 
 
 def _choose_sheet(
@@ -1028,7 +972,7 @@ def _check_record(record: list[str], row: int, file_name: str, limits: ReadLimit
     if width > limits.max_sheet_columns:
         raise ImportRefusedError(
             f"{file_name}: rad {row} har en ifylld cell i kolumn {_column_letters(width)} (kolumn "
-            f"{_grouped(width)}); appen läser högst {_grouped(limits.max_sheet_columns)} kolumner. "
+            f"{count_text(width)}); appen läser högst {count_text(limits.max_sheet_columns)} kolumner. "
             "Ta bort kolumnerna efter tabellen eller exportera bara de kolumner som behövs. "
             "Inget importerades."
         )

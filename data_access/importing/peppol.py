@@ -18,11 +18,12 @@ bounded by :class:`PeppolLimits`, not by what a file claims:
   the documents read, not the file. A file over the per-document size, or with
   more elements or deeper nesting than any invoice has, is refused as soon as
   that is known (a 60 MB file of 4 million elements took 1.8 GB and 50 s before).
-* A zip archive is judged from its directory first (the number of entries of
-  any kind, declared sizes, their total, compression ratio) and only then is
+* A zip archive is opened through :mod:`data_access.importing.archives`, as a
+  workbook is: judged from its directory first (the number of entries of any
+  kind, declared sizes, their total, compression ratio) and only then is
   anything decompressed. Members are inflated as they are parsed, never held
-  whole and never extracted to disk, so odd member paths (``../x.xml``,
-  absolute paths) are only labels.
+  whole, never past what they declare and never extracted to disk, so odd
+  member paths (``../x.xml``, absolute paths) are only labels.
 
 Spend is never dropped silently: a seller whose org number cannot be validated
 keeps its document, with ``seller_org_number=None`` and a Swedish explanation in
@@ -36,7 +37,6 @@ import functools
 import io
 import re
 import zipfile
-import zlib
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -48,9 +48,21 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 from stdnum.exceptions import InvalidChecksum
 
+from data_access.core.lengths import count_text
 from data_access.core.orgnr import InvalidOrgNumber, normalise_org_number
+from data_access.importing.archives import (
+    DEFAULT_ARCHIVE_LIMITS,
+    ZIP_ERRORS,
+    ArchiveLimits,
+    check_declared_total,
+    compresses_too_well,
+    open_member,
+    open_zip,
+    printable,
+    ratio_message,
+    size_text,
+)
 from data_access.importing.errors import ImportRefusedError
-from data_access.importing.zips import END_SCAN_BYTES, directory_claims
 
 INVOICE_NS = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
 CREDIT_NOTE_NS = "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"
@@ -122,11 +134,10 @@ class PeppolLimits:
     on a 2-core server: more for the lines that are read, less for what is
     skipped) and the documents kept for the import (about 350 bytes a line).
 
-    ``max_members``: entries in a zip of any kind (folders, PDFs, ...), read
-    from its end record before zipfile builds an object for each.
-
-    ``max_compression_ratio``: a member inflating more than this many times its
-    compressed size is treated as a zip bomb; invoice XML compresses 5-30 times.
+    ``archive``: what every zip from outside is held to (its entries of any
+    kind, how well its members compress), shared with the workbook reader:
+    see :class:`~data_access.importing.archives.ArchiveLimits`. Invoice XML
+    compresses 4-7 times (the OpenPEPPOL samples).
     """
 
     max_upload_bytes: int = 200 * _MB
@@ -135,8 +146,7 @@ class PeppolLimits:
     max_depth: int = 64
     max_total_bytes: int = 200 * _MB
     max_total_elements: int = 5_000_000
-    max_members: int = 10_000
-    max_compression_ratio: float = 200
+    archive: ArchiveLimits = DEFAULT_ARCHIVE_LIMITS
 
 
 DEFAULT_LIMITS = PeppolLimits()
@@ -244,8 +254,8 @@ def check_upload_size(name: str, size: int, *, is_zip: bool, limits: PeppolLimit
     """Refuse an upload larger than a zip (or a single XML document) may be."""
     if is_zip and size > limits.max_upload_bytes:
         raise ImportRefusedError(
-            f"{name}: filen är {_size(size)}; en zip-fil med e-fakturor får vara högst "
-            f"{_size(limits.max_upload_bytes)}. Dela upp den i mindre delar. Inget importerades."
+            f"{name}: filen är {size_text(size)}; en zip-fil med e-fakturor får vara högst "
+            f"{size_text(limits.max_upload_bytes)}. Dela upp den i mindre delar. Inget importerades."
         )
     if not is_zip:
         _check_document_size(name, size, limits)
@@ -261,9 +271,10 @@ def _check_document_size(source_name: str, size: int, limits: PeppolLimits) -> N
 
 
 def _document_size_message(source_name: str, size: int | None, limits: PeppolLimits) -> str:
-    actual = f"är {_size(size)}" if size is not None else "är större än så"
+    actual = f"är {size_text(size)}" if size is not None else "är större än så"
+    most = size_text(limits.max_document_bytes)
     return (
-        f"{source_name}: en e-faktura får vara högst {_size(limits.max_document_bytes)} och filen {actual} "
+        f"{source_name}: en e-faktura får vara högst {most} och filen {actual} "
         "(en faktura med tusentals rader brukar vara några MB). Inget importerades."
     )
 
@@ -279,22 +290,14 @@ class _Budget:
 
 
 _READ_BYTES = 64 * 1024
-_UNREADABLE_MEMBER = (
-    zipfile.BadZipFile,
-    zlib.error,
-    NotImplementedError,
-    RuntimeError,
-    OSError,
-    EOFError,
-    ValueError,  # a member's offset pointing before the file (a negative seek)
-)
 
 
 class _LimitedReader:
     """The XML bytes as the parser pulls them: refuses a document over the size
-    limit as soon as it is passed (a zip member's size is only a claim), notes
-    whether anything but whitespace came, and turns a zip member that cannot
-    be inflated into a refusal."""
+    limit as soon as it is passed (a zip member is also refused as soon as it
+    passes its declared size, by its stream), notes whether anything but
+    whitespace came, and turns a zip member that cannot be inflated into a
+    refusal."""
 
     def __init__(self, stream: BinaryIO, source_name: str, limits: PeppolLimits, *, from_zip: bool) -> None:
         self._stream = stream
@@ -307,7 +310,7 @@ class _LimitedReader:
     def read(self) -> bytes:
         try:
             chunk = self._stream.read(_READ_BYTES)
-        except _UNREADABLE_MEMBER as error:
+        except ZIP_ERRORS as error:
             if not self._from_zip:
                 raise
             raise ImportRefusedError(_unreadable_member_message(self._source_name)) from error
@@ -513,17 +516,14 @@ def _parse_stream(
 def _element_count_message(source_name: str, elements: int, budget: _Budget, limits: PeppolLimits) -> str:
     if elements > limits.max_elements:
         return (
-            f"{source_name}: filen har fler än {_count(limits.max_elements)} XML-element, fler än någon "
+            f"{source_name}: filen har fler än {count_text(limits.max_elements)} XML-element, fler än någon "
             "e-faktura har (en faktura med 10 000 rader har omkring 350 000). Inget importerades."
         )
+    most = count_text(limits.max_total_elements)
     return (
-        f"{source_name}: filerna har tillsammans fler än {_count(limits.max_total_elements)} XML-element. "
+        f"{source_name}: filerna har tillsammans fler än {most} XML-element. "
         "Dela upp zip-filen i mindre delar. Inget importerades."
     )
-
-
-def _count(number: int) -> str:
-    return f"{number:,}".replace(",", "\u00a0")
 
 
 def _split_tag(tag: str) -> tuple[str, str]:
@@ -757,51 +757,33 @@ def _legal_org_number(text: str, scheme: str | None, country: str | None) -> tup
 
 
 def _read_zip(name: str, data: bytes, limits: PeppolLimits) -> list[PeppolDocument]:
-    claims = directory_claims(data[-END_SCAN_BYTES:])
-    if claims is not None and claims.exceed(limits.max_members):
-        raise ImportRefusedError(_too_many_members_message(name, claims.entries, limits))
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError) as error:
+        archive = open_zip(io.BytesIO(data), subject=name, remedy=_MEMBERS_REMEDY, limits=limits.archive)
+    except ZIP_ERRORS as error:
         raise ImportRefusedError(f"{name}: filen är inte en giltig zip-fil.") from error
     with archive:
-        infos = archive.infolist()
-        if len(infos) > limits.max_members:
-            raise ImportRefusedError(_too_many_members_message(name, len(infos), limits))
-        members = [info for info in infos if _is_xml_member(info)]
+        members = [info for info in archive.infolist() if _is_xml_member(info)]
         if not members:
             raise ImportRefusedError(f"{name}: zip-filen innehåller inga XML-filer.")
         # Everything below is decided from the zip directory, before any byte is inflated.
-        total = 0
         for info in members:
             _check_member(name, info, limits)
-            total += info.file_size
-        if total > limits.max_total_bytes:
-            raise ImportRefusedError(
-                f"{name}: XML-filerna i zip-filen blir {_size(total)} uppackade, mer än gränsen "
-                f"{_size(limits.max_total_bytes)}. Dela upp filen i mindre delar."
-            )
+        check_declared_total(name, members, limits.max_total_bytes)
         budget = _Budget()
         documents: list[PeppolDocument] = []
         for info in members:
-            source = f"{name}/{_printable(info.filename)}"
+            source = f"{name}/{printable(info.filename)}"
             try:
-                member = archive.open(info)
-            except _UNREADABLE_MEMBER as error:
+                member = open_member(archive, info, source)
+            except ZIP_ERRORS as error:
                 raise ImportRefusedError(_unreadable_member_message(source)) from error
             with member:
                 documents.extend(_parse_stream(member, source, limits, budget, from_zip=True))
     return documents
 
 
-def _too_many_members_message(name: str, count: int, limits: PeppolLimits) -> str:
-    # A directory too large for the limit, under a count within it, says more
-    # entries than it counts: the count is then only "more than the limit".
-    counted = _count(count) if count > limits.max_members else f"fler än {_count(limits.max_members)}"
-    return (
-        f"{name}: zip-filen innehåller {counted} filer och mappar; högst "
-        f"{_count(limits.max_members)} tas emot åt gången. Dela upp den i mindre delar. Inget importerades."
-    )
+# What to do about a zip of more entries than the archive limits allow.
+_MEMBERS_REMEDY = "Dela upp zip-filen i flera mindre."
 
 
 def _is_xml_member(info: zipfile.ZipInfo) -> bool:
@@ -814,29 +796,10 @@ def _is_xml_member(info: zipfile.ZipInfo) -> bool:
 
 
 def _check_member(name: str, info: zipfile.ZipInfo, limits: PeppolLimits) -> None:
-    member = f"{name}/{_printable(info.filename)}"
+    member = f"{name}/{printable(info.filename)}"
     if info.flag_bits & 0x1:
         raise ImportRefusedError(f"{member}: filen är lösenordsskyddad och kan inte läsas.")
-    if info.file_size and (
-        info.compress_size == 0 or info.file_size / info.compress_size > limits.max_compression_ratio
-    ):
-        raise ImportRefusedError(
-            f"{member}: packas upp mer än {limits.max_compression_ratio:g} gånger sin komprimerade storlek. "
-            "Zip-filen tas inte emot (möjlig zip-bomb)."
-        )
+    if compresses_too_well(info, limits.archive):
+        raise ImportRefusedError(ratio_message(member, limits.archive))
     if info.file_size > limits.max_document_bytes:
         raise ImportRefusedError(_document_size_message(member, info.file_size, limits))
-
-
-def _printable(text: str) -> str:
-    """Member names end up in messages and source names; keep control characters out."""
-    return "".join(char if char.isprintable() else "?" for char in text)
-
-
-def _size(size: int) -> str:
-    """Sizes as Swedish readers write them: ``1,5 MB``."""
-    if size >= 1024**2:
-        return f"{size / 1024**2:.1f} MB".replace(".", ",")
-    if size >= 1024:
-        return f"{size / 1024:.1f} kB".replace(".", ",")
-    return f"{size} byte"
