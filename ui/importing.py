@@ -13,7 +13,6 @@ from typing import TypeVar
 import pandas as pd
 import streamlit as st
 
-from data_access.core.db import engine_for, session_scope
 from data_access.core.lengths import length_problem
 from data_access.core.models import ImportBatch
 from data_access.core.orgnr import format_org_number
@@ -32,6 +31,8 @@ from data_access.importing.peppol import PeppolDocument
 from data_access.importing.peppol_import import peppol_errors
 from data_access.importing.registers import RegisterImportSummary
 from data_access.importing.service import FilePreview, problem_count_text
+from ui.cached import DataState
+from ui.commands import run_command
 from ui.format import MISSING, count_text, integer, kronor, percent, swedish_amount
 from ui.text import md
 
@@ -551,7 +552,7 @@ def undo_message(result: UndoResult) -> str:
     return text
 
 
-def undo_form(listing: BatchListing, url: str) -> None:
+def undo_form(listing: BatchListing, data_state: DataState) -> None:
     """Choose an invoice batch, say who you are, confirm, undo. Nothing is
     preselected, so an undo is always chosen on purpose."""
     if listing.batches:
@@ -577,16 +578,17 @@ def undo_form(listing: BatchListing, url: str) -> None:
         )
         st.text_input("Ångras av *", key="undone_by", placeholder="Ditt namn")
         st.checkbox(UNDO_CONFIRMATION, key="undo_sure")
-        st.form_submit_button("Ångra importen", on_click=_undo_submitted, args=(url,))
+        st.form_submit_button("Ångra importen", on_click=_undo_submitted, args=(data_state,))
         warning = st.session_state.pop("_undo_warning", None)
         if warning:
             st.warning(md(warning))  # an undo's refusal may name what it found
 
 
-def _undo_submitted(url: str) -> None:
+def _undo_submitted(data_state: DataState) -> None:
     """Runs before the page (a form callback), with the values as submitted:
     a second tab still showing an undone batch gets "redan ångrad", and a
-    done undo unticks the confirmation, so the next one is confirmed anew."""
+    done undo unticks the confirmation, so the next one is confirmed anew.
+    The undo is recorded as the name typed under "Ångras av"."""
     state = st.session_state
     chosen, by, sure = state.get("undo_batch"), (state.get("undone_by") or "").strip(), state.get("undo_sure")
     if not isinstance(chosen, int):
@@ -600,8 +602,7 @@ def _undo_submitted(url: str) -> None:
         return
     state["undo_sure"] = False
     try:
-        with session_scope(engine_for(url)) as session:
-            result = undo_batch(session, chosen, undone_by=by)
+        result = run_command(data_state, undo_batch, chosen, undone_by=by, actor=by)
     except BatchUndoError as error:
         state["_undo_warning"] = str(error)
         return
