@@ -2,24 +2,23 @@
 
 import streamlit as st
 
-from data_access.core.periods import last_full_months
 from data_access.figures.fidelity import SpendFilter
 from ui import cached
 from ui.format import long_date
 from ui.navigation import PAGES
-from ui.widgets import demo_notice, headline_cards, status_summary_caption, unclassified_warning
+from ui.page import page_start
+from ui.widgets import headline_cards, status_summary_caption, unclassified_warning
 
-state = cached.data_state()
-st.title("Avtalsfokus")
-st.write("Avtalstrohet med kunden i fokus: vem köper på avtalen, vem köper utanför, och varför.")
-demo_notice(state)
-
-period_in_data = cached.data_period(state)
-if period_in_data.last is None:
+start = page_start(
+    "Avtalsfokus",
+    "Avtalstrohet med kunden i fokus: vem köper på avtalen, vem köper utanför, och varför.",
+    empty=None,  # the way to the other pages is shown either way
+)
+if start.in_data.last is None:
     st.warning("Databasen innehåller inga fakturarader ännu. Importera leverantörsfakturor för att börja.")
 else:
-    period = last_full_months(period_in_data.last)
-    figures = cached.fidelity_total(state, SpendFilter(period.start, period.end))
+    period = start.recent
+    figures = cached.fidelity_total(start.state, SpendFilter(period.start, period.end))
     st.subheader(f"Senaste 12 hela månaderna: {long_date(period.start)} – {long_date(period.end)}")
     headline_cards(figures)
     st.caption(status_summary_caption(figures))
