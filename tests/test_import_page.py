@@ -14,7 +14,8 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
-from data_access.core.models import ImportBatch, InvoiceLine
+from data_access.core.models import Account, ImportBatch, InvoiceLine
+from data_access.core.settings import data_version
 from tests.app_pages import open_page
 from tests.inputs import XLSX, workbook
 from tests.test_import_invoices import MESSY_TOTAL, OREBRO, messy_workbook
@@ -179,6 +180,28 @@ def test_undo_needs_a_name_and_registers_are_not_offered(engine: Engine) -> None
     app.form_submit_button[0].click().run()  # no name
     assert any("Skriv ditt namn" in warning.value for warning in app.warning)
     assert lines(engine)[0] == 7
+
+
+def test_a_register_preview_writes_nothing_and_the_import_names_who(engine: Engine) -> None:
+    """A register's preview runs its import and rolls it back (through the
+    page's one write path): no account and no new data version until the
+    import, which is stored with the name typed."""
+    with Session(engine) as session:
+        version = data_version(session)
+    app = import_page()
+    app.radio(key="kind").set_value("accounts").run()
+    plan = workbook(
+        ["Konto", "Kontobenämning", "Kategori", "Påverkbar"], ["4010", "Livsmedel", "Livsmedel", "ja"]
+    )
+    app.file_uploader(key="upload_accounts").set_value(("kontoplan.xlsx", plan, XLSX)).run()
+    assert {metric.label: metric.value for metric in app.metric}["Rader i filen"] == "1"
+    with Session(engine) as session:
+        assert data_version(session) == version and session.scalar(select(func.count(Account.id))) == 0
+    app.text_input(key="imported_by").input("Anna Andersson")
+    app.button(key="run_import").click().run()
+    with Session(engine) as session:
+        assert data_version(session) != version and session.scalar(select(func.count(Account.id))) == 1
+        assert session.scalar(select(ImportBatch.imported_by)) == "Anna Andersson"
 
 
 def _formatted_values(app: AppTest) -> list[str]:
