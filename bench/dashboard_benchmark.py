@@ -50,15 +50,10 @@ columns hold for the commit printed with the table.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
-import hashlib
-import json
 import os
-import platform
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -72,12 +67,22 @@ for _path in (REPO, REPO / "bench"):
     if str(_path) not in sys.path:
         sys.path.insert(0, str(_path))
 
-from import_benchmark import Run, run_measured  # noqa: E402
+from common import (  # noqa: E402
+    Run,
+    code_version,
+    count_statements,
+    databases,
+    emit,
+    format_seconds,
+    fresh_app,
+    parse_sizes,
+    prepare_demo,
+    print_results_heading,
+    print_start,
+    run_child,
+    size_parser,
+)
 
-DEFAULT_SIZES = (200_000, 1_000_000, 5_000_000)
-DEMO_END = "2026-10-31"
-DEFAULT_WORKDIR = Path("/tmp/avtalsfokus-bench")
-PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
 PAGE = "pages/fidelity.py"
 GOAL_LINES = 5_000_000
 GOAL_COLD_S = 1.0
@@ -127,11 +132,6 @@ NOT_REPORTED = "pending"  # never part of a report
 Totals = dict[str, Any]  # {"amounts": {status: öre}, "counts": {status: n}, "contracted": öre}
 
 
-def _emit(**values: Any) -> None:
-    """One JSON line per measurement, flushed: a killed child still leaves what it measured."""
-    print(json.dumps(values), flush=True)
-
-
 def _totals(rows: Iterable[tuple[str, bool, int, int]]) -> Totals:
     """(status, supplier_contracted, öre, lines) rows to the headline totals."""
     amounts: dict[str, int] = {}
@@ -166,16 +166,9 @@ def _month_after(day: dt.date) -> dt.date:
 
 def child_page(url: str, repeat: int, timeout: float) -> None:
     """Cold runs (fresh AppTest, cleared cache), then warm reruns of the last one."""
-    import streamlit as st
-    from sqlalchemy import Engine, event
     from streamlit.testing.v1 import AppTest
 
-    statements = [0]
-
-    def count(*_: Any) -> None:
-        statements[0] += 1
-
-    event.listen(Engine, "before_cursor_execute", count)  # every engine, the app's included
+    statements = count_statements()
 
     def timed(action: Callable[[], AppTest], kind: str) -> tuple[AppTest, float]:
         before = statements[0]
@@ -184,17 +177,13 @@ def child_page(url: str, repeat: int, timeout: float) -> None:
         seconds = time.perf_counter() - started
         if at.exception:
             raise SystemExit(f"{kind} run raised: {[element.value for element in at.exception]}")
-        _emit(kind=kind, seconds=seconds, statements=statements[0] - before, metrics=len(at.metric))
+        emit(kind=kind, seconds=seconds, statements=statements[0] - before, metrics=len(at.metric))
         return at, seconds
 
     at: AppTest | None = None
     for _ in range(repeat):
-        at = AppTest.from_file(str(REPO / "app.py"), default_timeout=timeout)
-        at.run()  # app.py's default page; not timed
-        if at.exception:
-            raise SystemExit(f"app.py raised: {[element.value for element in at.exception]}")
-        st.cache_data.clear()
-        at, seconds = timed(lambda at=at: at.switch_page(PAGE).run(), "cold")
+        fresh = fresh_app(timeout)
+        at, seconds = timed(lambda fresh=fresh: fresh.switch_page(PAGE).run(), "cold")
         if seconds > SLOW_RUN_S:
             break
     assert at is not None
@@ -236,18 +225,18 @@ def child_sql(url: str, repeat: int) -> None:
         for _ in range(repeat):
             started = time.perf_counter()
             rows = connection.execute(query, params).all()
-            _emit(kind="sql", seconds=time.perf_counter() - started)
-    _emit(kind="sql_totals", totals=_totals(rows), start=start.isoformat(), end=end.isoformat())
+            emit(kind="sql", seconds=time.perf_counter() - started)
+    emit(kind="sql_totals", totals=_totals(rows), start=start.isoformat(), end=end.isoformat())
 
     figures = None
     for _ in range(repeat):
         started = time.perf_counter()
         with session_scope(engine) as session:
             figures = fidelity_total(session, SpendFilter(date_from=start, date_to=end))
-        _emit(kind="fidelity_total", seconds=time.perf_counter() - started)
+        emit(kind="fidelity_total", seconds=time.perf_counter() - started)
     assert figures is not None
     contracted = to_ore(figures.supplier_contracted_amount)
-    _emit(
+    emit(
         kind="app_totals",
         totals={
             "amounts": {status.value: to_ore(amount) for status, amount in figures.amounts.items()},
@@ -275,7 +264,7 @@ def child_pandas(url: str, repeat: int) -> None:
             grouped = frame.groupby(["status", "supplier_contracted"]).agg(
                 amount=("amount", "sum"), line_count=("amount", "size")
             )
-            _emit(kind="pandas", seconds=time.perf_counter() - started, read=read, rows=len(frame))
+            emit(kind="pandas", seconds=time.perf_counter() - started, read=read, rows=len(frame))
             del frame
     assert grouped is not None
     rows = [
@@ -284,7 +273,7 @@ def child_pandas(url: str, repeat: int) -> None:
             grouped.index, grouped["amount"], grouped["line_count"], strict=True
         )
     ]
-    _emit(kind="pandas_totals", totals=_totals(rows))
+    emit(kind="pandas_totals", totals=_totals(rows))
 
 
 # --------------------------------------------------------------------------- parent side
@@ -359,129 +348,21 @@ class Measurement:
         return ", ".join(notes) or "not checked"
 
 
-def _child(mode: str, url: str, repeat: int, timeout: float) -> ChildResult:
-    command = [
-        sys.executable,
-        str(Path(__file__).resolve()),
-        "--child",
-        mode,
-        "--url",
-        url,
-        "--repeat",
-        str(repeat),
-        "--timeout",
-        str(timeout),
-    ]
-    env = dict(os.environ, DATABASE_URL=url, PYTHONPATH=str(REPO))
-    run = run_measured(command, env=env, timeout=timeout)
-    records = []
-    for line in run.stdout.splitlines():
-        if line.startswith("{"):
-            with contextlib.suppress(json.JSONDecodeError):  # a line cut short by a kill
-                records.append(json.loads(line))
-    return ChildResult(run, records)
-
-
-def sqlite_url(workdir: Path, lines: int) -> str:
-    return f"sqlite:///{workdir.resolve() / f'dashboard_{lines}.db'}"
-
-
-def postgres_url(lines: int) -> str:
-    return f"{PG_SERVER}/bench_dashboard_{lines}"
-
-
-def stored_lines(url: str) -> int | None:
-    """Invoice lines in the database, None if it or the table does not exist."""
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.exc import SQLAlchemyError
-
-    if url.startswith("sqlite:") and not Path(url.removeprefix("sqlite:///")).exists():
-        return None
-    engine = create_engine(url)
-    try:
-        with engine.connect() as connection:
-            return int(connection.execute(text("SELECT count(*) FROM invoice_line")).scalar_one())
-    except SQLAlchemyError:
-        return None
-    finally:
-        engine.dispose()
-
-
-def recreate(url: str) -> None:
-    """An empty database: the SQLite file removed, or the bench_* PostgreSQL database recreated."""
-    if url.startswith("sqlite:"):
-        path = Path(url.removeprefix("sqlite:///"))
-        path.parent.mkdir(parents=True, exist_ok=True)
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        return
-    import psycopg
-    from sqlalchemy.engine import make_url
-
-    parsed = make_url(url)
-    name = parsed.database or ""
-    if not name.startswith("bench_"):
-        raise SystemExit(f"refusing to drop and recreate {name!r}: only bench_* databases are touched")
-    admin = parsed.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
-    with psycopg.connect(admin, autocommit=True, connect_timeout=5) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{name}"')
-
-
-def ensure_demo(url: str, lines: int) -> float | None:
-    """Reuse the database if it holds ``lines`` lines; else generate it. Returns the generation time."""
-    if stored_lines(url) == lines:
-        return None
-    recreate(url)
-    env = dict(os.environ, DATABASE_URL=url, PYTHONPATH=str(REPO))
-    started = time.perf_counter()
-    for arguments in (["init-db"], ["demo", "--lines", str(lines), "--end", DEMO_END]):
-        done = subprocess.run(
-            [sys.executable, "-m", "data_access", *arguments],
-            cwd=REPO,
-            env=env,
-            capture_output=True,
-            text=True,
-        )
-        if done.returncode != 0:
-            raise SystemExit(f"{' '.join(arguments)} failed for {url}:\n{done.stdout}\n{done.stderr}")
-    generated = time.perf_counter() - started
-    found = stored_lines(url)
-    if found != lines:
-        print(f"  warning: the demo wrote {found} lines, not {lines}", flush=True)
-    return generated
-
-
-def postgres_problem() -> str | None:
-    try:
-        import psycopg
-
-        with psycopg.connect(
-            f"{PG_SERVER.replace('+psycopg', '')}/postgres", connect_timeout=5
-        ) as connection:
-            connection.execute("SELECT 1")
-    except Exception as error:  # any failure means: skip, and say why
-        return f"{type(error).__name__}: {str(error).strip()}"
-    return None
+def _child(mode: str, url: str, args: argparse.Namespace) -> ChildResult:
+    return ChildResult(*run_child(Path(__file__).resolve(), [mode], url, args, timeout=args.timeout))
 
 
 def measure(
     database: str, url: str, lines: int, args: argparse.Namespace
 ) -> Measurement:  # one database, one size
-    print(f"\n{database}, {lines:,} lines: {url}", flush=True)
-    started = time.perf_counter()
-    generated = ensure_demo(url, lines)
-    if generated is None:
-        print("  reusing the existing database", flush=True)
-    else:
-        print(f"  generated in {time.perf_counter() - started:.0f} s", flush=True)
-    page = _child("page", url, args.repeat, args.timeout)
+    generated = prepare_demo(database, url, lines)
+    page = _child("page", url, args)
     report_child("page", page)
-    sql = _child("sql", url, args.repeat, args.timeout)
+    sql = _child("sql", url, args)
     report_child("sql", sql)
     pandas = None
     if not args.skip_pandas:
-        pandas = _child("pandas", url, args.repeat, args.timeout)
+        pandas = _child("pandas", url, args)
         report_child("pandas", pandas)
     measurement = Measurement(database, lines, page, sql, pandas, generated)
     check = measurement.totals_check()
@@ -500,7 +381,7 @@ def report_child(mode: str, child: ChildResult) -> None:
         if "seconds" in record:
             timings.setdefault(record["kind"], []).append(record["seconds"])
     shown = "; ".join(
-        f"{kind} " + ", ".join(_seconds(value) for value in values) for kind, values in timings.items()
+        f"{kind} " + ", ".join(format_seconds(value) for value in values) for kind, values in timings.items()
     )
     problem = f"  [{child.problem}]" if child.problem else ""
     print(f"  {mode}: {shown or 'nothing measured'} s; peak {child.run.peak_mb:,.0f} MB{problem}", flush=True)
@@ -511,20 +392,8 @@ def report_child(mode: str, child: ChildResult) -> None:
 # --------------------------------------------------------------------------- report
 
 
-def _seconds(value: float | None) -> str:
-    if value is None:
-        return "–"
-    if value >= 10:
-        return f"{value:.1f}"
-    if value >= 1:
-        return f"{value:.2f}"
-    if value >= 0.01:
-        return f"{value:.3f}"
-    return f"{value:.4f}"
-
-
 def _cell(value: float | None, child: ChildResult | None) -> str:
-    text = _seconds(value)
+    text = format_seconds(value)
     if child is not None and child.problem:
         text += " (killed)" if child.run.timed_out else " (failed)"
     return text
@@ -568,7 +437,7 @@ def details_table(measurements: list[Measurement]) -> str:
 
         def spread(kind: str, m: Measurement = m) -> str:
             values = m.page.seconds(kind)
-            return f"{_seconds(min(values))}–{_seconds(max(values))}" if values else "–"
+            return f"{format_seconds(min(values))}–{format_seconds(max(values))}" if values else "–"
 
         def statements(kind: str, m: Measurement = m) -> str:
             values = sorted({r["statements"] for r in m.page.records if r["kind"] == kind})
@@ -580,9 +449,10 @@ def details_table(measurements: list[Measurement]) -> str:
         pandas_peak = f"{m.pandas.run.peak_mb:,.0f}" if m.pandas else "–"
         lines.append(
             f"| {m.database} | {m.lines:,} | {spread('cold')} | {spread('warm')} "
-            f"| {statements('cold')} / {statements('warm')} | {_seconds(m.floor)} "
-            f"| {_seconds(m.median(m.sql, 'fidelity_total'))} "
-            f"| {m.page.run.peak_mb:,.0f} | {rows} | {_seconds(read)} | {pandas_peak} | {m.totals_check()} |"
+            f"| {statements('cold')} / {statements('warm')} | {format_seconds(m.floor)} "
+            f"| {format_seconds(m.median(m.sql, 'fidelity_total'))} "
+            f"| {m.page.run.peak_mb:,.0f} | {rows} | {format_seconds(read)} | {pandas_peak} "
+            f"| {m.totals_check()} |"
         )
     return "\n".join(lines)
 
@@ -604,80 +474,27 @@ def goal_check(measurements: list[Measurement]) -> str:
         cold_ok = None if cold is None else cold < GOAL_COLD_S
         warm_ok = None if warm is None else warm < GOAL_WARM_S
         lines.append(
-            f"- {m.database}: cold {_seconds(cold)} s {verdict(cold_ok)}, "
-            f"warm {_seconds(warm)} s {verdict(warm_ok)}, "
+            f"- {m.database}: cold {format_seconds(cold)} s {verdict(cold_ok)}, "
+            f"warm {format_seconds(warm)} s {verdict(warm_ok)}, "
             f"cold ÷ SQL {_times(ratio)} "
             f"{verdict(None if ratio is None else ratio <= GOAL_RATIO)} "
-            f"(a bare page running only that SQL: {_seconds(m.floor)} s, "
+            f"(a bare page running only that SQL: {format_seconds(m.floor)} s, "
             f"{_times(m.floor / m.fast_sql if m.floor is not None and m.fast_sql else None)} the SQL)"
         )
     return "\n".join(lines)
-
-
-def code_version() -> tuple[str, str]:
-    """The commit measured (with a fingerprint of uncommitted changes to the
-    app's code), and an identity of the app's code as measured.
-
-    The page is measured as it is in the working tree; when that differs from
-    the commit, the fingerprint (a hash of the diff and the untracked files)
-    tells two runs of the same uncommitted code apart from different code. The
-    identity also covers the committed tree of the app's folders, so a commit
-    that touches only tests or docs during a run does not count as a change.
-    """
-    paths = ["app.py", "pages", "ui", "data_access", "migrations"]
-
-    def git(*arguments: str) -> str:
-        return subprocess.run(
-            ["git", *arguments], cwd=REPO, capture_output=True, text=True, check=True
-        ).stdout
-
-    try:
-        commit = git("rev-parse", "--short", "HEAD").strip()
-        changed = git("status", "--porcelain", "--", *paths).splitlines()
-        digest = hashlib.sha1(git("diff", "HEAD", "--", *paths).encode())
-        for name in sorted(git("ls-files", "--others", "--exclude-standard", "--", *paths).splitlines()):
-            with contextlib.suppress(OSError):
-                digest.update(name.encode() + (REPO / name).read_bytes())
-        tree = git("ls-tree", "-r", "HEAD", "--", *paths)
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown (no git)", "unknown"
-    identity = hashlib.sha1(tree.encode() + digest.digest()).hexdigest()
-    if not changed:
-        return commit, identity
-    fingerprint = digest.hexdigest()[:8]
-    label = f"{commit} + {len(changed)} uncommitted file(s) in the app's code (fingerprint {fingerprint})"
-    return label, identity
 
 
 # --------------------------------------------------------------------------- main
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument(
-        "--sizes",
-        default=",".join(str(size) for size in DEFAULT_SIZES),
-        help="invoice lines per database, comma-separated (200000,1000000,5000000)",
-    )
-    parser.add_argument("--repeat", type=int, default=5, help="timed runs per measurement; medians (5)")
-    parser.add_argument("--skip-postgres", action="store_true", help="only SQLite")
+    parser = size_parser(__doc__, "timed runs per measurement; medians (5)")
     parser.add_argument("--skip-pandas", action="store_true", help="leave out the pandas read+group")
-    parser.add_argument("--workdir", type=Path, default=DEFAULT_WORKDIR, help="where the SQLite files live")
     parser.add_argument(
         "--timeout", type=float, default=900, help="seconds before a measuring child is killed (900)"
     )
     parser.add_argument("--child", choices=("page", "sql", "pandas"), help=argparse.SUPPRESS)
-    parser.add_argument("--url", help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-    try:
-        args.sizes = [int(size.replace("_", "")) for size in args.sizes.split(",") if size.strip()]
-    except ValueError:
-        parser.error("--sizes takes whole numbers separated by commas")
-    if args.repeat < 1 or not args.sizes or min(args.sizes) < 1:
-        parser.error("--repeat and every size must be at least 1")
-    return args
+    return parse_sizes(parser, argv)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -691,32 +508,14 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     version, identity = code_version()
-    load = os.getloadavg()
-    print(
-        f"Dashboard benchmark: sizes {', '.join(f'{size:,}' for size in args.sizes)}, repeat {args.repeat}, "
-        f"{os.cpu_count()} CPUs, Python {platform.python_version()}, {platform.platform()}, code {version}, "
-        f"load average {load[0]:.2f}",
-        flush=True,
-    )
-    databases = [("SQLite", lambda size: sqlite_url(args.workdir, size))]
-    skipped_pg = "--skip-postgres given" if args.skip_postgres else postgres_problem()
-    if skipped_pg is None:
-        databases.append(("PostgreSQL", postgres_url))
-    else:
-        print(f"PostgreSQL skipped: {skipped_pg}", flush=True)
-
+    load = print_start("Dashboard benchmark", args, version)
+    measured, skipped_pg = databases(args)
     measurements = [
-        measure(database, url_for(size), size, args) for database, url_for in databases for size in args.sizes
+        measure(database, url_for(size), size, args) for database, url_for in measured for size in args.sizes
     ]
 
     period = next((m.sql.first("sql_totals") for m in measurements if m.sql.first("sql_totals")), None)
-    print(f"\n## Results ({dt.date.today().isoformat()}, {os.cpu_count()} CPUs)\n")
-    print(f"Code {version}; Python {platform.python_version()}; {platform.platform()}")
-    version_at_end, identity_at_end = code_version()
-    if identity_at_end != identity:
-        print(f"Note: the app's code changed during the run; at the end it was {version_at_end}")
-    elif version_at_end != version:
-        print(f"(HEAD moved to {version_at_end} during the run, without changes to the app's code)")
+    print_results_heading(version, identity)
     print(f"Command: {' '.join([Path(sys.executable).name, *sys.argv])}")
     if period:
         print(f"Page period (its default, the last 12 full months): {period['start']} – {period['end']}")

@@ -54,6 +54,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))  # tests.inputs: the inputs the tests build alike
+
+from common import describe_code  # noqa: E402
+
+from tests.inputs import CONTRACT, flag_encrypted, table, zipped  # noqa: E402
+
 MB = 1024**2
 SWEDISH = re.compile(
     r"[åäöÅÄÖ]|\b(inte|och|är|kan|har|saknar|filen|rad|rader|för|som|till|med|ingen)\b", re.I
@@ -395,20 +402,6 @@ def duplicate_member_xlsx(folder: Path) -> list[Path]:
     return [path]
 
 
-def flag_encrypted(data: bytes, name: str) -> bytes:
-    """Set the "encrypted" bit of a member in its local header and its
-    directory entry (zipfile clears flag bits it is given when writing)."""
-    buffer = bytearray(data)
-    encoded = name.encode()
-    for signature, flags_at, name_at in ((b"PK\x03\x04", 6, 30), (b"PK\x01\x02", 8, 46)):
-        position = buffer.find(signature)
-        while position >= 0:
-            if buffer[position + name_at : position + name_at + len(encoded)] == encoded:
-                buffer[position + flags_at] |= 0x1
-            position = buffer.find(signature, position + 4)
-    return bytes(buffer)
-
-
 def encrypted_member_zip(folder: Path) -> list[Path]:
     """A zip whose invoice is marked as password-protected (the bytes are plain)."""
     path = folder / "fakturor.zip"
@@ -491,18 +484,6 @@ def _period_file(folder: Path) -> list[Path]:
     return write(folder / "utan-datum.csv", csv_bytes([["Leverantör", "Belopp"], ["Menigo", "100,00"]]))
 
 
-CONTRACT_HEADER = [
-    "Avtalsnummer",
-    "Avtalsnamn",
-    "Kategori",
-    "Leverantör",
-    "Organisationsnummer",
-    "Giltigt från",
-    "Giltigt till",
-]
-CONTRACT_ROW = ["KS-1", "Livsmedel", "Livsmedel", "Menigo", "556036-0793", "2025-01-01", "2025-12-31"]
-
-
 def probes() -> list[Probe]:
     def data(name: str, payload: bytes | Callable[[], bytes]) -> Callable[[Path], list[Path]]:
         return lambda folder: write(folder / name, payload() if callable(payload) else payload)
@@ -552,7 +533,7 @@ def probes() -> list[Probe]:
             "contracts-valid",
             "valid contract register (1 contract)",
             "contracts",
-            data("avtal.csv", csv_bytes([CONTRACT_HEADER, CONTRACT_ROW])),
+            data("avtal.csv", csv_bytes(table(CONTRACT))),
             "imported",
             lines=1,
             table="contract",
@@ -877,12 +858,7 @@ def probes() -> list[Probe]:
             "contracts",
             data(
                 "avtal.csv",
-                csv_bytes(
-                    [
-                        CONTRACT_HEADER,
-                        ["A" * 70, *CONTRACT_ROW[1:]],
-                    ]
-                ),
+                csv_bytes(table({**CONTRACT, "Avtalsnummer": "A" * 70})),
             ),
             "refused",
             must=r"\b70 tecken",
@@ -994,14 +970,6 @@ def probes() -> list[Probe]:
             point="9",
         ),
     ]
-
-
-def zipped(members: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
 
 
 # --------------------------------------------------------------------------- running
@@ -1332,20 +1300,7 @@ def markdown(results: list[Result]) -> str:
 
 
 def code_version(code: Path) -> str:
-    try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=code, capture_output=True, text=True, check=True
-        ).stdout.strip()
-        changed = subprocess.run(
-            ["git", "status", "--porcelain", "--", "data_access"],
-            cwd=code,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.splitlines()
-    except (OSError, subprocess.CalledProcessError):
-        return f"{code} (not a git checkout)"
-    return commit + (f" + {len(changed)} uncommitted file(s) in data_access" if changed else "")
+    return describe_code(code, ["data_access"], unknown=f"{code} (not a git checkout)")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:

@@ -36,18 +36,17 @@ import platform
 import random
 import re
 import statistics
-import subprocess
 import sys
-import tempfile
 import textwrap
-import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
+
+from common import Run, describe_code, run_measured  # noqa: E402
 
 from data_access.core.orgnr import luhn_check_digit  # noqa: E402
 
@@ -220,68 +219,6 @@ def workbook_path(workdir: Path, rows: int, seed: int) -> Path:
 
 
 # --------------------------------------------------------------------------- measuring
-
-
-@dataclass
-class Run:
-    wall: float
-    peak_mb: float
-    returncode: int
-    stdout: str
-    stderr: str
-    rss_timeline: list[tuple[float, float]] = field(default_factory=list)  # (seconds, MB)
-    timed_out: bool = False
-
-
-def run_measured(
-    command: list[str], env: dict[str, str] | None = None, poll: float = 0.25, timeout: float | None = None
-) -> Run:
-    """Run a child to completion: wall time and its own peak RSS (os.wait4).
-
-    A sampler thread also reads VmRSS from /proc every ``poll`` seconds, only
-    to show when in the run the memory was taken; the peak comes from wait4.
-    After ``timeout`` seconds the child is killed and the run marked timed out.
-    """
-    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-        started = time.perf_counter()
-        process = subprocess.Popen(command, stdout=out, stderr=err, env=env, cwd=REPO)
-        timeline: list[tuple[float, float]] = []
-        done = threading.Event()
-
-        def sample() -> None:
-            status = Path(f"/proc/{process.pid}/status")
-            while not done.wait(poll):
-                try:
-                    text = status.read_text()
-                except OSError:
-                    return
-                match = re.search(r"^VmRSS:\s+(\d+) kB", text, re.MULTILINE)
-                if match:
-                    timeline.append((time.perf_counter() - started, int(match.group(1)) / 1024))
-
-        sampler = threading.Thread(target=sample, daemon=True)
-        sampler.start()
-        killed = threading.Event()
-
-        def kill() -> None:
-            killed.set()
-            process.kill()  # only this child; it has not been reaped yet, so the pid is still its own
-
-        timer = threading.Timer(timeout, kill) if timeout else None
-        if timer:
-            timer.start()
-        _, status, usage = os.wait4(process.pid, 0)
-        wall = time.perf_counter() - started
-        if timer:
-            timer.cancel()
-        done.set()
-        sampler.join()
-        process.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        # ru_maxrss is in kilobytes on Linux (bytes on macOS).
-        peak = usage.ru_maxrss / (1024**2 if sys.platform == "darwin" else 1024)
-        return Run(wall, peak, process.returncode, out.read(), err.read(), timeline, killed.is_set())
 
 
 READ_SCRIPT = textwrap.dedent(
@@ -617,22 +554,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def code_version() -> str:
     """The commit measured, and whether data_access had uncommitted changes."""
-    try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True, check=True
-        ).stdout.strip()
-        changed = subprocess.run(
-            ["git", "status", "--porcelain", "--", "data_access", "migrations"],
-            cwd=REPO,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.splitlines()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown (no git)"
-    return f"{commit}" + (
-        f" + {len(changed)} uncommitted file(s) in data_access/migrations" if changed else ""
-    )
+    return describe_code(REPO, ["data_access", "migrations"], unknown="unknown (no git)")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -46,10 +46,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import datetime as dt
-import json
 import os
-import platform
 import statistics
 import sys
 import time
@@ -63,17 +60,21 @@ for _path in (REPO, REPO / "bench"):
     if str(_path) not in sys.path:
         sys.path.insert(0, str(_path))
 
-from dashboard_benchmark import (  # noqa: E402
-    DEFAULT_SIZES,
-    DEFAULT_WORKDIR,
-    _seconds,
+from common import (  # noqa: E402
+    Run,
     code_version,
-    ensure_demo,
-    postgres_problem,
-    postgres_url,
-    sqlite_url,
+    count_statements,
+    databases,
+    emit,
+    format_seconds,
+    fresh_app,
+    parse_sizes,
+    prepare_demo,
+    print_results_heading,
+    print_start,
+    run_child,
+    size_parser,
 )
-from import_benchmark import Run, run_measured  # noqa: E402
 
 GOAL_COLD_S = 1.0
 GOAL_WARM_S = 0.3
@@ -81,11 +82,6 @@ SLOW_RUN_S = 30.0  # after a page run this slow, that page is measured only once
 
 
 # --------------------------------------------------------------------------- child side
-
-
-def _emit(**values: Any) -> None:
-    """One JSON line per measurement, flushed: a killed child still leaves what it measured."""
-    print(json.dumps(values), flush=True)
 
 
 def busiest(url: str) -> dict[str, Any]:
@@ -182,42 +178,23 @@ def _database_cpu(url: str) -> Callable[[], dict[int, int]]:
 
 
 def child_pages(url: str, repeat: int, timeout: float, only: set[str]) -> None:
-    import streamlit as st
-    from sqlalchemy import Engine, event
-    from streamlit.testing.v1 import AppTest
-
     from ui.navigation import PAGES
 
     targets = busiest(url)
-    _emit(kind="targets", **targets)
-    statements = [0]
-
-    def count(*_: Any) -> None:
-        statements[0] += 1
-
-    event.listen(Engine, "before_cursor_execute", count)  # every engine, the app's included
+    emit(kind="targets", **targets)
+    statements = count_statements()
     database_cpu = _database_cpu(url)
-
-    def fresh(params: dict[str, str]) -> AppTest:
-        at = AppTest.from_file(str(REPO / "app.py"), default_timeout=timeout)
-        for name, value in params.items():
-            at.query_params[name] = value
-        at.run()  # app.py's default page; not timed
-        if at.exception:
-            raise SystemExit(f"app.py raised: {[element.value for element in at.exception]}")
-        st.cache_data.clear()
-        return at
 
     for spec in PAGES:
         if only and spec.url_path not in only:
             continue
         params = query_params(spec.path, targets)
-        fresh(params).switch_page(spec.path).run()  # imports; not timed
+        fresh_app(timeout, params).switch_page(spec.path).run()  # imports; not timed
         at = None
         for kind in ("cold", "warm"):
             for _ in range(repeat):
                 if kind == "cold":
-                    at = fresh(params)
+                    at = fresh_app(timeout, params)
                     run = at.switch_page(spec.path).run
                 else:
                     assert at is not None
@@ -233,7 +210,7 @@ def child_pages(url: str, repeat: int, timeout: float, only: set[str]) -> None:
                     raise SystemExit(
                         f"{spec.title} ({kind}) raised: {[element.value for element in at.exception]}"
                     )
-                _emit(
+                emit(
                     kind=kind,
                     page=spec.url_path,
                     title=spec.title,
@@ -287,61 +264,26 @@ class Measurement:
 
 
 def measure(database: str, url: str, lines: int, args: argparse.Namespace) -> Measurement:
-    print(f"\n{database}, {lines:,} lines: {url}", flush=True)
-    started = time.perf_counter()
-    generated = ensure_demo(url, lines)
-    if generated is None:
-        print("  reusing the existing database (schema upgraded if needed)", flush=True)
-        _upgrade(url)
-    else:
-        print(f"  generated in {time.perf_counter() - started:.0f} s", flush=True)
+    prepare_demo(database, url, lines, upgrade_reused=True)
     if url.startswith("postgresql"):
         _vacuum(url)
-    command = [
-        sys.executable,
-        str(Path(__file__).resolve()),
-        "--child",
-        "--url",
-        url,
-        "--repeat",
-        str(args.repeat),
-        "--timeout",
-        str(args.timeout),
-        "--pages",
-        ",".join(sorted(args.pages)),
-    ]
-    env = dict(os.environ, DATABASE_URL=url, PYTHONPATH=str(REPO))
     load_before = os.getloadavg()[0]
-    run = run_measured(command, env=env, timeout=args.timeout * 4)
-    records = []
-    for text in run.stdout.splitlines():
-        if text.startswith("{"):
-            with contextlib.suppress(json.JSONDecodeError):  # a line cut short by a kill
-                records.append(json.loads(text))
+    pages = ",".join(sorted(args.pages))
+    script = Path(__file__).resolve()
+    run, records = run_child(script, [], url, args, "--pages", pages, timeout=args.timeout * 4)
     measurement = Measurement(database, lines, run, records, (load_before, os.getloadavg()[0]))
     for page in dict.fromkeys(r["page"] for r in records if "page" in r):
         cold, warm = measurement.seconds(page, "cold"), measurement.seconds(page, "warm")
         cpu = measurement.seconds(page, "cold", "cpu")
         print(
-            f"  {page}: cold {', '.join(map(_seconds, cold))} s (CPU {', '.join(map(_seconds, cpu))} s); "
-            f"warm {', '.join(map(_seconds, warm))} s",
+            f"  {page}: cold {', '.join(map(format_seconds, cold))} s "
+            f"(CPU {', '.join(map(format_seconds, cpu))} s); "
+            f"warm {', '.join(map(format_seconds, warm))} s",
             flush=True,
         )
     if measurement.problem:
         print(f"  [{measurement.problem}]\n{run.stderr[-3000:]}", flush=True)
     return measurement
-
-
-def _upgrade(url: str) -> None:
-    """A reused database gets the latest migrations (new indexes), as the app would at start."""
-    import subprocess
-
-    env = dict(os.environ, DATABASE_URL=url, PYTHONPATH=str(REPO))
-    done = subprocess.run(
-        [sys.executable, "-m", "data_access", "init-db"], cwd=REPO, env=env, capture_output=True, text=True
-    )
-    if done.returncode != 0:
-        raise SystemExit(f"init-db failed for {url}:\n{done.stdout}\n{done.stderr}")
 
 
 def _vacuum(url: str) -> None:
@@ -375,7 +317,7 @@ def _pair(m: Measurement, page: str, measure: str = "seconds") -> str:
     if cold is None and warm is None:
         return "–"
     over = (cold is not None and cold >= GOAL_COLD_S) or (warm is not None and warm >= GOAL_WARM_S)
-    text = f"{_seconds(cold)} / {_seconds(warm)}"
+    text = f"{format_seconds(cold)} / {format_seconds(warm)}"
     return f"**{text}**" if over else text
 
 
@@ -407,12 +349,12 @@ def details_table(measurements: list[Measurement]) -> str:
 
             def spread(kind: str, page: str = page, m: Measurement = m) -> str:
                 values = m.seconds(page, kind)
-                return f"{_seconds(min(values))}–{_seconds(max(values))}" if values else "–"
+                return f"{format_seconds(min(values))}–{format_seconds(max(values))}" if values else "–"
 
             cpu, server = m.median(page, "cold", "cpu"), m.median(page, "cold", "server_cpu")
             rows.append(
                 f"| {m.database} | {m.lines:,} | {title} | {spread('cold')} | {spread('warm')} "
-                f"| {_seconds(cpu)} ({_seconds(server)}) "
+                f"| {format_seconds(cpu)} ({format_seconds(server)}) "
                 f"| {m.statements(page, 'cold')} / {m.statements(page, 'warm')} |"
             )
     return "\n".join(rows)
@@ -425,7 +367,8 @@ def goal_check(measurements: list[Measurement], measure: str = "seconds") -> str
             cold, warm = m.median(page, "cold", measure), m.median(page, "warm", measure)
             if cold is None or cold >= GOAL_COLD_S or warm is None or warm >= GOAL_WARM_S:
                 failures.append(
-                    f"{m.database} {m.lines:,} {title}: cold {_seconds(cold)} s, warm {_seconds(warm)} s"
+                    f"{m.database} {m.lines:,} {title}: "
+                    f"cold {format_seconds(cold)} s, warm {format_seconds(warm)} s"
                 )
         if m.problem:
             failures.append(f"{m.database} {m.lines:,}: {m.problem}")
@@ -438,19 +381,9 @@ def goal_check(measurements: list[Measurement], measure: str = "seconds") -> str
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument(
-        "--sizes",
-        default=",".join(str(size) for size in DEFAULT_SIZES),
-        help="invoice lines per database, comma-separated (200000,1000000,5000000)",
-    )
-    parser.add_argument("--repeat", type=int, default=5, help="timed runs per page and kind; medians (5)")
-    parser.add_argument("--skip-postgres", action="store_true", help="only SQLite")
+    parser = size_parser(__doc__, "timed runs per page and kind; medians (5)")
     parser.add_argument("--skip-sqlite", action="store_true", help="only PostgreSQL")
     parser.add_argument("--pages", default="", help="url paths of the pages to measure (default: all)")
-    parser.add_argument("--workdir", type=Path, default=DEFAULT_WORKDIR, help="where the SQLite files live")
     parser.add_argument("--timeout", type=float, default=300, help="seconds one page run may take (300)")
     parser.add_argument(
         "--snapshot",
@@ -459,15 +392,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "that others may be editing during the run",
     )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--url", help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-    try:
-        args.sizes = [int(size.replace("_", "")) for size in args.sizes.split(",") if size.strip()]
-    except ValueError:
-        parser.error("--sizes takes whole numbers separated by commas")
+    args = parse_sizes(parser, argv)
     args.pages = {page.strip() for page in args.pages.split(",") if page.strip()}
-    if args.repeat < 1 or not args.sizes or min(args.sizes) < 1:
-        parser.error("--repeat and every size must be at least 1")
     return args
 
 
@@ -508,28 +434,13 @@ def main(argv: list[str] | None = None) -> int:
 
     version, identity = code_version()
     version = os.environ.get("PAGE_BENCHMARK_CODE", version)
-    load = os.getloadavg()
-    print(
-        f"Page benchmark: sizes {', '.join(f'{size:,}' for size in args.sizes)}, repeat {args.repeat}, "
-        f"{os.cpu_count()} CPUs, Python {platform.python_version()}, code {version}, "
-        f"load average {load[0]:.2f}",
-        flush=True,
-    )
-    databases = [] if args.skip_sqlite else [("SQLite", lambda size: sqlite_url(args.workdir, size))]
-    skipped_pg = "--skip-postgres given" if args.skip_postgres else postgres_problem()
-    if skipped_pg is None:
-        databases.append(("PostgreSQL", postgres_url))
-    else:
-        print(f"PostgreSQL skipped: {skipped_pg}", flush=True)
+    load = print_start("Page benchmark", args, version)
+    measured, skipped_pg = databases(args)
     measurements = [
-        measure(database, url_for(size), size, args) for database, url_for in databases for size in args.sizes
+        measure(database, url_for(size), size, args) for database, url_for in measured for size in args.sizes
     ]
 
-    print(f"\n## Results ({dt.date.today().isoformat()}, {os.cpu_count()} CPUs)\n")
-    print(f"Code {version}; Python {platform.python_version()}; {platform.platform()}")
-    version_at_end, identity_at_end = code_version()
-    if identity_at_end != identity and "PAGE_BENCHMARK_CODE" not in os.environ:
-        print(f"Note: the app's code changed during the run; at the end it was {version_at_end}")
+    print_results_heading(version, identity, snapshot="PAGE_BENCHMARK_CODE" in os.environ)
     command = os.environ.get("PAGE_BENCHMARK_COMMAND", " ".join([Path(sys.executable).name, *sys.argv]))
     print(f"Command: {command}")
     print(f"Load average at start {load[0]:.2f}, at end {os.getloadavg()[0]:.2f}\n")
