@@ -7,21 +7,14 @@ Without ``/usr/bin/chromium`` every test here is skipped, with the reason shown.
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
+from e2e.helpers import CHROMIUM, NO_CHROMIUM_REASON, REPO_ROOT, demo_database, served
+
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -32,9 +25,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-NO_CHROMIUM_REASON = "Browser tests need Debian's Chromium: apt-get install chromium"
 E2E_DIR = Path(__file__).resolve().parent
-SERVER_START_TIMEOUT = 60.0
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -58,72 +49,6 @@ def screenshot_dir() -> Path:
     folder = Path(os.environ.get("SCREENSHOT_DIR") or REPO_ROOT / "screenshots")
     folder.mkdir(parents=True, exist_ok=True)
     return folder
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.read().decode().strip() == "ok"
-    except (urllib.error.URLError, ConnectionError, TimeoutError):
-        return False
-
-
-# The journeys' world is a demo that ends on a fixed day, seen from a fixed day a
-# little later: the real calendar (or AVTALSFOKUS_TODAY in the environment) never
-# turns its contracts into expired ones.
-DEMO_END = "2026-10-31"
-DEMO_TODAY = "2026-11-15"
-
-
-def demo_database(folder: Path) -> str:
-    """A fresh demo database in ``folder``: its URL."""
-    url = f"sqlite:///{folder / 'e2e.db'}"
-    subprocess.run(
-        [sys.executable, "-m", "data_access", "demo", "--lines", "4000", "--end", DEMO_END],
-        cwd=REPO_ROOT,
-        env={**os.environ, "DATABASE_URL": url},
-        check=True,  # its output lands in pytest's captured setup output
-    )
-    return url
-
-
-@contextmanager
-def served(database_url: str, folder: Path) -> Iterator[str]:
-    """``streamlit run serve.py`` (the command the README gives) on its own
-    port with ``database_url``; yields its base URL and stops it afterwards."""
-    env = {**os.environ, "DATABASE_URL": database_url, "AVTALSFOKUS_TODAY": DEMO_TODAY}
-    port = _free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    log_path = folder / "server.log"
-    server_cmd = [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.headless", "true"]
-    server_cmd += ["--server.port", str(port), "--server.address", "127.0.0.1"]
-    server_cmd += ["--browser.gatherUsageStats", "false"]
-    with log_path.open("w") as log:
-        proc = subprocess.Popen(server_cmd, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + SERVER_START_TIMEOUT
-        while not _healthy(f"{base_url}/_stcore/health"):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                state = f"exited with {proc.returncode}" if proc.poll() is not None else "timed out"
-                pytest.fail(
-                    f"Streamlit server did not come up ({state}). Log {log_path}:\n{log_path.read_text()}",
-                    pytrace=False,
-                )
-            time.sleep(0.2)
-        yield base_url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 @pytest.fixture(scope="session")

@@ -16,34 +16,36 @@ import re
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlparse
 
-import openpyxl
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from e2e.test_dashboard_journey import _select_row
-from e2e.test_import_journey import VIEWPORT, Watch, _dataframe_with_column, _screenshot
-from e2e.test_smoke import _screenshot_whole_page
+from e2e.helpers import (
+    CAPTION,
+    CODE,
+    DATAFRAME,
+    GRID,
+    GRID_ROW_PX,
+    JOURNEY_MARKS,
+    LAPTOP,
+    MARKDOWN,
+    TIMEOUT_MS,
+    VIEWPORT,
+    Watch,
+    contract_reference,
+    dataframe_with_column,
+    read_workbook,
+    screenshot,
+    select_row,
+)
 from ui.mail import MAILTO_LIMIT
 from ui.reach import NO_CONTACTS
 
-pytestmark = [
-    pytest.mark.e2e,
-    # pytest 9 warns about a fixture inside pytest-playwright itself (base_url); not ours.
-    pytest.mark.filterwarnings("ignore:Session-scoped fixtures defined as instance methods"),
-]
+pytestmark = JOURNEY_MARKS
 
-TIMEOUT_MS = 30_000
-DATAFRAME = '[data-testid="stDataFrame"]'
-CAPTION = '[data-testid="stCaptionContainer"]'
-CODE = '[data-testid="stCode"]'
-MARKDOWN = '[data-testid="stMarkdownContainer"]'
-GRID = "table[role=grid]"
 CONTACT_HEADERS = ("Enhet", "Namn", "Roll", "E-post", "Telefon", "Köper")
 WHERE_THEY_BUY = {"på avtalet", "utanför avtalet", "på avtalet och utanför"}
-LAPTOP = {"width": 1366, "height": 768}  # the common municipal laptop
 BUYS_ON = {"på avtalet", "på avtalet och utanför"}
 LOCAL_WARNING = "bara fungerar på den här datorn"
-GRID_HEADER_PX = 35
 UNIT_NAME_X_PX = 90  # inside the unit column, right of the checkbox column
 LAST_COLUMN_PX = 300  # "Leverantörer", the only column allowed past the edge
 # In the harness's demo, the contract bought on by the most units (63, with
@@ -102,30 +104,11 @@ def _all_records(grid: Locator) -> list[dict[str, str]]:
     return [rows[index] for index in sorted(rows)]
 
 
-def _reference(cell: str) -> str:
-    """The contract reference in a catalogue row's "Avtal" cell: the reference
-    itself, or a link to the contract page (``/avtal?contract=REF``) showing it."""
-    found = re.search(r"(?:^|contract=)([A-Z]+-\d{4}-\d{3})$", cell)
-    assert found, f"no contract reference in {cell!r}"
-    return found.group(1)
-
-
 def _units_count(page: Page, label: str) -> int:
     """N from the bold label "**<label>** (N enheter)" (or "(1 enhet)") above a spend table."""
     text = page.locator(MARKDOWN, has_text=re.compile(f"^{re.escape(label)} \\(\\d+ enhet(er)?\\)$"))
     expect(text).to_have_count(1, timeout=TIMEOUT_MS)
     return int(re.search(r"\((\d+) enhet(er)?\)", text.inner_text()).group(1))
-
-
-def _read_workbook(path: Path) -> tuple[list[str], list[tuple]]:
-    """The file's note lines (above the empty row) and its table rows (header first)."""
-    book = openpyxl.load_workbook(path, read_only=True)
-    rows = [tuple(row) for row in book.active.iter_rows(values_only=True)]
-    book.close()
-    blank = next(index for index, row in enumerate(rows) if all(cell is None for cell in row))
-    notes = [row[0] for row in rows[:blank]]
-    assert all(all(cell is None for cell in row[1:]) for row in rows[:blank]), rows[:blank]
-    return notes, rows[blank + 1 :]
 
 
 def _open_contract(watch: Watch, app_url: str, reference: str, name: str) -> None:
@@ -139,12 +122,6 @@ def _open_contract(watch: Watch, app_url: str, reference: str, name: str) -> Non
     watch.settled()
     assert parse_qs(urlparse(page.url).query) == {"contract": [reference]}, page.url
     expect(page.get_by_role("combobox", name="Avtal", exact=True)).to_have_value(title)
-
-
-def _shot(page: Page, path: Path) -> None:
-    """The whole page, then back to the laptop's screen."""
-    _screenshot_whole_page(page, path)
-    page.set_viewport_size(LAPTOP)
 
 
 def _emails(records: list[dict[str, str]]) -> list[str]:
@@ -202,7 +179,7 @@ def _check_excel(page: Page, folder: Path, reference: str, name: str, group: str
     assert download.value.suggested_filename == f"kontakter_{reference}.xlsx"
     path = folder / f"kontakter_{reference}_{len(shown)}.xlsx"
     download.value.save_as(path)  # openpyxl wants the .xlsx suffix
-    notes, table = _read_workbook(path)
+    notes, table = read_workbook(path)
     assert notes == [f"Kontaktpersoner för {reference} {name}", group]
     header, *rows = table
     assert header == CONTACT_HEADERS
@@ -225,7 +202,7 @@ def test_search_catalogue_open_contract_and_write_to_its_buyers(
     watch = Watch(page)
     count_caption = page.locator(CAPTION, has_text=re.compile(r"^\d+ avtal$"))
     # The search results are the page's first table (lists for procurers follow).
-    catalogue = _dataframe_with_column(page, "Leverantörer").first
+    catalogue = dataframe_with_column(page, "Leverantörer").first
 
     # 1. The catalogue: the contracts in force, as many rows as the caption says.
     page.goto(f"{app_url}/hitta-avtal")
@@ -237,8 +214,8 @@ def test_search_catalogue_open_contract_and_write_to_its_buyers(
     expect(catalogue.locator(GRID)).to_have_attribute(
         "aria-rowcount", str(everything + 1), timeout=TIMEOUT_MS
     )
-    assert len({_reference(row["Avtal"]) for row in _all_records(catalogue)}) == everything
-    _screenshot(page, screenshot_dir / "contract_1_catalogue.png")
+    assert len({contract_reference(row["Avtal"]) for row in _all_records(catalogue)}) == everything
+    screenshot(page, screenshot_dir / "contract_1_catalogue.png")
 
     # 2. Search: fewer contracts, every one matching the word somewhere.
     search = page.get_by_role("textbox", name="Sök", exact=True)
@@ -255,20 +232,20 @@ def test_search_catalogue_open_contract_and_write_to_its_buyers(
     for row in listed:
         searched = " ".join(row[column] for column in ("Avtal", "Namn", "Kategori", "Leverantörer"))
         assert SEARCH in searched.lower(), row
-    _screenshot(page, screenshot_dir / "contract_2_search.png")
+    screenshot(page, screenshot_dir / "contract_2_search.png")
 
     # 3. On the laptop: open the listed contracts by their deep links until one
     #    has buyers with contact people.
     page.set_viewport_size(LAPTOP)
     for number, row in enumerate(listed, start=1):
-        reference, name = _reference(row["Avtal"]), row["Namn"]
+        reference, name = contract_reference(row["Avtal"]), row["Namn"]
         _open_contract(watch, app_url, reference, name)
         buyers = _units_count(page, "Köper på avtalet")
         _units_count(page, "Köper i kategorin utanför avtalet")
         if page.get_by_text(NO_CONTACTS, exact=True).is_visible():
             expect(page.get_by_role("button", name="Ladda ner kontaktlistan")).to_have_count(0)
             expect(page.get_by_role("link", name=re.compile("Skriv till"))).to_have_count(0)
-            _shot(page, screenshot_dir / f"contract_3_{number}_no_contacts.png")
+            screenshot(page, screenshot_dir / f"contract_3_{number}_no_contacts.png", LAPTOP)
             continue
         if buyers > 0:
             break
@@ -293,13 +270,13 @@ def test_search_catalogue_open_contract_and_write_to_its_buyers(
     assert re.fullmatch(r"enhet\?unit=[^&]+", first["Enhet"]), first  # the name links to the unit page
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", first["Senaste köp"]), first
     buying.scroll_into_view_if_needed()
-    _shot(page, screenshot_dir / "contract_3_buyers.png")
+    screenshot(page, screenshot_dir / "contract_3_buyers.png", LAPTOP)
 
     # A unit's name opens its page (in a new tab).
     box = buying.bounding_box()
     assert box
     with page.context.expect_page(timeout=TIMEOUT_MS) as opened:
-        point = (box["x"] + UNIT_NAME_X_PX, box["y"] + GRID_HEADER_PX * 1.5)
+        point = (box["x"] + UNIT_NAME_X_PX, box["y"] + GRID_ROW_PX * 1.5)
         page.mouse.move(*point)
         page.mouse.click(*point)
     unit_page = opened.value
@@ -311,7 +288,7 @@ def test_search_catalogue_open_contract_and_write_to_its_buyers(
     unit_page.close()
 
     # A chosen row shows in full, with the way to the unit page.
-    _select_row(buying, 0)
+    select_row(buying, 0)
     watch.settled()
     expect(page.get_by_role("link", name="Öppna enhetens sida")).to_be_visible(timeout=TIMEOUT_MS)
     details = page.locator(MARKDOWN).filter(
@@ -336,7 +313,7 @@ def test_search_catalogue_open_contract_and_write_to_its_buyers(
     #    the Outlook line and the mail links in Bcc.
     both = page.get_by_role("radio", name=re.compile(r"^Båda \("))
     expect(both).to_be_checked()
-    contacts = _dataframe_with_column(page, "Roll")
+    contacts = dataframe_with_column(page, "Roll")
     expect(contacts).to_have_count(1)
     assert tuple(contacts.locator("thead [role=columnheader]").all_inner_texts()) == CONTACT_HEADERS
     everyone = _all_records(contacts)
@@ -347,7 +324,7 @@ def test_search_catalogue_open_contract_and_write_to_its_buyers(
         page, tmp_path, reference, name, "Enheter som köper på avtalet eller utanför avtalet", everyone
     )
     _check_mail(page, _unique(_emails(everyone)), f"{reference} {name}")
-    _shot(page, screenshot_dir / "contract_4_contacts_both.png")
+    screenshot(page, screenshot_dir / "contract_4_contacts_both.png", LAPTOP)
 
     # 7. Only those who buy on the contract: everything follows the choice.
     # The radio input itself is hidden under its label: click the label's text.
@@ -359,7 +336,7 @@ def test_search_catalogue_open_contract_and_write_to_its_buyers(
     assert _all_records(contacts) == on_contract
     _check_excel(page, tmp_path, reference, name, "Enheter som köper på avtalet", on_contract)
     _check_mail(page, _unique(_emails(on_contract)), f"{reference} {name}")
-    _shot(page, screenshot_dir / "contract_5_contacts_on_contract.png")
+    screenshot(page, screenshot_dir / "contract_5_contacts_on_contract.png", LAPTOP)
 
     # 8. The busiest contract: more addresses than one link holds, so numbered
     #    messages, every address in exactly one of them.
@@ -367,7 +344,7 @@ def test_search_catalogue_open_contract_and_write_to_its_buyers(
     expect(page.get_by_role("heading", name=re.compile(f"^{BUSIEST} "))).to_be_visible(timeout=TIMEOUT_MS)
     expect(page.get_by_role("heading", name="Kontaktpersoner", exact=True)).to_be_visible(timeout=TIMEOUT_MS)
     watch.settled()
-    contacts = _dataframe_with_column(page, "Roll")
+    contacts = dataframe_with_column(page, "Roll")
     contacts.scroll_into_view_if_needed()
     expect(contacts.locator("thead [role=columnheader]")).to_have_count(len(CONTACT_HEADERS))
     title = page.get_by_role("combobox", name="Avtal", exact=True).input_value()
@@ -375,5 +352,5 @@ def test_search_catalogue_open_contract_and_write_to_its_buyers(
     messages = _check_mail(page, _unique(_emails(_all_records(contacts))), title)
     assert messages > 1, "the busiest contract's addresses fit in one link: no batches were tested"
     expect(page.locator(CAPTION).filter(has_text=f"uppdelade på {messages} meddelanden")).to_have_count(1)
-    _shot(page, screenshot_dir / "contract_6_batches.png")
+    screenshot(page, screenshot_dir / "contract_6_batches.png", LAPTOP)
     assert not watch.problems, "\n".join(watch.problems)

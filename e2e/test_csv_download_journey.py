@@ -32,16 +32,23 @@ from sqlalchemy.orm import Session
 from data_access.core.db import engine_for
 from data_access.customers.needs import NeedInput, new_token, submit_need
 from data_access.exports.spreadsheet_safety import is_formula_like
-from e2e.conftest import CHROMIUM, NO_CHROMIUM_REASON, REPO_ROOT, demo_database, served
-from e2e.test_import_journey import APP_IDLE, DATAFRAME, EXCEPTION, VIEWPORT
+from e2e.helpers import (
+    APP_IDLE,
+    CHROMIUM,
+    DATAFRAME,
+    EXCEPTION,
+    JOURNEY_MARKS,
+    NO_CHROMIUM_REASON,
+    REPO_ROOT,
+    TIMEOUT_MS,
+    VIEWPORT,
+    demo_database,
+    served,
+    write_csv,
+)
 
-pytestmark = [
-    pytest.mark.e2e,
-    # pytest 9 warns about a fixture inside pytest-playwright itself (base_url); not ours.
-    pytest.mark.filterwarnings("ignore:Session-scoped fixtures defined as instance methods"),
-]
+pytestmark = JOURNEY_MARKS
 
-TIMEOUT_MS = 30_000
 HYPERLINK = '=HYPERLINK("http://127.0.0.1:9/x","Klicka här")'
 DDE = "+cmd|' /C calc'!A0"
 AT_SUM = "@SUM(1) Mindre förpackningar, tack"
@@ -52,12 +59,6 @@ TOOLBAR_BUTTON = '[data-testid="stElementToolbarButton"] button'
 # can change); a table's label context may follow after a colon.
 DOWNLOAD_BUTTON = f'{TOOLBAR_BUTTON}[aria-label^="Download as CSV"]'
 SEARCH_BUTTON = f'{TOOLBAR_BUTTON}[aria-label^="Search"]'
-
-
-def _write_csv(path: Path, rows: list[list[str]]) -> Path:
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        csv.writer(handle, delimiter=";").writerows(rows)
-    return path
 
 
 def _import(url: str, kind: str, path: Path) -> None:
@@ -80,12 +81,12 @@ def _hostile_demo(folder: Path) -> str:
         ["Fakturadatum", "Leverantör", "Förvaltning", "Enhet", "Belopp"],
         ["2026-10-15", DDE, HYPERLINK, "@SUM(2)", "90000000,00"],
     ]
-    _import(url, "invoices", _write_csv(folder / "fakturor.csv", invoices))
+    _import(url, "invoices", write_csv(folder / "fakturor.csv", invoices))
     register = [
         ["Avtalsnummer", "Avtalsnamn", "Kategori", "Leverantör", "Giltigt från", "Giltigt till"],
         ["=2+2", CONTRACT_NAME, "Livsmedel", DDE, "2026-01-01", "2030-12-31"],
     ]
-    _import(url, "contracts", _write_csv(folder / "avtal.csv", register))
+    _import(url, "contracts", write_csv(folder / "avtal.csv", register))
     engine = engine_for(url)
     with Session(engine) as session:
         submit_need(session, NeedInput(text=AT_SUM, submitter_name=HYPERLINK), new_token())

@@ -13,28 +13,28 @@ from decimal import Decimal
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
-import openpyxl
-import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from e2e.test_import_journey import VIEWPORT, Watch, _grid_records, _metric_value, _screenshot
+from e2e.helpers import (
+    CAPTION,
+    DATAFRAME,
+    JOURNEY_MARKS,
+    METRIC,
+    TIMEOUT_MS,
+    VIEWPORT,
+    Watch,
+    grid_records,
+    metric_value,
+    read_workbook,
+    screenshot,
+    select_row,
+)
 from ui.drilldown import LINE_HEADERS, PAGE_SIZE
 from ui.format import integer, kronor
 
-pytestmark = [
-    pytest.mark.e2e,
-    # pytest 9 warns about a fixture inside pytest-playwright itself (base_url); not ours.
-    pytest.mark.filterwarnings("ignore:Session-scoped fixtures defined as instance methods"),
-]
+pytestmark = JOURNEY_MARKS
 
-TIMEOUT_MS = 30_000
-DATAFRAME = '[data-testid="stDataFrame"]'
-CAPTION = '[data-testid="stCaptionContainer"]'
 DATA_ROW = "[role=row]:has([role=gridcell])"
-# glide-data-grid, as st.dataframe draws it: a header row and then rows of this
-# height; a selectable table has its row checkboxes in a narrow first column.
-GRID_ROW_PX = 35
-CHECKBOX_X_PX = 15
 
 # In the harness's demo (seed 1, ``--end 2026-10-31``) department 3 is VOF, the
 # biggest buyer in the default period (the last 12 full months): 373 lines, so
@@ -56,7 +56,7 @@ def _lines_caption(count: int, total: Decimal, page: int, pages: int) -> str:
 def _card_changes(page: Page) -> dict[str, tuple[str, str | None]]:
     """Each card's change as shown and the direction of its arrow."""
     changes = {}
-    for card in page.locator('[data-testid="stMetric"]').all():
+    for card in page.locator(METRIC).all():
         label = card.locator('[data-testid="stMetricLabel"]').inner_text().strip()
         delta = card.locator('[data-testid="stMetricDelta"]')
         if not delta.count():
@@ -72,16 +72,6 @@ def _data_rows(grid: Locator) -> Locator:
     return grid.locator(DATA_ROW)
 
 
-def _select_row(grid: Locator, row: int) -> None:
-    """Tick a row's checkbox in a selectable st.dataframe. The grid is a canvas,
-    so click by position: below the header row, in the checkbox column."""
-    grid.scroll_into_view_if_needed()
-    box = grid.bounding_box()
-    assert box, "the table is not on screen"
-    y = box["y"] + GRID_ROW_PX * (row + 1) + GRID_ROW_PX / 2
-    grid.page.mouse.click(box["x"] + CHECKBOX_X_PX, y)
-
-
 def _status_amounts(record: dict[str, str]) -> Decimal:
     """A breakdown row's total: its five status columns (raw cell values)."""
     return sum((Decimal(record[column]) for column in AMOUNT_COLUMNS), Decimal(0))
@@ -95,16 +85,7 @@ def _download(page: Page, button: Locator, folder: Path, name: str) -> tuple[lis
     assert download.value.suggested_filename == "fakturarader.xlsx"
     path = folder / name
     download.value.save_as(path)  # openpyxl wants the .xlsx suffix
-    book = openpyxl.load_workbook(path, read_only=True)
-    rows = [tuple(row) for row in book.active.iter_rows(values_only=True)]
-    book.close()
-    blank = next(index for index, row in enumerate(rows) if all(cell is None for cell in row))
-    notes = [row[0] for row in rows[:blank]]
-    assert all(
-        isinstance(note, str) and all(cell is None for cell in row[1:])
-        for note, row in zip(notes, rows[:blank], strict=True)
-    )
-    return notes, rows[blank + 1 :]
+    return read_workbook(path)
 
 
 def test_filter_drill_to_lines_and_download_matches_screen(
@@ -112,7 +93,7 @@ def test_filter_drill_to_lines_and_download_matches_screen(
 ) -> None:
     page.set_viewport_size(VIEWPORT)
     watch = Watch(page)
-    fidelity = _metric_value(page, "Avtalstrohet")
+    fidelity = metric_value(page, "Avtalstrohet")
     status_caption = page.locator(CAPTION, has_text=re.compile(r"\d fakturarader$"))
     panel = page.get_by_role("tabpanel", name="Förvaltningar")
     departments, units, lines = (panel.locator(DATAFRAME).nth(index) for index in range(3))
@@ -124,14 +105,14 @@ def test_filter_drill_to_lines_and_download_matches_screen(
     watch.settled()
     assert urlparse(page.url).query == ""
     expect(page.get_by_role("radio", name="Senaste 12 hela månaderna")).to_be_checked()
-    expect(page.locator('[data-testid="stMetric"]')).to_have_count(5)
+    expect(page.locator(METRIC)).to_have_count(5)
     expect(page.get_by_role("tab")).to_have_text(
         ["Förvaltningar", "Kategorier", "Leverantörer", "Förvaltning × kategori", "Vart går pengarna?"]
     )
     expect(_data_rows(departments)).to_have_count(8, timeout=TIMEOUT_MS)
     everyone = fidelity.inner_text()
     all_lines = status_caption.inner_text()
-    _screenshot(page, screenshot_dir / "dashboard_1_opened.png")
+    screenshot(page, screenshot_dir / "dashboard_1_opened.png")
     # Every card's arrow follows the sign of its change (a fall written with the
     # typographic minus once showed an up arrow).
     changes = _card_changes(page)
@@ -152,15 +133,15 @@ def test_filter_drill_to_lines_and_download_matches_screen(
     expect(fidelity).to_have_text(re.compile(r"^\d+,\d\u00a0%$"))
     # The table is redrawn with the one department (its ARIA rows lag the run).
     expect(_data_rows(departments)).to_have_count(1, timeout=TIMEOUT_MS)
-    [department] = _grid_records(departments)
+    [department] = grid_records(departments)
     assert department["Namn"] == DEPARTMENT, department
     department_lines = int(department["Rader"])
     assert department_lines > PAGE_SIZE, "the department's lines should need more than one page"
     expect(status_caption).to_contain_text(f"· {integer(department_lines)} fakturarader")
-    _screenshot(page, screenshot_dir / "dashboard_2_filtered.png")
+    screenshot(page, screenshot_dir / "dashboard_2_filtered.png")
 
     # 3. Select the department: its units, and its lines a page at a time.
-    _select_row(departments, 0)
+    select_row(departments, 0)
     expect(page.get_by_role("heading", name=f"Enheter i {DEPARTMENT}")).to_be_visible(timeout=TIMEOUT_MS)
     expect(panel.get_by_text(f"Fakturarader: {DEPARTMENT}", exact=True)).to_be_visible(timeout=TIMEOUT_MS)
     pages = -(-department_lines // PAGE_SIZE)
@@ -177,12 +158,12 @@ def test_filter_drill_to_lines_and_download_matches_screen(
     assert notes[-1] == f"Rader: {DEPARTMENT}, sida 1 av {pages}"
     assert table[0] == LINE_HEADERS
     assert len(table) - 1 == PAGE_SIZE  # the page shown, not every line
-    _screenshot(page, screenshot_dir / "dashboard_3_department.png")
+    screenshot(page, screenshot_dir / "dashboard_3_department.png")
 
     # 4. Select the first unit: its lines fit on one page.
     expect(_data_rows(units).first).to_be_attached(timeout=TIMEOUT_MS)
-    unit_records = {record["Namn"]: record for record in _grid_records(units)}
-    _select_row(units, 0)
+    unit_records = {record["Namn"]: record for record in grid_records(units)}
+    select_row(units, 0)
     title = panel.get_by_text(re.compile(r"^Fakturarader: "))
     expect(title).not_to_have_text(f"Fakturarader: {DEPARTMENT}", timeout=TIMEOUT_MS)
     watch.settled()
@@ -194,8 +175,8 @@ def test_filter_drill_to_lines_and_download_matches_screen(
     unit_cells = lines.locator("[role=gridcell]", has_text=re.compile(f"^{re.escape(unit_name)}$"))
     expect(unit_cells).to_have_count(unit_lines, timeout=TIMEOUT_MS)
     expect(_data_rows(lines)).to_have_count(unit_lines)
-    shown = _grid_records(lines)
-    _screenshot(page, screenshot_dir / "dashboard_4_unit_lines.png")
+    shown = grid_records(lines)
+    screenshot(page, screenshot_dir / "dashboard_4_unit_lines.png")
 
     # 5. Download the lines: the same rows as on screen, adding up to the caption.
     notes, table = _download(
@@ -219,5 +200,5 @@ def test_filter_drill_to_lines_and_download_matches_screen(
     assert excel_total == unit_total  # to the öre, against the unit's row in the table
     assert caption.inner_text() == _lines_caption(len(rows), excel_total, 1, 1)  # the caption's "summa"
     watch.settled()
-    _screenshot(page, screenshot_dir / "dashboard_5_downloaded.png")
+    screenshot(page, screenshot_dir / "dashboard_5_downloaded.png")
     assert not watch.problems, "\n".join(watch.problems)

@@ -14,19 +14,22 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, WebSocket, expect
 
-from e2e.conftest import CHROMIUM, NO_CHROMIUM_REASON, _free_port, served
+from e2e.helpers import (
+    APP_IDLE,
+    CHROMIUM,
+    ERROR_ALERT,
+    EXCEPTION,
+    JOURNEY_MARKS,
+    LAPTOP,
+    NO_CHROMIUM_REASON,
+    TIMEOUT_MS,
+    free_port,
+    served,
+)
 from ui.errors import DATABASE_DOWN
 
-pytestmark = [
-    pytest.mark.e2e,
-    # pytest 9 warns about a fixture inside pytest-playwright itself (base_url); not ours.
-    pytest.mark.filterwarnings("ignore:Session-scoped fixtures defined as instance methods"),
-]
+pytestmark = JOURNEY_MARKS
 
-TIMEOUT_MS = 30_000
-APP_IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
-ERROR_BOX = '[data-testid="stAlertContentError"]'
-EXCEPTION = '[data-testid="stException"]'
 REFERENCE = re.compile(r"\b[0-9A-F]{8}\b")
 PASSWORD = "hemligt-lösen"
 
@@ -41,7 +44,7 @@ def down_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DownServer
     if not CHROMIUM.exists():
         pytest.skip(NO_CHROMIUM_REASON)
     folder = tmp_path_factory.mktemp("database-down")
-    port = _free_port()  # nothing listens there
+    port = free_port()  # nothing listens there
     url = f"postgresql+psycopg://avtalsfokus:{PASSWORD}@127.0.0.1:{port}/avtalsfokus"
     with served(url, folder) as base_url:
         yield DownServer(base_url, folder / "server.log", port)
@@ -80,9 +83,9 @@ def test_the_database_being_down_is_said_in_swedish_and_nothing_technical_reache
         socket.on("framereceived", keep)
 
     page.on("websocket", on_websocket)
-    page.set_viewport_size({"width": 1366, "height": 768})
+    page.set_viewport_size(LAPTOP)
     page.goto(down_server.base_url + path)
-    box = page.locator(ERROR_BOX)
+    box = page.locator(ERROR_ALERT)
     expect(box).to_contain_text(DATABASE_DOWN, timeout=TIMEOUT_MS)
     page.wait_for_selector(APP_IDLE, timeout=TIMEOUT_MS)
     expect(page.locator(EXCEPTION)).to_have_count(0)

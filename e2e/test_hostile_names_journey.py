@@ -30,7 +30,6 @@ at 1366 x 768 of the contract and unit pages go to the screenshot folder.
 
 from __future__ import annotations
 
-import csv
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -49,22 +48,30 @@ from data_access.customers.needs import NeedInput, new_token, submit_need
 from data_access.importing.columns import ImportKind
 from data_access.importing.invoices import ImportOptions
 from data_access.importing.service import import_file, open_for_import
-from e2e.conftest import CHROMIUM, NO_CHROMIUM_REASON, demo_database, served
-from e2e.test_dashboard_journey import _select_row
-from e2e.test_import_journey import APP_IDLE, DATAFRAME, EXCEPTION
+from e2e.helpers import (
+    APP_IDLE,
+    CHROMIUM,
+    DATAFRAME,
+    EXCEPTION,
+    GRID,
+    JOURNEY_MARKS,
+    LAPTOP,
+    MARKDOWN,
+    METRIC,
+    NO_CHROMIUM_REASON,
+    TIMEOUT_MS,
+    VIEWPORT,
+    demo_database,
+    select_row,
+    served,
+    write_csv,
+)
 from ui.navigation import PAGES
 from ui.text import WORD_JOINER
 
-pytestmark = [
-    pytest.mark.e2e,
-    # pytest 9 warns about a fixture inside pytest-playwright itself (base_url); not ours.
-    pytest.mark.filterwarnings("ignore:Session-scoped fixtures defined as instance methods"),
-]
+pytestmark = JOURNEY_MARKS
 
-TIMEOUT_MS = 30_000
 SHOW_TIMEOUT_S = 15
-LAPTOP = {"width": 1366, "height": 768}
-WIDE = {"width": 1700, "height": 1000}  # the grids draw (and expose to ARIA) every column
 
 OUTSIDE = "http://127.0.0.1:9"  # nothing listens there; a request to it is the failure
 PHISH = f"[Logga in här]({OUTSIDE}/phish)"
@@ -103,12 +110,6 @@ def _org_number(first_nine: str) -> str:
 ON_ORG, OFF_ORG, CONSULTANT_ORG = _org_number("559900001"), _org_number("559900002"), _org_number("559900003")
 
 
-def _write_csv(path: Path, rows: list[list[str]]) -> Path:
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        csv.writer(handle, delimiter=";").writerows(rows)
-    return path
-
-
 def _import(url: str, kind: str, path: Path) -> None:
     """Through the importers the page and the CLI call (in this process: a
     CLI run per file would cost the journey seconds of start-up each)."""
@@ -140,7 +141,7 @@ def _hostile_world(folder: Path) -> World:
         ["4991", f"![a]({OUTSIDE}/a.png)", CATEGORY, "ja"],
         ["4992", "Konsulttjänster", NO_CONTRACT_CATEGORY, "ja"],
     ]
-    _import(url, "accounts", _write_csv(folder / "kontoplan.csv", accounts))
+    _import(url, "accounts", write_csv(folder / "kontoplan.csv", accounts))
     organisation = [
         [
             "Förvaltningskod",
@@ -155,7 +156,7 @@ def _hostile_world(folder: Path) -> World:
         ["F99", DEPARTMENT, "U99", UNIT, CONTACT, ROLE, "bo@example.com", "019-10 20 30"],
         ["F99", DEPARTMENT, "U98", OTHER_UNIT, "", "", "", ""],
     ]
-    _import(url, "organisation", _write_csv(folder / "organisation.csv", organisation))
+    _import(url, "organisation", write_csv(folder / "organisation.csv", organisation))
     register = [
         [
             "Avtalsnummer",
@@ -171,7 +172,7 @@ def _hostile_world(folder: Path) -> World:
         ],
         [REFERENCE, CONTRACT_NAME, CATEGORY, ON_SUPPLIER, ON_ORG, "2024-01-01", "2031-12-31", *MANAGER_CELLS],
     ]
-    _import(url, "contracts", _write_csv(folder / "avtal.csv", register))
+    _import(url, "contracts", write_csv(folder / "avtal.csv", register))
     invoices = [
         INVOICE_HEADERS,
         ["2026-09-10", "H1", ON_SUPPLIER, ON_ORG, "F99", "U99", "4991", "40000000,00"],
@@ -179,7 +180,7 @@ def _hostile_world(folder: Path) -> World:
         ["2026-10-14", "H3", OFF_SUPPLIER, OFF_ORG, "F99", "U98", "4991", "5000000,00"],
         ["2026-10-20", "H4", CONSULTANT, CONSULTANT_ORG, "F99", "U98", "4992", "95000000,00"],
     ]
-    _import(url, "invoices", _write_csv(folder / "fakturor.csv", invoices))
+    _import(url, "invoices", write_csv(folder / "fakturor.csv", invoices))
     engine = engine_for(url)
     with Session(engine) as session:
         department_id = session.scalar(select(Department.id).where(Department.code == "F99"))
@@ -289,7 +290,7 @@ class Journey:
             if now is not None and now == box:
                 break
             box = now
-        _select_row(grid, row)
+        select_row(grid, row)
         self.page.wait_for_timeout(200)
         self.settled()
 
@@ -300,9 +301,7 @@ SCROLL_TO_FOOT = """element => {
     element.scrollIntoView({block: 'end'});
     element.closest('[data-testid=stMain]')?.scrollBy(0, 40);
 }"""
-MARKDOWN = '[data-testid="stMarkdownContainer"]'
 ALERT = '[data-testid="stAlert"]'
-METRIC = '[data-testid="stMetric"]'
 LABEL = '[data-testid="stWidgetLabel"]'
 BUTTON = '[data-testid="stButton"] button'
 
@@ -350,7 +349,7 @@ def _contract_page(journey: Journey, screenshot: Path) -> None:
     page.set_viewport_size(LAPTOP)
     page.wait_for_timeout(300)
     page.screenshot(path=str(screenshot))
-    page.set_viewport_size(WIDE)
+    page.set_viewport_size(VIEWPORT)
     journey.select_row(_grid(page, "Senaste köp"))
     journey.shows(MARKDOWN, UNIT, exact=True)  # the chosen unit, in full
 
@@ -370,7 +369,7 @@ def _unit_page(journey: Journey, screenshots: Path) -> None:
     page.locator(BUTTON, has_text="Ta bort").evaluate(SCROLL_TO_FOOT)
     page.wait_for_timeout(300)
     page.screenshot(path=str(screenshots / "hostile_unit_contact_form_1366.png"))
-    page.set_viewport_size(WIDE)
+    page.set_viewport_size(VIEWPORT)
     page.locator(BUTTON, has_text="Ta bort").click()
     page.wait_for_timeout(200)
     journey.settled()
@@ -388,7 +387,7 @@ def _catalogue(journey: Journey) -> None:
     page.wait_for_timeout(300)
     journey.settled()
     grid = _grid(page, "Leverantörer")
-    expect(grid.locator("table[role=grid]")).to_have_attribute("aria-rowcount", "2", timeout=TIMEOUT_MS)
+    expect(grid.locator(GRID)).to_have_attribute("aria-rowcount", "2", timeout=TIMEOUT_MS)
     headers = grid.locator("thead [role=columnheader]")
     column = next(  # the contract column's ARIA index: its cells hold the links
         header.get_attribute("aria-colindex") for header in headers.all() if header.inner_text() == "Avtal"
@@ -442,7 +441,7 @@ def test_no_name_or_address_is_markdown_nor_reaches_another_host(
     page: Page, hostile: tuple[str, World], screenshot_dir: Path
 ) -> None:
     base_url, world = hostile
-    page.set_viewport_size(WIDE)
+    page.set_viewport_size(VIEWPORT)
     journey = Journey(page, base_url)
 
     journey.open("page /", "/", "Avtalsfokus")  # the default page

@@ -20,30 +20,29 @@ from urllib.parse import urlparse
 
 import openpyxl
 import pytest
-from playwright.sync_api import ConsoleMessage, Locator, Page, Response, expect
+from playwright.sync_api import Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from data_access.core.orgnr import format_org_number, luhn_check_digit
-from e2e.test_smoke import _is_base_path_probe, _screenshot_whole_page
+from e2e.helpers import (
+    CAPTION,
+    DATAFRAME,
+    INFO_ALERT,
+    JOURNEY_MARKS,
+    SUCCESS_ALERT,
+    TIMEOUT_MS,
+    VIEWPORT,
+    Watch,
+    dataframe_with_column,
+    grid_records,
+    metric_value,
+    metrics,
+    screenshot,
+)
 from ui.format import MISSING, NBSP, compact_kronor, integer, kronor
 from ui.importing import KIND_LABELS
 
-pytestmark = [
-    pytest.mark.e2e,
-    # pytest 9 warns about a fixture inside pytest-playwright itself (base_url); not ours.
-    pytest.mark.filterwarnings("ignore:Session-scoped fixtures defined as instance methods"),
-]
-
-TIMEOUT_MS = 30_000
-APP_IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
-EXCEPTION = '[data-testid="stException"]'
-ERROR_ALERT = '[data-testid="stAlertContentError"]'
-SUCCESS_ALERT = '[data-testid="stAlertContentSuccess"]'
-DATAFRAME = '[data-testid="stDataFrame"]'
-METRIC = '[data-testid="stMetric"]'
-CAPTION = '[data-testid="stCaptionContainer"]'
-# Wide enough that the glide grids draw (and expose to ARIA) every column we read.
-VIEWPORT = {"width": 1700, "height": 1000}
+pytestmark = JOURNEY_MARKS
 
 FILE_NAME = "leverantorsfakturor-oktober-2026.xlsx"
 UNIT_HEADER = "Kst"  # not a synonym of the unit field: the user has to map it
@@ -153,39 +152,6 @@ def _write_fixture(path: Path) -> Path:
 # --------------------------------------------------------------------------- page helpers
 
 
-class Watch:
-    """A page with everything that went wrong in it so far: console errors, page
-    errors and failed requests, except Streamlit's base-path probes (RECIPES §10,
-    filtered exactly as in test_smoke)."""
-
-    def __init__(self, page: Page) -> None:
-        self.page = page
-        self.problems: list[str] = []
-        page.on("console", self._on_console)
-        page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
-        page.on("response", self._on_response)
-
-    def _on_console(self, message: ConsoleMessage) -> None:
-        if message.type != "error":
-            return
-        location = message.location.get("url", "") if message.location else ""
-        if "Failed to load resource" in message.text and _is_base_path_probe(location):
-            return
-        self.problems.append(f"console error: {message.text} ({location})")
-
-    def _on_response(self, response: Response) -> None:
-        if response.status >= 400 and not _is_base_path_probe(response.url):
-            self.problems.append(f"failed request: {response.status} {response.url}")
-
-    def settled(self) -> None:
-        """Wait for the script run to end, then fail on an exception box, an
-        error message or anything in the browser's logs."""
-        self.page.wait_for_selector(APP_IDLE, timeout=TIMEOUT_MS)
-        expect(self.page.locator(EXCEPTION)).to_have_count(0)
-        expect(self.page.locator(ERROR_ALERT)).to_have_count(0)
-        assert not self.problems, "\n".join(self.problems)
-
-
 @pytest.fixture
 def watch(page: Page) -> Iterator[Watch]:
     page.set_viewport_size(VIEWPORT)
@@ -194,47 +160,10 @@ def watch(page: Page) -> Iterator[Watch]:
     assert not watched.problems, "\n".join(watched.problems)
 
 
-def _grid_records(dataframe: Locator) -> list[dict[str, str]]:
-    """The rows of an ``st.dataframe`` as {header: cell text}, from the grid's ARIA
-    table (the canvas itself has no text). Cells hold the raw values, not the
-    Styler's formatted text."""
-    headers = {
-        cell.get_attribute("aria-colindex"): cell.inner_text()
-        for cell in dataframe.locator("[role=columnheader]").all()
-    }
-    records = []
-    for row in dataframe.locator("[role=row]").all():
-        cells = row.locator("[role=gridcell]").all()
-        if cells:
-            records.append(
-                {headers[cell.get_attribute("aria-colindex")]: cell.inner_text() for cell in cells}
-            )
-    return records
-
-
-def _dataframe_with_column(page: Page, header: str) -> Locator:
-    header_cell = page.locator("[role=columnheader]", has_text=re.compile(f"^{re.escape(header)}$"))
-    return page.locator(DATAFRAME).filter(has=header_cell)
-
-
 def _gridcell(dataframe: Locator, text: str) -> Locator:
     # The grid's ARIA table is hidden from the accessibility tree, so get_by_role
     # does not see it; CSS does.
     return dataframe.locator("[role=gridcell]", has_text=re.compile(f"^{re.escape(text)}$"))
-
-
-def _metrics(page: Page) -> dict[str, str]:
-    """Metric label -> shown value."""
-    shown = {}
-    for text in page.locator(METRIC).all_inner_texts():
-        label, *rest = [part.strip() for part in text.splitlines() if part.strip()]
-        shown[label] = rest[0] if rest else ""
-    return shown
-
-
-def _metric_value(page: Page, label: str) -> Locator:
-    label_box = page.locator('[data-testid="stMetricLabel"]', has_text=re.compile(f"^{re.escape(label)}$"))
-    return page.locator(METRIC).filter(has=label_box).locator('[data-testid="stMetricValue"]')
 
 
 def _swedish_int(text: str) -> int:
@@ -271,14 +200,14 @@ def _open_fidelity(watch: Watch) -> Figures:
     expect(page.get_by_role("heading", name="Avtalstrohet", exact=True)).to_be_visible(timeout=TIMEOUT_MS)
     caption = page.locator(CAPTION, has_text=re.compile(r"\d fakturarader$"))  # the status summary line
     expect(caption).to_be_visible(timeout=TIMEOUT_MS)
-    table = _dataframe_with_column(page, "Avtalsotroget")
+    table = dataframe_with_column(page, "Avtalsotroget")
     expect(table.locator("[role=gridcell]").first).to_be_attached(timeout=TIMEOUT_MS)
     watch.settled()
     by_department = {
         record["Kod"]: {column: Decimal(record[column]) for column in TABLE_COLUMNS}
-        for record in _grid_records(table)
+        for record in grid_records(table)
     }
-    return Figures(_metrics(page), caption.inner_text(), by_department)
+    return Figures(metrics(page), caption.inner_text(), by_department)
 
 
 def _open_import_page(watch: Watch) -> None:
@@ -295,7 +224,7 @@ def _upload(watch: Watch, path: Path, rows: int) -> None:
     page = watch.page
     expect(page.get_by_role("radio", name=KIND_LABELS["invoices"])).to_be_checked()
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(path)
-    expect(_metric_value(page, "Rader i filen")).to_have_text(integer(rows), timeout=TIMEOUT_MS)
+    expect(metric_value(page, "Rader i filen")).to_have_text(integer(rows), timeout=TIMEOUT_MS)
     watch.settled()
 
 
@@ -322,7 +251,7 @@ def _listed_batches(page: Page, file_name: str) -> dict[str, dict[str, str]]:
     """The file's rows in the "Importer" table, by batch id."""
     return {
         row["Import"]: row
-        for row in _grid_records(page.locator(DATAFRAME).last)
+        for row in grid_records(page.locator(DATAFRAME).last)
         if row.get("Fil") == file_name
     }
 
@@ -371,12 +300,6 @@ def _undo(watch: Watch, batch_id: str, file_name: str) -> list[str]:
     return [text.strip() for text in page.locator(SUCCESS_ALERT).all_inner_texts()]
 
 
-def _screenshot(page: Page, path: Path) -> None:
-    """The whole page (see test_smoke), then back to the journey's viewport."""
-    _screenshot_whole_page(page, path)
-    page.set_viewport_size(VIEWPORT)
-
-
 # --------------------------------------------------------------------------- the journey
 
 
@@ -400,7 +323,7 @@ def test_import_correct_mapping_see_figures_change_and_undo(
     expect(page.get_by_role("heading", name="Importera data", exact=True)).to_be_visible(timeout=TIMEOUT_MS)
     watch.settled()
     _upload(watch, fixture, len(LINES))
-    assert _metrics(page) == {
+    assert metrics(page) == {
         "Rader i filen": integer(len(LINES)),
         "Filens summa": kronor(FILE_TOTAL),
         "Fel": "0",
@@ -408,17 +331,17 @@ def test_import_correct_mapping_see_figures_change_and_undo(
     }
     unit_select = page.get_by_role("combobox", name=UNIT_FIELD, exact=True)
     expect(unit_select).to_have_value("(finns inte i filen)")
-    preview = _dataframe_with_column(page, "Enhet")
+    preview = dataframe_with_column(page, "Enhet")
     # The grid fills its ARIA table a moment after the rest of the run is drawn.
     expect(_gridcell(preview, LINES[-1].invoice_number)).to_be_attached(timeout=TIMEOUT_MS)
-    rows = _grid_records(preview)
+    rows = grid_records(preview)
     assert [row["Fakturanummer"] for row in rows] == [line.invoice_number for line in LINES]
     assert all(row["Enhet"] == MISSING for row in rows), rows  # not mapped yet: a dash, never "None"
-    report_grid = _dataframe_with_column(page, "Allvar")
+    report_grid = dataframe_with_column(page, "Allvar")
     expect(_gridcell(report_grid, "saknas")).to_be_attached(timeout=TIMEOUT_MS)
-    report = _grid_records(report_grid)
+    report = grid_records(report_grid)
     assert [(row["Värde"], row["Allvar"]) for row in report] == [("NULL", "varning"), ("saknas", "varning")]
-    _screenshot(page, screenshot_dir / "import-1-preview.png")
+    screenshot(page, screenshot_dir / "import-1-preview.png")
 
     # 3. Map the unit field to the "Kst" column: the preview shows the unit codes.
     unit_select.click()
@@ -426,10 +349,10 @@ def test_import_correct_mapping_see_figures_change_and_undo(
     expect(unit_select).to_have_value(f"{UNIT_HEADER} (kolumn 5)")
     expect(_gridcell(preview, "2001").first).to_be_attached(timeout=TIMEOUT_MS)
     watch.settled()
-    assert [row["Enhet"] for row in _grid_records(preview)] == [line.unit for line in LINES]
-    assert _metric_value(page, "Rader i filen").inner_text() == integer(len(LINES))
+    assert [row["Enhet"] for row in grid_records(preview)] == [line.unit for line in LINES]
+    assert metric_value(page, "Rader i filen").inner_text() == integer(len(LINES))
     expect(_batch_listed(page, FILE_NAME)).to_have_count(0)  # nothing written by the preview
-    _screenshot(page, screenshot_dir / "import-2-mapped.png")
+    screenshot(page, screenshot_dir / "import-2-mapped.png")
 
     # 5. Import: every row, one batch, listed in the "Importer" table; the units
     # and accounts were found, not created again.
@@ -438,7 +361,7 @@ def test_import_correct_mapping_see_figures_change_and_undo(
         f"Import {batch_id} klar: {integer(len(LINES))} rader lästa, {integer(len(LINES))} nya rader. "
         f"Filens summa {kronor(FILE_TOTAL)}, importerat {kronor(FILE_TOTAL)}."
     )
-    info = page.locator('[data-testid="stAlertContentInfo"]')
+    info = page.locator(INFO_ALERT)
     expect(info.filter(has_text="utan giltigt organisationsnummer")).to_contain_text(
         f"{ROWS_WITHOUT_ORG_NUMBER} rader har leverantörer utan giltigt organisationsnummer"
     )
@@ -450,7 +373,7 @@ def test_import_correct_mapping_see_figures_change_and_undo(
     assert {key: (row["Status"], row["Rader lästa"], row["Resultat"]) for key, row in listed.items()} == {
         batch_id: ("importerad", integer(len(LINES)), f"{integer(len(LINES))} nya rader")
     }
-    _screenshot(page, screenshot_dir / "import-3-imported.png")
+    screenshot(page, screenshot_dir / "import-3-imported.png")
 
     # 5b. The same file again, as people do: nothing twice, and the re-import
     # is listed at once, saying where the rows already were.
@@ -466,12 +389,12 @@ def test_import_correct_mapping_see_figures_change_and_undo(
         listed[again_id]["Resultat"]
         == f"0 nya rader, {integer(len(LINES))} fanns redan (i import {batch_id})"
     )
-    _screenshot(page, screenshot_dir / "import-3b-reimported.png")
+    screenshot(page, screenshot_dir / "import-3b-reimported.png")
 
     # 6. "Avtalstrohet" moved by exactly what the file holds: per department
     # and status in the table, and in the caption and the cards.
     after = _open_fidelity(watch)
-    _screenshot(page, screenshot_dir / "import-4-fidelity-after.png")
+    screenshot(page, screenshot_dir / "import-4-fidelity-after.png")
     expected = {code: dict(amounts) for code, amounts in before.by_department.items()}
     for line in LINES:
         expected[line.department][line.status] += line.amount
@@ -506,13 +429,13 @@ def test_import_correct_mapping_see_figures_change_and_undo(
     reimport = _listed_batches(page, FILE_NAME)[again_id]
     assert reimport["Status"] == "importerad"
     assert reimport["Resultat"].endswith(f"i import {batch_id}, som är ångrad: de raderna finns inte längre")
-    _screenshot(page, screenshot_dir / "import-5-undone.png")
+    screenshot(page, screenshot_dir / "import-5-undone.png")
     messages = _undo(watch, again_id, FILE_NAME)
     assert f"Import {again_id} är ångrad: 0 fakturarader borttagna." in messages
     expect(_batch_listed(page, FILE_NAME)).to_have_count(2)
 
     restored = _open_fidelity(watch)
-    _screenshot(page, screenshot_dir / "import-6-fidelity-restored.png")
+    screenshot(page, screenshot_dir / "import-6-fidelity-restored.png")
     assert restored.line_count == before.line_count
     assert restored.caption == before.caption
     assert restored.cards == before.cards
@@ -555,7 +478,7 @@ def test_undo_confirmation_stays_on_screen(
     expect(page.get_by_role("radio", name=KIND_LABELS["accounts"])).to_be_checked(timeout=TIMEOUT_MS)
     # The run for the account plan is drawn: no invoice preview, no notice.
     expect(notice).to_have_count(0, timeout=TIMEOUT_MS)
-    expect(_dataframe_with_column(page, "Fakturanummer")).to_have_count(0, timeout=TIMEOUT_MS)
+    expect(dataframe_with_column(page, "Fakturanummer")).to_have_count(0, timeout=TIMEOUT_MS)
     watch.settled()
 
     messages = _undo(watch, batch_id, RECEIPT_FILE)
@@ -564,4 +487,4 @@ def test_undo_confirmation_stays_on_screen(
     page.wait_for_timeout(1_000)  # a user reads a message for longer than this
     watch.settled()
     expect(page.locator(SUCCESS_ALERT, has_text=confirmation)).to_have_count(1)
-    _screenshot(page, screenshot_dir / "import-undo-confirmation.png")
+    screenshot(page, screenshot_dir / "import-undo-confirmation.png")

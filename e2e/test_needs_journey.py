@@ -19,43 +19,37 @@ import re
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlparse
 
-import pytest
 from playwright.sync_api import Dialog, Locator, Page, Request, WebSocket, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from data_access.core.config import public_base_url
-from data_access.customers.needs import NEED_STATUS_LABELS
-from e2e.test_contract_journey import _reference
-from e2e.test_dashboard_journey import _select_row
-from e2e.test_import_journey import (
+from e2e.helpers import (
     APP_IDLE,
+    CODE,
     DATAFRAME,
+    DIALOG,
+    ERROR_ALERT,
     EXCEPTION,
+    INFO_ALERT,
+    JOURNEY_MARKS,
     METRIC,
     SUCCESS_ALERT,
+    TIMEOUT_MS,
     VIEWPORT,
     Watch,
-    _dataframe_with_column,
-    _grid_records,
-    _metrics,
-    _screenshot,
+    contract_reference,
+    dataframe_with_column,
+    grid_records,
+    metrics,
+    screenshot,
+    select_row,
 )
+from ui.theme import NEED_STATUS_LABELS
 
-pytestmark = [
-    pytest.mark.e2e,
-    # pytest 9 warns about a fixture inside pytest-playwright itself (base_url); not ours.
-    pytest.mark.filterwarnings("ignore:Session-scoped fixtures defined as instance methods"),
-]
+pytestmark = JOURNEY_MARKS
 
-TIMEOUT_MS = 30_000
-ERROR_ALERT = '[data-testid="stAlertContentError"]'
-INFO_ALERT = '[data-testid="stAlertContentInfo"]'
 TEXT = '[data-testid="stText"]'
-CODE = '[data-testid="stCode"]'
 FORM = '[data-testid="stForm"]'
-DIALOG = '[role="dialog"]'
-# glide-data-grid, as st.dataframe draws it: a header row and then rows of this
-# height; a selectable table has its row checkboxes in a narrow first column.
 OPEN_ATTEMPTS, OPEN_WAIT_MS = 3, 3_000
 
 NEED_TYPE = "Leveranser"  # not the preselected first type
@@ -127,13 +121,13 @@ def _first_row(grid: Locator, last_header: str) -> dict[str, str]:
     scroller = grid.locator(".dvn-scroller")
     first_cells = grid.locator('tbody [role=row][aria-rowindex="2"] [role=gridcell]')
     expect(first_cells.first).to_be_attached(timeout=TIMEOUT_MS)
-    row = _grid_records(grid)[0]
+    row = grid_records(grid)[0]
     scroller.evaluate("element => { element.scrollLeft = element.scrollWidth; }")
     header = grid.locator("thead [role=columnheader]", has_text=re.compile(f"^{re.escape(last_header)}$"))
     expect(header).to_be_attached(timeout=TIMEOUT_MS)
     column = header.get_attribute("aria-colindex")
     expect(first_cells.and_(grid.locator(f'[aria-colindex="{column}"]'))).to_be_attached(timeout=TIMEOUT_MS)
-    row.update(_grid_records(grid)[0])
+    row.update(grid_records(grid)[0])
     scroller.evaluate("element => { element.scrollLeft = 0; }")
     return row
 
@@ -145,7 +139,7 @@ def _texts(page: Page) -> list[str]:
 
 def _status_counts(page: Page) -> dict[str, int]:
     """The inbox's count per status (its metric cards)."""
-    return {label: int(value) for label, value in _metrics(page).items()}
+    return {label: int(value) for label, value in metrics(page).items()}
 
 
 def _assert_nothing_injected(page: Page) -> None:
@@ -213,11 +207,11 @@ def test_submit_need_with_payloads_answer_it_and_read_the_receipt(
     # 0. A contract in force, from the catalogue, and a unit, from the unit page.
     page.goto(f"{app_url}/hitta-avtal")
     expect(page.get_by_role("heading", name="Hitta avtal", exact=True)).to_be_visible(timeout=TIMEOUT_MS)
-    catalogue = _dataframe_with_column(page, "Leverantörer").first
+    catalogue = dataframe_with_column(page, "Leverantörer").first
     expect(catalogue.locator("[role=gridcell]").first).to_be_attached(timeout=TIMEOUT_MS)
     watch.settled()
-    first_contract = _grid_records(catalogue)[0]
-    reference, contract_name = _reference(first_contract["Avtal"]), first_contract["Namn"]
+    first_contract = grid_records(catalogue)[0]
+    reference, contract_name = contract_reference(first_contract["Avtal"]), first_contract["Namn"]
 
     page.goto(f"{app_url}/enhet")
     expect(page.get_by_role("heading", name="Enhet", exact=True)).to_be_visible(timeout=TIMEOUT_MS)
@@ -245,7 +239,7 @@ def test_submit_need_with_payloads_answer_it_and_read_the_receipt(
     expect(page.locator(INFO_ALERT, has_text=f"Avtalsansvarig för {reference}: ")).to_be_visible()
     expect(form.locator('[data-testid="stAlertContentWarning"]')).to_contain_text("känsliga personuppgifter")
     expect(_combobox(form, "Vad gäller det?")).to_have_value("Förpackningsstorlek")
-    _screenshot(page, screenshot_dir / "needs_1_deep_link.png")
+    screenshot(page, screenshot_dir / "needs_1_deep_link.png")
 
     # 2. Too short a text and an invalid e-mail address: the messages, nothing sent, nothing lost.
     text_area = form.get_by_role("textbox", name="Beskriv behovet *", exact=True)
@@ -277,7 +271,7 @@ def test_submit_need_with_payloads_answer_it_and_read_the_receipt(
     expect(_combobox(page, "Avtal")).to_have_value(f"{reference} {contract_name}")
     expect(_combobox(page, "Enhet")).to_have_value(unit_label)
     assert not watch.problems, "\n".join(watch.problems)
-    _screenshot(page, screenshot_dir / "needs_2_validation_errors.png")
+    screenshot(page, screenshot_dir / "needs_2_validation_errors.png")
 
     # 3. Corrected: sent, with a reference number and a receipt link.
     text_area.fill(NEED_TEXT)
@@ -301,15 +295,15 @@ def test_submit_need_with_payloads_answer_it_and_read_the_receipt(
     token = parse_qs(query)["kvitto"][0]
     assert re.fullmatch(r"[A-Za-z0-9_-]{32,}", token), token  # unguessable, not a counter
     _assert_nothing_injected(page)
-    _screenshot(page, screenshot_dir / "needs_3_submitted.png")
+    screenshot(page, screenshot_dir / "needs_3_submitted.png")
 
     # 4. The receipt, on the test server's own address: the text exactly as typed, status "Ny".
     _open_receipt(watch, app_url, query)
     expect(page.get_by_text(f"Referens {need_reference}", exact=False)).to_be_visible()
-    assert _metrics(page) == {"Status": STATUS_NEW, "Typ": NEED_TYPE, "Avtal": reference, "Enhet": unit_name}
+    assert metrics(page) == {"Status": STATUS_NEW, "Typ": NEED_TYPE, "Avtal": reference, "Enhet": unit_name}
     assert _texts(page) == [NEED_TEXT, "Inget svar ännu."]
     _assert_nothing_injected(page)
-    _screenshot(page, screenshot_dir / "needs_4_receipt_new.png")
+    screenshot(page, screenshot_dir / "needs_4_receipt_new.png")
 
     # 5. The inbox: one more new need, listed first, the text as typed.
     inbox = _open_inbox(watch, app_url)
@@ -324,10 +318,10 @@ def test_submit_need_with_payloads_answer_it_and_read_the_receipt(
         STATUS_NEW,
     ), first
     _assert_nothing_injected(page)
-    _screenshot(page, screenshot_dir / "needs_5_inbox.png")
+    screenshot(page, screenshot_dir / "needs_5_inbox.png")
 
     # 6. Select it: its details as text, and the triage form.
-    _select_row(inbox, 0)
+    select_row(inbox, 0)
     expect(page.get_by_role("heading", name=f"{need_reference}: {NEED_TYPE}")).to_be_visible(
         timeout=TIMEOUT_MS
     )
@@ -342,7 +336,7 @@ def test_submit_need_with_payloads_answer_it_and_read_the_receipt(
     assert any(text.startswith("Leverantörens service: 2 ·") and text.endswith(": nej") for text in texts)
     expect(_combobox(triage_form, "Status")).to_have_value(STATUS_NEW)
     _assert_nothing_injected(page)
-    _screenshot(page, screenshot_dir / "needs_6_selected.png")
+    screenshot(page, screenshot_dir / "needs_6_selected.png")
 
     # 7. Answer it: status, assignee, answer, notes, and who did it.
     _choose(page, triage_form, "Status", STATUS_DONE)
@@ -351,11 +345,11 @@ def test_submit_need_with_payloads_answer_it_and_read_the_receipt(
     triage_form.get_by_role("textbox", name="Interna anteckningar (syns inte för enheten)").fill(INTERNAL)
     triage_form.get_by_role("textbox", name="Ditt namn (loggas med ändringen) *", exact=True).fill(PROCURER)
     triage_form.get_by_role("button", name="Spara").click()
-    history = _dataframe_with_column(page, "Vem")
+    history = dataframe_with_column(page, "Vem")
     expect(history.locator("[role=gridcell]").first).to_be_attached(timeout=TIMEOUT_MS)
     expect(history.locator("[role=row]:has([role=gridcell])")).to_have_count(4, timeout=TIMEOUT_MS)
     watch.settled()
-    changes = _grid_records(history)
+    changes = grid_records(history)
     assert [(change["Vem"], change["Fält"]) for change in changes] == [
         (PROCURER, "Status"),
         (PROCURER, "Handläggare"),
@@ -377,15 +371,15 @@ def test_submit_need_with_payloads_answer_it_and_read_the_receipt(
         STATUS_DONE: counts_before[STATUS_DONE] + 1,
     }
     _assert_nothing_injected(page)
-    _screenshot(page, screenshot_dir / "needs_7_answered.png")
+    screenshot(page, screenshot_dir / "needs_7_answered.png")
 
     # 8. The receipt again: "Åtgärdad" and the answer, as written.
     _open_receipt(watch, app_url, query)
     expect(page.locator('[data-testid="stMetricValue"]').first).to_have_text(STATUS_DONE)
-    assert _metrics(page)["Status"] == STATUS_DONE
+    assert metrics(page)["Status"] == STATUS_DONE
     assert _texts(page) == [NEED_TEXT, ANSWER]
     _assert_nothing_injected(page)
-    _screenshot(page, screenshot_dir / "needs_8_receipt_answered.png")
+    screenshot(page, screenshot_dir / "needs_8_receipt_answered.png")
 
     # Throughout: no dialog, nothing asked of any other address, nothing in the logs.
     assert not dialogs, dialogs
