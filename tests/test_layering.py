@@ -191,6 +191,19 @@ def test_the_declared_package_dependencies_have_no_cycle() -> None:
             del remaining[part]
 
 
+def test_browser_journeys_share_through_helpers_not_each_other() -> None:
+    """A journey importing another's test module runs that module's imports (and,
+    under some collectors, its tests) and breaks when it is renamed; what they
+    share lives in ``e2e/helpers.py``. ``conftest.py`` is pytest's, not a library."""
+    offences = [
+        f"{_relative(path)}:{line} imports {name}"
+        for path in sorted((ROOT / "e2e").glob("*.py"))
+        for line, name in _imported_names(f"e2e.{path.stem}", path)
+        if name.startswith(("e2e.test_", "e2e.conftest"))
+    ]
+    assert offences == [], "import it from e2e.helpers instead:\n" + "\n".join(offences)
+
+
 def test_supplier_org_numbers_are_normalised_and_validated() -> None:
     assert Supplier(name="Menigo", org_number="SE556036079301").org_number == "5560360793"
     with pytest.raises(InvalidOrgNumber):
