@@ -41,7 +41,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
     from streamlit.testing.v1 import AppTest
+
+    from data_access.core.periods import Period
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_SIZES = (200_000, 1_000_000, 5_000_000)
@@ -201,6 +204,18 @@ def prepare_demo(database: str, url: str, lines: int, *, upgrade_reused: bool = 
     return generated
 
 
+def pages_period(session: Session) -> Period:
+    """The period the pages show by default: the last 12 full months of the
+    data in the database (a benchmark of an empty database ends here)."""
+    from data_access.core.periods import last_full_months
+    from data_access.core.reference import data_period
+
+    last = data_period(session).last
+    if last is None:
+        raise SystemExit("the database holds no invoice lines")
+    return last_full_months(last)
+
+
 def postgres_problem() -> str | None:
     try:
         import psycopg
@@ -242,6 +257,17 @@ class Run:
     stderr: str
     rss_timeline: list[tuple[float, float]] = field(default_factory=list)  # (seconds, MB)
     timed_out: bool = False
+
+    @property
+    def problem(self) -> str | None:
+        """Why the child did not finish well (killed, or its exit code and last
+        line of stderr); None when it did."""
+        if self.timed_out:
+            return f"killed after {self.wall:.0f} s"
+        if self.returncode != 0:
+            error = (self.stderr.strip().splitlines() or ["no output"])[-1]
+            return f"exit code {self.returncode}: {error}"
+        return None
 
 
 def run_measured(

@@ -68,6 +68,7 @@ from common import (  # noqa: E402
     emit,
     format_seconds,
     fresh_app,
+    pages_period,
     parse_sizes,
     prepare_demo,
     print_results_heading,
@@ -90,14 +91,9 @@ def busiest(url: str) -> dict[str, Any]:
 
     from data_access.core.db import engine_for, session_scope
     from data_access.core.models import Contract, InvoiceLine, LineStatus, Unit
-    from data_access.core.periods import last_full_months
-    from data_access.core.reference import data_period
 
     with session_scope(engine_for(url)) as session:
-        last = data_period(session).last
-        if last is None:
-            raise SystemExit("the database holds no invoice lines")
-        period = last_full_months(last)
+        period = pages_period(session)
         in_period = InvoiceLine.invoice_date.between(period.start, period.end)
         on_lines = dict(
             session.execute(
@@ -255,12 +251,7 @@ class Measurement:
 
     @property
     def problem(self) -> str | None:
-        if self.run.timed_out:
-            return f"killed after {self.run.wall:.0f} s"
-        if self.run.returncode != 0:
-            error = (self.run.stderr.strip().splitlines() or ["no output"])[-1]
-            return f"exit code {self.run.returncode}: {error}"
-        return None
+        return self.run.problem
 
 
 def measure(database: str, url: str, lines: int, args: argparse.Namespace) -> Measurement:
