@@ -6,19 +6,24 @@ database test runs on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from data_access.cli import CLI_ACTOR, cli_actor
+from data_access.cli import main as cli_main
 from data_access.core.db import session_scope
 from data_access.core.models import Department
 from data_access.core.settings import data_version
 from data_access.core.work import UNNAMED, Actor, actor_of, has_written, mark_written
 from data_access.customers.needs import NeedInput, submit_need
 from data_access.figures.targets import TargetError, direct_award_limit, set_direct_award_limit
+from data_access.importing.errors import ImportRefusedError
 from tests.factories import World
 from ui.cached import DataState
 from ui.commands import PAGE_ACTOR, run_command
@@ -198,3 +203,27 @@ def test_run_command_runs_a_command_for_the_page_and_returns_its_result(
     with Session(engine) as session:
         assert session.get(Department, department).name == "Socialförvaltningen"
         assert data_version(session) == before
+
+
+def test_the_command_line_acts_as_its_user(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("USER", "anna")
+    assert cli_actor() == Actor("anna")
+    assert cli_actor("Bo Ek") == Actor("Bo Ek")  # --user
+    monkeypatch.delenv("USER")
+    assert cli_actor() == Actor(CLI_ACTOR)
+
+
+def test_a_command_line_import_runs_as_the_user_it_names(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    seen: list[Actor] = []
+
+    def refuse(session: Session, *args: object, **kwargs: object) -> None:
+        seen.append(actor_of(session))
+        raise ImportRefusedError("stopp")
+
+    monkeypatch.setattr("data_access.cli.open_for_import", refuse)
+    path = tmp_path / "fakturor.csv"
+    path.write_text("Fakturadatum;Belopp\n")
+    assert cli_main(["import", "invoices", str(path), "--user", "Bo Ek"], out=io.StringIO()) == 1
+    assert seen == [Actor("Bo Ek")]
