@@ -43,7 +43,7 @@ from data_access.core.settings import bump_data_version
 from data_access.engine.classification import classify_lines
 from tests import app_pages
 from tests.factories import World
-from tests.worlds import livsmedel_buyers
+from tests.worlds import livsmedel_buyers, organisation
 
 TODAY = date(2026, 11, 30)
 PERIOD = (date(2025, 11, 1), date(2026, 10, 31))
@@ -65,8 +65,7 @@ def hostile(engine: Engine) -> Iterator[dict[str, int]]:
         session.flush()
         buyers = livsmedel_buyers(
             world,
-            soc_name=DEPARTMENT,
-            unit_names=("Ekbacken", HYPERLINK, GRANEN),
+            organisation(world, DEPARTMENT, ("Ekbacken", HYPERLINK, GRANEN)),
             category=CATEGORY,
             other_supplier=DDE,
             manager=manager,

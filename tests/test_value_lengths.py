@@ -558,10 +558,9 @@ def peppol_zip(tmp_path: Path, documents: dict[str, str]) -> Path:
     return path
 
 
-def test_cli_refuses_a_peppol_seller_name_of_424_and_skips_its_invoice_when_told(
-    engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    path = peppol_zip(
+def one_seller_too_long(tmp_path: Path) -> Path:
+    """Two e-invoices: lang.xml's seller name is 424 characters, bra.xml (50 kr from Menigo) is good."""
+    return peppol_zip(
         tmp_path,
         {
             "lang.xml": peppol_invoice("F-1", "S" * 424),
@@ -570,6 +569,12 @@ def test_cli_refuses_a_peppol_seller_name_of_424_and_skips_its_invoice_when_told
             ),
         },
     )
+
+
+def test_cli_refuses_a_peppol_seller_name_of_424_and_skips_its_invoice_when_told(
+    engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = one_seller_too_long(tmp_path)
     assert cli("peppol", str(path)) == 1
     err = capsys.readouterr().err
     assert "rad 1, Säljarens namn" in err and "Säljarens namn är 424 tecken; högst 300 får plats." in err
@@ -851,15 +856,7 @@ def test_a_nul_character_typed_into_a_form_is_refused_on_both_databases(
 def test_the_import_page_shows_a_refused_e_invoice_and_imports_the_rest_when_told(
     engine: Engine, tmp_path: Path
 ) -> None:
-    path = peppol_zip(
-        tmp_path,
-        {
-            "lang.xml": peppol_invoice("F-1", "S" * 424),
-            "bra.xml": peppol_invoice(
-                "F-2", "Menigo Foodservice AB", org_number="5567150208", amount="50.00"
-            ),
-        },
-    )
+    path = one_seller_too_long(tmp_path)
     app = open_page("pages/import_data.py", {"kind": "peppol"})
     app.file_uploader(key="upload_peppol").set_value((path.name, path.read_bytes(), "application/zip")).run()
     assert not app.exception, [exception.value for exception in app.exception]

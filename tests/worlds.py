@@ -83,14 +83,14 @@ class LivsmedelBuyers(Organisation):
 
 def livsmedel_buyers(
     world: World,
+    units: Organisation | None = None,
     *,
-    soc_name: str = "Socialförvaltningen",
-    unit_names: tuple[str, str, str] = ("Ekbacken", "Björken", "Granen"),
     category: str = "Livsmedel",
     other_supplier: str = "ICA",
     manager: Person | None = None,
 ) -> LivsmedelBuyers:
-    units = organisation(world, soc_name, unit_names)
+    """The buyers, in ``units`` (by default ``organisation(world)``)."""
+    units = units or organisation(world)
     food = world.category(category)
     account = world.account("4010", food)
     menigo, other = world.supplier("Menigo"), world.supplier(other_supplier)
