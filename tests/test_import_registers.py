@@ -67,26 +67,18 @@ def test_registers_give_existing_lines_their_fidelity(engine: Engine) -> None:
         engine,
         ImportKind.ORGANISATION,
         workbook(
-            [
-                "Förvaltningskod",
-                "Förvaltning",
-                "Enhetskod",
-                "Enhet",
-                "Kontaktperson",
-                "Roll",
-                "E-post",
-                "Telefon",
-            ],
-            [
-                "VOF",
-                "Vård och omsorg",
-                "1001",
-                "Solgläntan",
-                "Anna Berg",
-                "Enhetschef",
-                "anna.berg@x.example",
-                "08-1",
-            ],
+            *table(
+                {
+                    "Förvaltningskod": "VOF",
+                    "Förvaltning": "Vård och omsorg",
+                    "Enhetskod": "1001",  # the invoices' Ansvar
+                    "Enhet": "Solgläntan",
+                    "Kontaktperson": "Anna Berg",
+                    "Roll": "Enhetschef",
+                    "E-post": "anna.berg@x.example",
+                    "Telefon": "08-1",
+                }
+            )
         ),
     )
     assert organisation.updated == 1
