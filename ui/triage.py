@@ -8,13 +8,12 @@ made it ("Ditt namn"), which is also who the change is recorded as.
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from data_access.customers.needs import STATUSES, HistoryEvent, InboxRow, NeedError, Triage, triage
 from ui.cached import DataState
 from ui.commands import run_command
-from ui.tables import swedish_table
+from ui.tables import records_table, swedish_table
 from ui.text import md
 from ui.theme import NEED_FIELD_LABELS, need_status_label, need_type_label
 
@@ -84,15 +83,15 @@ def history_table(events: list[HistoryEvent]) -> None:
     if not events:
         return
     st.markdown("**Historik**")
-    changes = [shown_change(event) for event in events]
-    history = pd.DataFrame(
+    history = records_table(
+        events,
         {
-            "När": [event.changed_at for event in events],
-            "Vem": [event.changed_by for event in events],
-            "Fält": [field for field, _, _ in changes],
-            "Från": [old for _, old, _ in changes],
-            "Till": [new for _, _, new in changes],
-        }
+            "När": "changed_at",
+            "Vem": "changed_by",
+            "Fält": lambda event: shown_change(event)[0],
+            "Från": lambda event: shown_change(event)[1],
+            "Till": lambda event: shown_change(event)[2],
+        },
     )
     st.dataframe(
         swedish_table(history, {"När": lambda moment: f"{moment:%Y-%m-%d %H:%M}"}),
