@@ -48,10 +48,13 @@ from data_access.figures.targets import (
     set_direct_award_limit,
     set_overall_target,
 )
+from tests.chart_spec import layers as chart_layers
+from tests.chart_spec import spec as chart_spec
 from tests.factories import World
 from ui.charts import fidelity_heatmap, fidelity_trend
 from ui.dashboard_view import DashboardView, PeriodMode, view_from_query, view_to_query
 from ui.drilldown import LINE_HEADERS, line_rows
+from ui.theme import STATUS_COLOURS, STATUS_LABELS
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGE = "pages/fidelity.py"
@@ -245,14 +248,49 @@ def test_charts_draw_the_target_and_the_status_colours(fixture: dict[str, int], 
     with Session(engine) as session:
         months = breakdown_frame(fidelity_breakdown(session, Dimension.MONTH, PERIOD))
         cells = matrix_frame(fidelity_matrix(session, (Dimension.DEPARTMENT, Dimension.CATEGORY), PERIOD))
-    trend = fidelity_trend(months, 70.0).to_dict()
-    marks = json.dumps(trend)
-    assert (
-        '"rule"' in marks and '"line"' in marks and "#0072B2" in marks
-    )  # target, fidelity, on-contract blue
-    heat = fidelity_heatmap(cells.rename(columns={"first": "department", "second": "category"})).to_dict()
-    assert heat["encoding"]["color"]["scale"]["domain"] == [0, 50, 100]
+    trend = fidelity_trend(months, 70.0)
+    assert [layer.mark for layer in chart_layers(trend)] == ["bar", "line", "rule"]
+    bars, fidelity, target = chart_layers(trend)
+    assert chart_spec(trend)["resolve"]["scale"]["y"] == "independent"  # kronor and per cent apart
+    # The months with lines in the period, in order (none is partial: no partial_months given).
+    month_order = ["mars 2026", "apr 2026", "maj 2026", "juni 2026", "juli 2026", "okt 2026"]
+    # Spend per month, stacked by status in the app's colours, on-contract blue first.
+    assert bars.fields() == {
+        "x": ("month_text", "ordinal"),
+        "y": ("amount", "quantitative"),
+        "color": ("status", "nominal"),
+        "order": ("status_order", "quantitative"),
+    }
+    assert bars.encoding["x"]["sort"] == month_order
+    spend = (LineStatus.ON_CONTRACT, LineStatus.OFF_CONTRACT, LineStatus.NO_CONTRACT)
+    assert bars.encoding["color"]["scale"] == {
+        "domain": [STATUS_LABELS[status] for status in spend],
+        "range": [STATUS_COLOURS[status] for status in spend],
+    }
+    assert bars.encoding["color"]["scale"]["range"][0] == "#0072B2"
+    # The month's fidelity as a line, and the target as a rule, on one 0-100 axis.
+    assert fidelity.fields() == {"x": ("month_text", "ordinal"), "y": ("fidelity_pct", "quantitative")}
+    assert fidelity.encoding["x"]["sort"] == month_order
+    assert target.fields() == {"y": ("target", "quantitative")}
+    assert fidelity.encoding["y"]["scale"]["domain"] == target.encoding["y"]["scale"]["domain"] == [0, 100]
+    assert [row["target"] for row in target.values] == [70.0]
+
+    heat = fidelity_heatmap(cells.rename(columns={"first": "department", "second": "category"}))
+    [cell] = chart_layers(heat)
+    assert cell.mark == "rect"
+    assert cell.fields() == {
+        "x": ("category", "nominal"),
+        "y": ("department", "nominal"),
+        "color": ("fidelity_pct", "quantitative"),
+    }
+    scale = cell.encoding["color"]["scale"]
+    assert scale["domain"] == [0, 50, 100]
+    assert (scale["range"][0], scale["range"][-1]) == (
+        STATUS_COLOURS[LineStatus.OFF_CONTRACT],  # low: orange
+        STATUS_COLOURS[LineStatus.ON_CONTRACT],  # high: blue
+    )
     assert len(cells) == 3  # SOC x Livsmedel, UTB x Livsmedel, UTB x Kontorsmaterial
+    assert len(cell.values) == 3  # one rectangle each
 
 
 def test_excel_numbers_are_numbers_with_grouped_formats() -> None:
