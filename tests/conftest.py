@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
+import python_calamine
 import streamlit as st
 from hypothesis import settings
 from sqlalchemy import Engine, create_engine, delete, text
@@ -126,3 +127,17 @@ def _app_errors_fail_the_test(request: pytest.FixtureRequest) -> Iterator[None]:
     if reported.records and "expected_app_errors" not in request.fixturenames:
         first = reported.format(reported.records[0])
         pytest.fail(f"A page failed (it showed a reference):\n{first}", pytrace=False)
+
+
+@pytest.fixture
+def calamine_forbidden(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail the test if the file gets as far as calamine."""
+
+    class Forbidden:
+        @classmethod
+        def from_filelike(cls, *args: object, **kwargs: object) -> None:
+            raise AssertionError("calamine must not see this file")
+
+        from_path = from_filelike
+
+    monkeypatch.setattr(python_calamine, "CalamineWorkbook", Forbidden)

@@ -19,7 +19,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-import python_calamine
 
 from data_access.importing.archives import (
     DEFAULT_ARCHIVE_LIMITS,
@@ -46,20 +45,6 @@ def samples() -> Path:
     if not SAMPLES.is_dir():
         pytest.skip(f"PEPPOL samples not found at {SAMPLES} (shared/ must sit beside the repo)")
     return SAMPLES
-
-
-@pytest.fixture
-def calamine_forbidden(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Fail the test if the file gets as far as calamine."""
-
-    class Forbidden:
-        @classmethod
-        def from_filelike(cls, *args: object, **kwargs: object) -> None:
-            raise AssertionError("calamine must not see this file")
-
-        from_path = from_filelike
-
-    monkeypatch.setattr(python_calamine, "CalamineWorkbook", Forbidden)
 
 
 def _forbid_reading(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -21,7 +21,6 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-import python_calamine
 
 from data_access.importing.errors import ImportRefusedError
 from data_access.importing.files import ReadLimits, SheetData, open_table
@@ -67,20 +66,6 @@ def refusal(
     with pytest.raises(ImportRefusedError) as caught:
         open_table(file_name, data, limits=limits or ReadLimits(), sheet=sheet)
     return str(caught.value)
-
-
-@pytest.fixture
-def calamine_forbidden(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Fail the test if the file gets as far as calamine."""
-
-    class Forbidden:
-        @classmethod
-        def from_filelike(cls, *args: object, **kwargs: object) -> None:
-            raise AssertionError("calamine must not see this file")
-
-        from_path = from_filelike
-
-    monkeypatch.setattr(python_calamine, "CalamineWorkbook", Forbidden)
 
 
 # ---------------------------------------------------------------------------- xlsx

@@ -17,7 +17,6 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-import python_calamine
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
@@ -144,20 +143,6 @@ def test_an_unterminated_quote_before_a_long_tail_still_blames_the_quote() -> No
     data = ('Leverantör;Belopp\n"Menigo AB;100\n' + "x;1\n" * 20).encode()
     message = csv_refusal("citat.csv", data, ReadLimits(max_cell_chars=10))
     assert "citattecken" in message and "cellen" not in message
-
-
-@pytest.fixture
-def calamine_forbidden(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Fail the test if the file gets as far as calamine."""
-
-    class Forbidden:
-        @classmethod
-        def from_filelike(cls, *args: object, **kwargs: object) -> None:
-            raise AssertionError("calamine must not see this file")
-
-        from_path = from_filelike
-
-    monkeypatch.setattr(python_calamine, "CalamineWorkbook", Forbidden)
 
 
 HEADER = ["Belopp", "Leverantör", "Beskrivning"]

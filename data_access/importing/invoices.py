@@ -18,6 +18,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from data_access.core import clock
+from data_access.core.lengths import count_text
 from data_access.core.models import ImportBatch, ImportBatchOverlap, InvoiceLine
 from data_access.core.money import from_ore, ore_text
 from data_access.engine.bulk import (
@@ -175,7 +176,7 @@ def _read_and_land(
             summary.skipped_total += from_ore(sum(chunk.amounts[position] or 0 for position in chunk.invalid))
         lines.add(chunk)
         if progress:
-            progress(summary.rows_read, f"{spaced_count(summary.rows_read)} rader lästa")
+            progress(summary.rows_read, f"{count_text(summary.rows_read)} rader lästa")
     if summary.rows_read == 0:
         raise ImportRefusedError("Filen innehåller inga datarader under rubrikraden")
     if summary.rows_with_problems and not options.skip_invalid:
@@ -183,7 +184,7 @@ def _read_and_land(
 
     def landing(count: int) -> None:
         if progress:
-            progress(summary.rows_read, f"Klassificerar och sparar: {spaced_count(count)} rader")
+            progress(summary.rows_read, f"Klassificerar och sparar: {count_text(count)} rader")
 
     land_batch(session, lines.lines, batch, summary, lines.resolver, progress=landing)
 
@@ -278,12 +279,6 @@ def _known_postings(session: Session, first_day: date, last_day: date) -> dict[b
             )
         ).all()
     )
-
-
-def spaced_count(count: int) -> str:
-    """Swedish grouping (``68 021``, no-break spaces) for messages made here:
-    data_access does not import the UI's formatting."""
-    return f"{count:,}".replace(",", "\u00a0")
 
 
 class _LineBuilder:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from data_access.core.lengths import count_text
 from data_access.exports.excel import table_workbook
 from data_access.importing.columns import ColumnMapping, ImportKind, apply_profile, field_specs, guess_mapping
 from data_access.importing.errors import ImportRefusedError
@@ -22,7 +23,6 @@ from data_access.importing.invoices import (
     analyse_invoice_rows,
     earlier_batches,
     import_invoices,
-    spaced_count,
 )
 from data_access.importing.peppol import read_peppol_files
 from data_access.importing.peppol_import import import_peppol
@@ -251,9 +251,9 @@ def report_notes(preview: FilePreview) -> list[str]:
     summary = preview.summary
     return [
         f"Fil: {preview.opened.table.file_name}",
-        f"Rader i filen: {spaced_count(summary.rows_read)}",
-        f"Rader med fel (importeras inte): {spaced_count(summary.rows_with_errors)}",
-        f"Rader med varningar (importeras, bör granskas): {spaced_count(summary.rows_with_warnings)}",
+        f"Rader i filen: {count_text(summary.rows_read)}",
+        f"Rader med fel (importeras inte): {count_text(summary.rows_with_errors)}",
+        f"Rader med varningar (importeras, bör granskas): {count_text(summary.rows_with_warnings)}",
         problem_count_text(summary.problem_count, len(summary.problems)),
     ]
 
@@ -261,7 +261,7 @@ def report_notes(preview: FilePreview) -> list[str]:
 def problem_count_text(total: int, listed: int) -> str:
     """``68 080 anmärkningar, de första 50 000 visas`` when the list is cut."""
     noun = "anmärkning" if total == 1 else "anmärkningar"
-    text = f"{spaced_count(total)} {noun}"
+    text = f"{count_text(total)} {noun}"
     if listed < total:
-        text += f", de första {spaced_count(listed)} visas"
+        text += f", de första {count_text(listed)} visas"
     return text
