@@ -319,3 +319,10 @@ def test_the_catalogue_reads_the_one_clock(engine: Engine) -> None:
         app = catalogue_page()
         assert shown_references(app) == ["ÖVR-1"]
         assert list(app.dataframe[0].value["Status"]) == ["Upphör inom 6 månader"]
+
+
+@pytest.mark.parametrize(("bids", "expected"), [(1, True), (2, False), (0, False), (None, None)])
+def test_the_single_bid_rule_is_one_bid_and_unknown_without_a_count(bids: int | None, expected: bool | None) -> None:
+    from data_access.customers.contracts import single_bid
+
+    assert single_bid(bids) is expected

@@ -19,7 +19,7 @@ from decimal import Decimal
 import pandas as pd
 import streamlit as st
 
-from data_access.customers.contracts import ContractListing, ContractState
+from data_access.customers.contracts import ContractListing, ContractState, single_bid
 from ui import links
 from ui.drilldown import excel_download
 from ui.format import MISSING, NBSP, integer, percent
@@ -135,13 +135,6 @@ def fidelity_per_category(breakdown: pd.DataFrame) -> dict[int, float | None]:
         for category_id, pct in zip(breakdown["id"], breakdown["fidelity_pct"], strict=True)
         if not _is_missing(category_id)
     }
-
-
-def single_bid(bid_count: int | None) -> bool | None:
-    """The one rule for a single bid: the procurement drew one bid only, so
-    the requirements may have shut out competition. None when the register
-    does not say how many bids there were."""
-    return None if bid_count is None else bid_count == 1
 
 
 def single_bid_text(bid_count: int | None) -> str:

@@ -19,7 +19,6 @@ from data_access.figures.fidelity import Dimension, SpendFilter
 from ui import cached, links
 from ui.buyers import UnitCell, buyer_table, row_details, text_or_dash
 from ui.cached import DataState
-from ui.catalogue import single_bid
 from ui.charts import fidelity_trend
 from ui.commands import run_command
 from ui.customer import contact_form
@@ -83,7 +82,7 @@ def manager_editor(state: DataState, contract: ContractListing) -> None:
 
 def single_bid_warning(contract: ContractListing) -> None:
     """A contract won on a single bid: the question to ask before the next procurement."""
-    if single_bid(contract.bid_count):
+    if contract.single_bid:
         st.warning("Avtalet fick ett enda anbud: kan kraven ha stängt ute konkurrensen?")
 
 

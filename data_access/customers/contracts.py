@@ -89,6 +89,18 @@ class ContractListing:
     category_id: int | None = None
     supplier_list: tuple[SupplierOnContract, ...] = ()
 
+    @property
+    def single_bid(self) -> bool | None:
+        """Whether the contract was won on a single bid (see ``single_bid``)."""
+        return single_bid(self.bid_count)
+
+
+def single_bid(bid_count: int | None) -> bool | None:
+    """The one rule for a single bid: the procurement drew one bid only, so
+    the requirements may have shut out competition. None when the register
+    does not say how many bids there were."""
+    return None if bid_count is None else bid_count == 1
+
 
 def search_key(text: str) -> str:
     """Text as the search compares it: compatibility-normalised (a decomposed
