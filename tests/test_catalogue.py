@@ -322,7 +322,7 @@ def test_the_catalogue_reads_the_one_clock(engine: Engine) -> None:
 
 
 @pytest.mark.parametrize(("bids", "expected"), [(1, True), (2, False), (0, False), (None, None)])
-def test_the_single_bid_rule_is_one_bid_and_unknown_without_a_count(bids: int | None, expected: bool | None) -> None:
+def test_single_bid_is_one_bid_and_unknown_without_a_count(bids: int | None, expected: bool | None) -> None:
     from data_access.customers.contracts import single_bid
 
     assert single_bid(bids) is expected
