@@ -88,8 +88,8 @@ def engine(migrated_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engin
     monkeypatch.setenv("DATABASE_URL", migrated_url)
     engine = engine_for(migrated_url)
     wipe(engine)
-    # Fixtures write rows without replacing the data version, so two tests'
-    # worlds would share a cache key ("" on the same URL): start each cold.
+    # wipe() deletes app_setting, the data version with it, so two tests'
+    # worlds could meet the same version on the same URL: start each cold.
     st.cache_data.clear()
     yield engine
     wipe(engine)

@@ -70,7 +70,8 @@ from data_access.core.models import (
     Supplier,
 )
 from data_access.core.orgnr import format_org_number, luhn_check_digit
-from data_access.engine.classification import SUMMARY_TABLES, classify_lines
+from data_access.core.tables import SUMMARY_TABLES
+from data_access.engine.classification import classify_lines
 from data_access.importing.columns import ImportKind, field_specs
 from data_access.importing.errors import ImportRefusedError, ValueProblemError
 from data_access.importing.files import open_table
