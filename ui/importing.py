@@ -34,6 +34,7 @@ from data_access.importing.service import FilePreview, problem_count_text
 from ui.cached import DataState
 from ui.commands import run_command
 from ui.format import MISSING, count_text, integer, kronor, percent, swedish_amount
+from ui.tables import records_table
 from ui.text import md
 
 KIND_LABELS = {
@@ -249,17 +250,15 @@ def preview_report(preview: FilePreview) -> None:
         st.markdown("**Valideringsrapport**")
         shown = summary.problems[:REPORT_ROWS_ON_SCREEN]
         st.caption(report_caption(summary.problem_count, len(shown), len(summary.problems)))
-        report = pd.DataFrame(
-            [
-                {
-                    "Rad": p.row_number,
-                    "Kolumn": p.column,
-                    "Värde": p.value or MISSING,
-                    "Problem": p.problem,
-                    "Allvar": p.severity.value,
-                }
-                for p in shown
-            ]
+        report = records_table(
+            shown,
+            {
+                "Rad": "row_number",
+                "Kolumn": "column",
+                "Värde": lambda p: p.value or MISSING,
+                "Problem": "problem",
+                "Allvar": "severity.value",
+            },
         )
         st.dataframe(
             report,
@@ -287,28 +286,28 @@ def report_caption(total: int, on_screen: int, in_excel: int) -> str:
     return text + "."
 
 
+def _org_number_text(document: PeppolDocument) -> str:
+    if document.seller_org_number:
+        return format_org_number(document.seller_org_number)
+    return document.seller_org_problem or MISSING
+
+
 def peppol_frame(documents: Sequence[PeppolDocument]) -> pd.DataFrame:
     """The e-invoices of an upload, one row each, as text."""
-    return pd.DataFrame(
-        [
-            {
-                "Fil": document.source_name,
-                "Typ": "Kreditnota" if document.kind == "credit_note" else "Faktura",
-                "Fakturanummer": document.invoice_number,
-                "Datum": document.issue_date.isoformat(),
-                "Säljare": document.seller_name or MISSING,
-                "Organisationsnummer": (
-                    format_org_number(document.seller_org_number)
-                    if document.seller_org_number
-                    else document.seller_org_problem or MISSING
-                ),
-                "Köparens referens": document.buyer_reference or MISSING,
-                "Avtalsreferens": document.contract_reference or MISSING,
-                "Rader": integer(len(document.lines)),
-                "Belopp": kronor(document.total),
-            }
-            for document in documents
-        ]
+    return records_table(
+        documents,
+        {
+            "Fil": "source_name",
+            "Typ": lambda d: "Kreditnota" if d.kind == "credit_note" else "Faktura",
+            "Fakturanummer": "invoice_number",
+            "Datum": lambda d: d.issue_date.isoformat(),
+            "Säljare": lambda d: d.seller_name or MISSING,
+            "Organisationsnummer": _org_number_text,
+            "Köparens referens": lambda d: d.buyer_reference or MISSING,
+            "Avtalsreferens": lambda d: d.contract_reference or MISSING,
+            "Rader": lambda d: integer(len(d.lines)),
+            "Belopp": lambda d: kronor(d.total),
+        },
     )
 
 
@@ -324,11 +323,8 @@ def peppol_refusals(documents: Sequence[PeppolDocument]) -> tuple[bool, bool]:
         f"{count_text(refused, 'e-faktura', 'e-fakturor')} av {integer(len(documents))} kan inte importeras:"
     )
     st.dataframe(
-        pd.DataFrame(
-            [
-                {"Dokument": p.row_number, "Fält": p.column, "Värde": p.value, "Problem": p.problem}
-                for p in errors
-            ]
+        records_table(
+            errors, {"Dokument": "row_number", "Fält": "column", "Värde": "value", "Problem": "problem"}
         ),
         hide_index=True,
         width="stretch",
@@ -466,32 +462,19 @@ def batch_status_text(batch: BatchInfo) -> str:
 
 def batch_frame(batches: Sequence[BatchInfo]) -> pd.DataFrame:
     """The batch list as text: who, when, what came in, and what became of it."""
-    return pd.DataFrame(
-        [
-            {
-                "Import": batch.id,
-                "Status": batch_status_text(batch),
-                "Fil": batch.source_name,
-                "Resultat": batch_result_text(batch),
-                "Tid": f"{batch.imported_at:%Y-%m-%d %H:%M}" if batch.imported_at else MISSING,
-                "Av": batch.imported_by or MISSING,
-                "Typ": KIND_LABELS.get(batch.kind, batch.kind),
-                "Rader lästa": integer(batch.rows_read),
-                "Importerat belopp": kronor(batch.imported_total),
-            }
-            for batch in batches
-        ],
-        columns=[
-            "Import",
-            "Status",
-            "Fil",
-            "Resultat",
-            "Tid",
-            "Av",
-            "Typ",
-            "Rader lästa",
-            "Importerat belopp",
-        ],
+    return records_table(
+        batches,
+        {
+            "Import": "id",
+            "Status": batch_status_text,
+            "Fil": "source_name",
+            "Resultat": batch_result_text,
+            "Tid": lambda b: f"{b.imported_at:%Y-%m-%d %H:%M}" if b.imported_at else MISSING,
+            "Av": lambda b: b.imported_by or MISSING,
+            "Typ": lambda b: KIND_LABELS.get(b.kind, b.kind),
+            "Rader lästa": lambda b: integer(b.rows_read),
+            "Importerat belopp": lambda b: kronor(b.imported_total),
+        },
     )
 
 
