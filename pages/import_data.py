@@ -5,8 +5,9 @@ until the user has seen the preview and the validation report."""
 import streamlit as st
 
 from ui import cached
+from ui.import_batches import batch_table, undo_form
 from ui.import_flow import peppol_import, spreadsheet_import, upload_input
-from ui.importing import batch_table, kind_choice, show_flash, undo_form
+from ui.importing import kind_choice, show_flash
 from ui.page import page_start
 
 state = page_start(

@@ -40,7 +40,7 @@ from data_access.importing.columns import ImportKind
 from data_access.importing.invoices import ImportOptions
 from data_access.importing.service import import_file, open_for_import
 from tests.factories import World
-from ui.importing import batch_result_text, batch_status_text, undo_message
+from ui.import_batches import batch_result_text, batch_status_text, undo_message
 
 
 def org(first_nine: str) -> str:
