@@ -453,9 +453,86 @@ class AppSetting(Base):
     value: Mapped[str] = mapped_column(String(500))
 
 
+# Who may do what (issue 13): a person may hold several roles; "enhet" is tied to units.
+ROLES = ("ledning", "upphandlare", "enhet", "admin")
+ROLE_VALUES = ", ".join(f"'{role}'" for role in ROLES)
+
+
+class User(Base):
+    """Someone who may sign in: through the identity provider (no password
+    here) or with a local account (an argon2 hash, never the password).
+
+    The e-mail is stored lower-cased, so it is the same account however the
+    identity provider or the person spells it.
+    """
+
+    __tablename__ = "app_user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    display_name: Mapped[str | None] = mapped_column(String(200))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now, server_default=func.now())
+    # The sign-in slowdown: failures since the last success, and when the latest was.
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_failed_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    roles: Mapped[list[UserRole]] = relationship(
+        back_populates="user", lazy="selectin", cascade="all, delete-orphan"
+    )
+    units: Mapped[list[UserUnit]] = relationship(
+        back_populates="user", lazy="selectin", cascade="all, delete-orphan"
+    )
+
+    @validates("email")
+    def _lower_email(self, _key: str, value: str) -> str:
+        return value.strip().lower()
+
+
+class UserRole(Base):
+    """One role a user holds."""
+
+    __tablename__ = "app_user_role"
+    __table_args__ = (CheckConstraint(f"role IN ({ROLE_VALUES})", name="role"),)
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(20), primary_key=True)
+
+    user: Mapped[User] = relationship(back_populates="roles", lazy="raise")
+
+
+class UserUnit(Base):
+    """A unit an "enhet" user acts for; gone with the unit."""
+
+    __tablename__ = "app_user_unit"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(
+        ForeignKey("unit.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+    user: Mapped[User] = relationship(back_populates="units", lazy="raise")
+
+
+class AuditEvent(Base):
+    """One entry of the audit log: who, when, what. Ids and counts only, never
+    personal values (a sign-in names the account: that is what it logs)."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    actor: Mapped[str] = mapped_column(String(254))
+    action: Mapped[str] = mapped_column(String(40))
+    subject: Mapped[str | None] = mapped_column(String(100))
+    detail: Mapped[str | None] = mapped_column(String(500))
+
+
 __all__ = [
     "Account",
     "AppSetting",
+    "AuditEvent",
     "Base",
     "Category",
     "Contract",
@@ -470,11 +547,15 @@ __all__ = [
     "LineStatus",
     "Need",
     "Person",
+    "ROLES",
     "SummaryByDepartment",
     "SummaryBySupplier",
     "SummaryByUnit",
     "Supplier",
     "Unit",
     "UnitContact",
+    "User",
+    "UserRole",
+    "UserUnit",
     "Visit",
 ]
