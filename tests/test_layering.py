@@ -36,7 +36,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # it; ``figures`` and ``customers`` read through the engine's line rule;
 # ``exports`` writes files and knows no model; ``importing`` lands lines (engine),
 # reports what stayed unclassified (figures) and hands out refused rows as Excel
-# (exports); ``demo`` lands lines like an import; ``cli`` may use any of them and
+# (exports); ``demo`` lands lines like an import; ``access`` (users, roles, the
+# audit log) stands on ``core`` alone; ``cli`` may use any of them and
 # ``__main__`` only starts the CLI. Nothing but ``__main__`` imports ``cli``.
 PACKAGE_DEPENDENCIES: dict[str, frozenset[str]] = {
     "core": frozenset(),
@@ -46,7 +47,8 @@ PACKAGE_DEPENDENCIES: dict[str, frozenset[str]] = {
     "exports": frozenset(),
     "importing": frozenset({"core", "engine", "figures", "exports"}),
     "demo": frozenset({"core", "engine"}),
-    "cli": frozenset({"core", "engine", "figures", "customers", "exports", "importing", "demo"}),
+    "access": frozenset({"core"}),
+    "cli": frozenset({"core", "engine", "figures", "customers", "exports", "importing", "demo", "access"}),
     "__main__": frozenset({"cli"}),
 }
 

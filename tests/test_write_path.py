@@ -25,6 +25,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 import data_access
+from data_access.access import accounts, audit
 from data_access.core import reference
 from data_access.core.db import session_scope
 from data_access.core.models import ImportBatch, Need
@@ -63,6 +64,7 @@ class Ids:
     org_number: str  # the supplier's
 
 
+USER_EMAIL = "lars@x.example"  # the world's user
 INVOICE_HEADER = "Fakturadatum;Fakturanummer;Leverantör;Org.nr;Förvaltning;Ansvar;Konto;Belopp"
 PERIOD = Period(date(2025, 1, 1), date(2025, 12, 31))
 
@@ -138,6 +140,7 @@ def build_world(engine: Engine) -> Ids:
             session, visit_date=date(2025, 3, 1), unit_id=unit.id, follow_up_date=date(2025, 4, 1)
         )
         profiles.save_profile(session, "Ekonomi", ImportKind.INVOICES, {"date": "Fakturadatum"})
+        accounts.add_user(session, USER_EMAIL, roles=("upphandlare",))  # signs in through the provider
         org_number = supplier.org_number
         opened = service.open_for_import(
             session, ImportKind.INVOICES, "a.csv", data=invoice_file(org_number, "F-1", "F-2", "F-3")
@@ -212,6 +215,13 @@ DEMO = DemoOptions(lines=400, seed=3)
 
 # Every call that changes data: each must replace the data version.
 COMMANDS: dict[str, Call] = {
+    "access.accounts.add_user": lambda s, i: accounts.add_user(s, "bo@x.example", roles=("ledning",)),
+    # Refused (the world's user has no password), and the refusal is logged.
+    "access.accounts.authenticate": lambda s, i: accounts.authenticate(s, USER_EMAIL, "fel lösenord"),
+    "access.accounts.disable_user": lambda s, i: accounts.disable_user(s, USER_EMAIL),
+    "access.accounts.set_password": lambda s, i: accounts.set_password(s, USER_EMAIL, "ett långt lösenord"),
+    "access.audit.purge_older_than": lambda s, i: audit.purge_older_than(s, 12),
+    "access.audit.record": lambda s, i: audit.record(s, "export", f"contract:{i.contract}", "rows=3"),
     "core.settings.bump_data_version": lambda s, i: bump_data_version(s),
     "core.settings.set_setting": lambda s, i: set_setting(s, "write_path_probe", "1"),
     "core.work.mark_written": lambda s, i: mark_written(s),
@@ -286,6 +296,9 @@ ON_AN_EMPTY_DATABASE = {"demo.generator.load_demo"}
 
 # Every call that only reads: each must leave the data version as it was.
 READS: dict[str, Call] = {
+    "access.accounts.list_users": lambda s, i: accounts.list_users(s),
+    "access.accounts.user_by_email": lambda s, i: accounts.user_by_email(s, USER_EMAIL),
+    "access.audit.list_events": lambda s, i: audit.list_events(s, 50),
     "core.reference.categories": lambda s, i: reference.categories(s),
     "core.reference.contracts": lambda s, i: reference.contracts(s),
     "core.reference.data_period": lambda s, i: reference.data_period(s),

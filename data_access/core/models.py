@@ -530,6 +530,7 @@ class AuditEvent(Base):
 
 
 __all__ = [
+    "ROLES",
     "Account",
     "AppSetting",
     "AuditEvent",
@@ -547,7 +548,6 @@ __all__ = [
     "LineStatus",
     "Need",
     "Person",
-    "ROLES",
     "SummaryByDepartment",
     "SummaryBySupplier",
     "SummaryByUnit",

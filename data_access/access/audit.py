@@ -1,0 +1,110 @@
+"""The audit log: who did what, when.
+
+An entry holds ids and counts, never personal values (no names, no contact
+details, no free text anyone typed, never a password). The one exception is
+a sign-in, whose actor is the account's e-mail: it identifies the account,
+which is what a sign-in log is for. Entries are written in the caller's unit
+of work, so a change and its entry are committed, or rolled back, together.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from data_access.core import clock
+from data_access.core.lengths import max_length
+from data_access.core.models import AuditEvent
+from data_access.core.work import actor_of
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One entry as the admin page and the CLI show it."""
+
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    subject: str | None
+    detail: str | None
+
+
+def _fit(value: str | None, attribute: InstrumentedAttribute) -> str | None:
+    """Cut to the column's length: an entry too long must not fail the change it records."""
+    if value is None:
+        return None
+    limit = max_length(attribute)
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def record(
+    session: Session,
+    action: str,
+    subject: str | None = None,
+    detail: str | None = None,
+    *,
+    actor: str | None = None,
+) -> AuditEvent:
+    """Add an entry for the session's acting user (or ``actor``, for a
+    sign-in, where the session has nobody yet) at the clock's now."""
+    event = AuditEvent(
+        at=clock.now(),
+        actor=_fit(actor if actor is not None else actor_of(session).name, AuditEvent.actor),
+        action=_fit(action, AuditEvent.action),
+        subject=_fit(subject, AuditEvent.subject),
+        detail=_fit(detail, AuditEvent.detail),
+    )
+    session.add(event)
+    session.flush()
+    return event
+
+
+def months_before(moment: datetime, months: int) -> datetime:
+    """The same time ``months`` calendar months earlier; a day the month lacks
+    (31 March minus one month) becomes that month's last."""
+    month_index = moment.year * 12 + (moment.month - 1) - months
+    year, month = divmod(month_index, 12)
+    month += 1
+    day = moment.day
+    while True:
+        try:
+            return moment.replace(year=year, month=month, day=day)
+        except ValueError:
+            day -= 1
+
+
+def purge_older_than(session: Session, months: int) -> int:
+    """Delete the entries older than ``months`` months (the retention
+    setting); returns how many went."""
+    if months < 1:
+        raise ValueError("Loggen behålls minst en månad.")
+    cutoff = months_before(clock.now(), months)
+    result = session.execute(delete(AuditEvent).where(AuditEvent.at < cutoff))
+    return result.rowcount or 0
+
+
+def list_events(
+    session: Session,
+    limit: int = 200,
+    *,
+    action: str | None = None,
+    actor: str | None = None,
+    since: datetime | None = None,
+) -> list[AuditEntry]:
+    """The newest entries first, at most ``limit``, optionally of one action
+    or actor, or since a moment."""
+    query = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)
+    if action is not None:
+        query = query.where(AuditEvent.action == action)
+    if actor is not None:
+        query = query.where(AuditEvent.actor == actor)
+    if since is not None:
+        query = query.where(AuditEvent.at >= since)
+    return [
+        AuditEntry(event.id, event.at, event.actor, event.action, event.subject, event.detail)
+        for event in session.scalars(query)
+    ]
