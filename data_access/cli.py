@@ -1,12 +1,14 @@
 """Command line: ``python -m data_access --help``.
 
 Everything the app can do to the database without a browser: create or
-upgrade it, fill it with the demo, and print fidelity reports for scripts.
+upgrade it, fill it with the demo, print fidelity reports for scripts, manage
+the users who may sign in and purge the audit log.
 """
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import os
 import sys
 import time
@@ -16,10 +18,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import TextIO
 
+from data_access.access import accounts, audit
 from data_access.core.db import get_engine, is_database_unreachable, session_scope
 from data_access.core.lengths import max_length
 from data_access.core.migrate import upgrade_database
-from data_access.core.models import ImportBatch
+from data_access.core.models import ROLES, ImportBatch
 from data_access.core.work import Actor
 from data_access.demo.generator import DatabaseNotEmptyError, DemoOptions, load_demo
 from data_access.exports.spreadsheet_safety import csv_writer
@@ -104,7 +107,44 @@ def build_parser() -> argparse.ArgumentParser:
     fidelity.add_argument("--from", dest="date_from", type=_iso_date, help="first day, inclusive")
     fidelity.add_argument("--to", dest="date_to", type=_iso_date, help="last day, inclusive")
     fidelity.add_argument("--format", choices=("csv", "table"), default="csv")
+    add_user_commands(commands)
     return parser
+
+
+def add_user_commands(commands: argparse._SubParsersAction) -> None:
+    """``users add|list|disable`` and ``audit purge``."""
+    users = commands.add_parser("users", help="the users who may sign in, their roles and units")
+    actions = users.add_subparsers(dest="users", required=True)
+    add = actions.add_parser(
+        "add", help="add a user; asks for a local password unless --password-stdin or --no-password"
+    )
+    add.add_argument("email")
+    add.add_argument("--role", action="append", required=True, choices=ROLES, help="repeat for several")
+    add.add_argument("--unit", action="append", default=[], metavar="CODE", help="a unit of an enhet user")
+    add.add_argument("--name", help="the name shown in the app")
+    password = add.add_mutually_exclusive_group()
+    password.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    password.add_argument(
+        "--no-password", action="store_true", help="no local password: signs in through the identity provider"
+    )
+    actions.add_parser("list", help="every user with roles, units and status")
+    disable = actions.add_parser("disable", help="stop a user from signing in")
+    disable.add_argument("email")
+
+    log = commands.add_parser("audit", help="the audit log")
+    log_actions = log.add_subparsers(dest="audit", required=True)
+    purge = log_actions.add_parser("purge", help="delete entries older than the retention period")
+    purge.add_argument("--months", type=_months, required=True)
+
+
+def _months(text: str) -> int:
+    try:
+        months = int(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"not a whole number of months: {text!r}") from error
+    if months < 1:
+        raise argparse.ArgumentTypeError("at least 1 month")
+    return months
 
 
 def _amount(value: Decimal) -> str:
@@ -190,6 +230,13 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
         return 0
     if args.command == "import":
         return run_import(args, out)
+    if args.command == "users":
+        return run_users(args, out)
+    if args.command == "audit" and args.audit == "purge":
+        with session_scope(actor=cli_actor()) as session:
+            removed = audit.purge_older_than(session, args.months)
+        print(f"Removed {removed} audit entries older than {args.months} months", file=out)
+        return 0
     if args.command == "report" and args.report == "fidelity":
         if args.date_from and args.date_to and args.date_from > args.date_to:
             print("error: --from is after --to", file=sys.stderr)
@@ -198,6 +245,52 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
         write_fidelity_report(out, Dimension(args.by), spend_filter, args.format)
         return 0
     return 2
+
+
+def _new_password(args: argparse.Namespace) -> str | None:
+    """The new user's password: from stdin, none, or typed twice without echo."""
+    if args.no_password:
+        return None
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("Lösenord: ")
+    if getpass.getpass("Samma lösenord igen: ") != first:
+        raise accounts.AccountError("Lösenorden är inte lika.")
+    return first
+
+
+def run_users(args: argparse.Namespace, out: TextIO) -> int:
+    """``users add|list|disable``: one unit of work each, refused as a whole."""
+    try:
+        if args.users == "add":
+            password = _new_password(args)
+            with session_scope(actor=cli_actor()) as session:
+                user = accounts.add_user(
+                    session,
+                    args.email,
+                    roles=args.role,
+                    unit_codes=args.unit,
+                    password=password,
+                    display_name=args.name,
+                )
+                email, kind = user.email, "local password" if password is not None else "identity provider"
+            print(f"Added user {email} ({', '.join(args.role)}; {kind})", file=out)
+        elif args.users == "disable":
+            with session_scope(actor=cli_actor()) as session:
+                email = accounts.disable_user(session, args.email).email
+            print(f"Disabled user {email}", file=out)
+        else:
+            with session_scope() as session:
+                rows = accounts.list_users(session)
+            for row in rows:
+                status = "disabled" if row.disabled else "active"
+                sign_in = "password" if row.has_password else "identity provider"
+                units = f"  units {','.join(row.unit_codes)}" if row.unit_codes else ""
+                print(f"{row.email}  {','.join(row.roles)}{units}  {status}, {sign_in}", file=out)
+    except accounts.AccountError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    return 0
 
 
 IMPORT_KINDS = ("invoices", "contracts", "organisation", "accounts", "peppol")
