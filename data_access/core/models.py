@@ -41,6 +41,12 @@ NAMING_CONVENTION = {
 }
 
 
+# Table info key: writes to such a table do not replace the data version
+# (data_access.core.work), since no cached read depends on it. Without it a
+# stranger's failed sign-ins, each one a write, would empty every page cache.
+OUTSIDE_DATA_VERSION = "outside_data_version"
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
@@ -467,6 +473,8 @@ class User(Base):
     """
 
     __tablename__ = "app_user"
+    # A sign-in updates the failure counter; no cached read looks at users.
+    __table_args__ = ({"info": {OUTSIDE_DATA_VERSION: True}},)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -520,6 +528,8 @@ class AuditEvent(Base):
     personal values (a sign-in names the account: that is what it logs)."""
 
     __tablename__ = "audit_event"
+    # Every sign-in writes here; no cached read looks at the log.
+    __table_args__ = ({"info": {OUTSIDE_DATA_VERSION: True}},)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime, index=True)

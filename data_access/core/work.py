@@ -14,6 +14,8 @@ What counts as a write:
   set to the value it already had is not a change);
 * an INSERT, UPDATE or DELETE run through ``session.execute`` (Core or ORM,
   or a textual one);
+* except writes to a table marked ``OUTSIDE_DATA_VERSION`` (the users and
+  the audit log), which no cached read depends on;
 * :func:`mark_written`, for writes that go around the session: a DBAPI
   cursor's COPY or ``executemany`` (``data_access.engine.bulk``) or a
   ``session.connection().execute(...)``.
@@ -39,6 +41,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import TextClause, event
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, UOWTransaction
 
+from data_access.core.models import OUTSIDE_DATA_VERSION
 from data_access.core.settings import bump_data_version
 
 ACTOR_KEY = "avtalsfokus.actor"
@@ -107,6 +110,14 @@ def has_written(session: Session) -> bool:
     return _writes(session).wrote
 
 
+def _counts_for_version(table: object) -> bool:
+    """False for a table marked outside the data version (the users and the
+    audit log: no cached read depends on them); True for every other, and
+    when the table is not known."""
+    info = getattr(table, "info", None) or {}
+    return not info.get(OUTSIDE_DATA_VERSION, False)
+
+
 def _is_writing_text(statement: TextClause) -> bool:
     words = statement.text.lstrip().split(None, 1)
     return bool(words) and words[0].upper() in _WRITING_SQL
@@ -115,14 +126,18 @@ def _is_writing_text(statement: TextClause) -> bool:
 @event.listens_for(Session, "do_orm_execute")
 def _note_statement(state: ORMExecuteState) -> None:
     statement = state.statement
-    if statement.is_dml or (isinstance(statement, TextClause) and _is_writing_text(statement)):
+    if statement.is_dml:
+        if _counts_for_version(getattr(statement, "table", None)):
+            mark_written(state.session)
+    elif isinstance(statement, TextClause) and _is_writing_text(statement):
         mark_written(state.session)
 
 
 @event.listens_for(Session, "after_flush")
 def _note_flush(session: Session, _context: UOWTransaction) -> None:
     # Still the pre-flush state here: what was new, deleted or changed.
-    if session.new or session.deleted or any(session.is_modified(obj) for obj in session.dirty):
+    changed = [*session.new, *session.deleted, *(obj for obj in session.dirty if session.is_modified(obj))]
+    if any(_counts_for_version(getattr(obj, "__table__", None)) for obj in changed):
         mark_written(session)
 
 
