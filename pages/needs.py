@@ -5,15 +5,13 @@ shows a submission, its status and the answer."""
 
 import streamlit as st
 
-from data_access.customers.needs import receipt
 from ui import cached
-from ui.commands import run_command
 from ui.needs_form import confirmation, need_about, need_form, receipt_view, submit
 from ui.page import page_start
 
 token = st.query_params.get("kvitto")
 if token:
-    receipt_view(run_command(cached.data_state(), receipt, token))  # stops the page
+    receipt_view(cached.receipt(cached.data_state(), token))  # stops the page
 
 state = page_start(
     "Lämna behov",
@@ -26,4 +24,4 @@ need = need_form(about, problems)
 if need is not None:
     submit(state, need)  # reruns the page
 saved = st.session_state.get("need_receipt")
-confirmation(problems, run_command(state, receipt, saved) if saved else None)
+confirmation(problems, cached.receipt(state, saved) if saved else None)

@@ -28,7 +28,7 @@ from data_access.customers import needs as need_queries
 from data_access.customers import unit_overview as unit_queries
 from data_access.customers import visits as visit_queries
 from data_access.customers.contract_buyers import Contact, ContractCustomers
-from data_access.customers.needs import HistoryEvent, InboxFilter, InboxRow, NeedStatsRow
+from data_access.customers.needs import HistoryEvent, InboxFilter, InboxRow, NeedStatsRow, Receipt
 from data_access.customers.unit_overview import UnitOverview
 from data_access.customers.visits import VisitRecord
 from data_access.figures import direct_awards as award_queries
@@ -302,6 +302,13 @@ def history(state: DataState, need_id: int) -> list[HistoryEvent]:
     """needs.history: every change of a need, with who and when."""
     with session_scope(engine_for(state.url)) as session:
         return need_queries.history(session, need_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def receipt(state: DataState, token: str) -> Receipt | None:
+    """needs.receipt: what a receipt link shows the unit (None for an unknown token)."""
+    with session_scope(engine_for(state.url)) as session:
+        return need_queries.receipt(session, token)
 
 
 # --------------------------------------------------------------------------- importing
