@@ -34,6 +34,7 @@ from data_access.importing.registers import (
     import_contracts,
     import_organisation,
 )
+from data_access.importing.upload_limit import check_upload_size
 
 HEADER_ROWS_TO_SCAN = 40
 KIND_NAMES = {
@@ -63,6 +64,8 @@ def open_for_import(
     profile_name: str | None = None,
 ) -> OpenedFile:
     """Check the file and map its columns; ImportRefusedError says what is wrong."""
+    size = len(data) if data is not None else (path.stat().st_size if path is not None else 0)
+    check_upload_size(session, file_name, size)
     table = open_table(file_name, data=data, path=path)
     head = []
     for row in table.iter_rows():
@@ -143,6 +146,7 @@ def import_peppol_file(
     skip_invalid: bool = False,
 ) -> InvoiceImportSummary:
     """One e-invoice (.xml) or a .zip of many, as one batch, in the caller's transaction."""
+    check_upload_size(session, file_name, len(data))
     documents = read_peppol_files(file_name, data)
     checksum = hashlib.sha256(data).hexdigest()
     return import_peppol(
