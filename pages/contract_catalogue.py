@@ -3,6 +3,7 @@ for each; procurers start their day with the two lists below the search."""
 
 import streamlit as st
 
+from data_access.access.roles import Permission
 from data_access.core import clock
 from data_access.customers.contracts import expiring_soonest_first, never_called_off
 from ui import cached
@@ -14,6 +15,7 @@ start = page_start(
     "Hitta avtal",
     "Sök bland kommunens avtal och se vem som är avtalsansvarig. Välj en rad för att se allt om avtalet.",
     empty=None,  # the contracts are there before any invoice
+    permission=Permission.VIEW_CATALOGUE,
 )
 state, today = start.state, clock.today()
 period = start.recent if start.in_data.last is not None else None

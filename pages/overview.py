@@ -2,10 +2,11 @@
 
 import streamlit as st
 
+from data_access.access.roles import Permission
 from data_access.figures.fidelity import SpendFilter
 from ui import cached
 from ui.format import long_date
-from ui.navigation import PAGES
+from ui.navigation import pages_for
 from ui.page import page_start
 from ui.widgets import headline_cards, status_summary_caption, unclassified_warning
 
@@ -13,6 +14,7 @@ start = page_start(
     "Avtalsfokus",
     "Avtalstrohet med kunden i fokus: vem köper på avtalen, vem köper utanför, och varför.",
     empty=None,  # the way to the other pages is shown either way
+    permission=Permission.VIEW_OVERVIEW,
 )
 if start.in_data.last is None:
     st.warning("Databasen innehåller inga fakturarader ännu. Importera leverantörsfakturor för att börja.")
@@ -35,6 +37,6 @@ for column, (section, text) in zip(columns, WHO_COMES_FOR_WHAT.items(), strict=T
     with column.container(border=True):
         st.markdown(f"**{section}**")
         st.write(text)
-        for spec in PAGES:
+        for spec in pages_for(start.viewer.permissions):
             if spec.section == section:
                 st.page_link(spec.path, label=spec.title, icon=spec.icon)

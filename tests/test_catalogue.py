@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -34,11 +33,11 @@ from data_access.core.models import Account, Contract, ContractSupplier, Person,
 from data_access.core.settings import bump_data_version
 from data_access.customers.contracts import search_contracts
 from data_access.engine.classification import classify_lines
+from tests.app_pages import APP, signed_in
 from tests.conftest import PG_SKIP_REASON, fresh_postgres_database, wipe
 from tests.factories import World
 from ui.catalogue import FIGURE_SPACE, sortable_figures, table_key
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TODAY = date(2026, 6, 1)
 RAW_VALUES = ("None", "none", "nan", "NaN", "empty", "NaT", "<NA>")
 
@@ -216,7 +215,7 @@ def catalogue(engine: Engine) -> Iterator[dict[str, int]]:
 
 
 def catalogue_page() -> AppTest:
-    app = AppTest.from_file(APP, default_timeout=60).run()
+    app = signed_in(AppTest.from_file(APP, default_timeout=60)).run()
     app.switch_page("pages/contract_catalogue.py").run()
     assert not app.exception, [exception.value for exception in app.exception]
     return app

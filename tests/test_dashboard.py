@@ -19,7 +19,6 @@ import json
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -48,6 +47,7 @@ from data_access.figures.targets import (
     set_direct_award_limit,
     set_overall_target,
 )
+from tests.app_pages import APP, signed_in
 from tests.chart_spec import layers as chart_layers
 from tests.chart_spec import spec as chart_spec
 from tests.factories import World
@@ -56,7 +56,6 @@ from ui.dashboard_view import DashboardView, PeriodMode, view_from_query, view_t
 from ui.drilldown import LINE_HEADERS, line_rows
 from ui.theme import STATUS_COLOURS, STATUS_LABELS
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGE = "pages/fidelity.py"
 PERIOD = SpendFilter(date_from=date(2025, 11, 1), date_to=date(2026, 10, 31))
 
@@ -92,7 +91,7 @@ def fixture(engine: Engine) -> Iterator[dict[str, int]]:
 
 
 def dashboard(query: dict[str, str] | None = None) -> AppTest:
-    app = AppTest.from_file(APP, default_timeout=60)
+    app = signed_in(AppTest.from_file(APP, default_timeout=60))
     for name, value in (query or {}).items():
         app.query_params[name] = value
     app.run()
@@ -217,7 +216,7 @@ def test_where_the_money_goes_and_direct_award_risk(fixture: dict[str, int], eng
 def test_targets_page_saves_and_refuses_with_the_typed_value_kept(
     fixture: dict[str, int], engine: Engine
 ) -> None:
-    app = AppTest.from_file(APP, default_timeout=60).run()
+    app = signed_in(AppTest.from_file(APP, default_timeout=60)).run()
     app.switch_page("pages/targets.py").run()
     app.text_input(key="target_overall").input("120")
     app.button[0].click().run()
@@ -236,7 +235,7 @@ def test_direct_award_page_lists_the_risk(fixture: dict[str, int], engine: Engin
     with Session(engine) as session:
         set_direct_award_limit(session, "300")
         session.commit()
-    app = AppTest.from_file(APP, default_timeout=60).run()
+    app = signed_in(AppTest.from_file(APP, default_timeout=60)).run()
     app.switch_page("pages/direct_awards.py").run()
     assert not app.exception, [exception.value for exception in app.exception]
     table = app.dataframe[0].value

@@ -19,10 +19,10 @@ from streamlit.testing.v1 import AppTest
 from data_access.core.db import is_database_unreachable
 from data_access.core.models import ImportBatch, InvoiceLine
 from data_access.importing.errors import ImportRefusedError
+from tests.app_pages import APP, signed_in
 from ui.errors import DATABASE_DOWN, on_script_error, shown_with_reference
 from ui.text import md_unescaped
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 REFERENCE = re.compile(r"\b[0-9A-F]{8}\b")
 # What an exception carried in the probes: a submitter's e-mail and text as bound values.
 SECRET = "anna.andersson@kommun.se skrev: hemlig text"
@@ -81,7 +81,7 @@ def _boom(*_args: object, **_kwargs: object) -> str:
 def test_an_unexpected_error_shows_a_swedish_message_and_logs_the_traceback_under_its_reference(
     engine: Engine, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    app = AppTest.from_file(APP, default_timeout=60).run()
+    app = signed_in(AppTest.from_file(APP, default_timeout=60)).run()
     assert not app.exception and not app.error
     monkeypatch.setattr("ui.cached.data_version", _boom)  # every page's first read
     caplog.set_level(logging.ERROR, logger="avtalsfokus")
@@ -95,7 +95,7 @@ def test_an_unexpected_error_shows_a_swedish_message_and_logs_the_traceback_unde
     record = _logged(caplog, reference)
     logged = logging.Formatter().format(record)
     assert "Traceback" in logged and SECRET in logged and "data_version" in logged
-    assert "/hitta-avtal" in record.getMessage()
+    assert "on start-up" in record.getMessage()  # the data version is read before the page is chosen
 
 
 @expects_errors
@@ -104,7 +104,7 @@ def test_each_error_gets_its_own_reference(
 ) -> None:
     monkeypatch.setattr("ui.cached.data_version", _boom)
     caplog.set_level(logging.ERROR, logger="avtalsfokus")
-    app = AppTest.from_file(APP, default_timeout=60).run()
+    app = signed_in(AppTest.from_file(APP, default_timeout=60)).run()
     first = _reference_on_page(app)
     second = _reference_on_page(app.run())
     assert first != second
@@ -113,16 +113,17 @@ def test_each_error_gets_its_own_reference(
 
 
 def _database_down_everywhere(caplog: pytest.LogCaptureFixture, *hidden: str) -> None:
-    """The start page, a page from the menu and a deep link all say that the
-    database does not answer, with a reference, and show none of ``hidden``."""
+    """The start page, the same page again and a deep link all say that the
+    database does not answer, with a reference, and show none of ``hidden``.
+    (Who is signed in is read from the database before any page is chosen,
+    so every address stops at the start-up with the same message.)"""
     caplog.set_level(logging.ERROR, logger="avtalsfokus")
-    app = AppTest.from_file(APP, default_timeout=60).run()
+    app = signed_in(AppTest.from_file(APP, default_timeout=60)).run()
     visits = [app]
-    visits.append(app.switch_page("pages/contract_catalogue.py").run())
-    deep = AppTest.from_file(APP, default_timeout=60)
+    visits.append(app.run())
+    deep = signed_in(AppTest.from_file(APP, default_timeout=60))
     deep.query_params["contract"] = "LIV-1"
-    deep.run()  # app.py first: a switch before the first run would run the page alone
-    visits.append(deep.switch_page("pages/contract.py").run())
+    visits.append(deep.run())
     for visit in visits:
         _assert_nothing_technical(visit, *hidden)
         (message,) = [element.value for element in visit.error]
@@ -224,7 +225,7 @@ def _stored(engine: Engine) -> tuple[int, int]:
 
 
 def _peppol_ready() -> AppTest:
-    app = AppTest.from_file(APP, default_timeout=60).run()
+    app = signed_in(AppTest.from_file(APP, default_timeout=60)).run()
     app.switch_page("pages/import_data.py").run()
     app.radio(key="kind").set_value("peppol").run()
     app.file_uploader(key="upload_peppol").set_value(("faktura.xml", UBL_INVOICE, "application/xml")).run()

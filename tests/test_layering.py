@@ -37,15 +37,17 @@ ROOT = Path(__file__).resolve().parent.parent
 # ``exports`` writes files and knows no model; ``importing`` lands lines (engine),
 # reports what stayed unclassified (figures) and hands out refused rows as Excel
 # (exports); ``demo`` lands lines like an import; ``access`` (users, roles, the
-# audit log) stands on ``core`` alone; ``cli`` may use any of them and
+# acting viewer, the audit log) stands on ``core`` alone, and every package
+# that returns personal data or changes anything asks it who may (figures,
+# customers, importing); ``cli`` may use any of them and
 # ``__main__`` only starts the CLI. Nothing but ``__main__`` imports ``cli``.
 PACKAGE_DEPENDENCIES: dict[str, frozenset[str]] = {
     "core": frozenset(),
     "engine": frozenset({"core"}),
-    "figures": frozenset({"core", "engine"}),
-    "customers": frozenset({"core", "engine"}),
+    "figures": frozenset({"core", "engine", "access"}),
+    "customers": frozenset({"core", "engine", "access"}),
     "exports": frozenset(),
-    "importing": frozenset({"core", "engine", "figures", "exports"}),
+    "importing": frozenset({"core", "engine", "figures", "exports", "access"}),
     "demo": frozenset({"core", "engine"}),
     "access": frozenset({"core"}),
     "cli": frozenset({"core", "engine", "figures", "customers", "exports", "importing", "demo", "access"}),

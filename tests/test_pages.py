@@ -18,11 +18,10 @@ from data_access.core.db import engine_for
 from data_access.core.models import InvoiceLine, LineStatus
 from data_access.core.periods import last_full_months
 from data_access.demo.generator import DemoOptions, load_demo
+from tests.app_pages import APP, signed_in
 from tests.conftest import wipe
 from ui.format import percent
 from ui.navigation import PAGES
-
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +41,7 @@ def demo_engine(migrated_url: str) -> Iterator[Engine]:
 def run_page(path: str) -> AppTest:
     """Run app.py first (navigation, start-up), then switch: switching before
     the first run would bypass app.py (Streamlit's AppTest.switch_page docs)."""
-    app = AppTest.from_file(APP, default_timeout=60).run()
+    app = signed_in(AppTest.from_file(APP, default_timeout=60)).run()
     assert not app.exception, [exception.value for exception in app.exception]
     return app.switch_page(path).run()
 

@@ -24,6 +24,7 @@ from ui import links
 from ui.drilldown import excel_download
 from ui.format import MISSING, NBSP, integer, percent
 from ui.mail import mailto_address
+from ui.signed_in import may_open
 
 STATE_LABELS = {
     ContractState.ACTIVE: "Gäller",
@@ -387,15 +388,17 @@ def contract_details(
                 st.text("Ingen avtalsansvarig är angiven. Fråga upphandlingsenheten.")
             if listing.manager_email:
                 st.link_button("Skriv e-post", mailto(listing), icon=":material/mail:")
-            st.page_link(
-                "pages/needs.py",
-                label="Lämna behov eller återkoppling om avtalet",
-                icon=":material/edit_note:",
-                query_params={"contract": listing.reference},
-            )
-            st.page_link(
-                "pages/contract.py",
-                label="Öppna avtalets sida",
-                icon=":material/handshake:",
-                query_params={"contract": listing.reference},
-            )
+            if may_open("pages/needs.py"):
+                st.page_link(
+                    "pages/needs.py",
+                    label="Lämna behov eller återkoppling om avtalet",
+                    icon=":material/edit_note:",
+                    query_params={"contract": listing.reference},
+                )
+            if may_open("pages/contract.py"):
+                st.page_link(
+                    "pages/contract.py",
+                    label="Öppna avtalets sida",
+                    icon=":material/handshake:",
+                    query_params={"contract": listing.reference},
+                )

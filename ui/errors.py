@@ -24,6 +24,7 @@ from contextlib import contextmanager
 
 import streamlit as st
 
+from data_access.access.roles import AccessDenied
 from data_access.core.db import is_database_unreachable
 
 LOGGER = logging.getLogger("avtalsfokus")
@@ -95,6 +96,9 @@ def shown_with_reference(where: str = "") -> Iterator[None]:
     did not reach keep their values (a form's choices survive)."""
     try:
         yield
+    except AccessDenied as refusal:  # a page or data function refused the role: say so, log nothing
+        st.error(str(refusal), icon=":material/lock:")
+        st.stop()
     except Exception as error:
         report(error, where)
         st.stop()
@@ -104,5 +108,8 @@ def on_script_error(error: Exception) -> bool:
     """``st.App``'s hook for what fails outside app.py's body (a widget callback,
     a fragment rerun): the same message and log entry; True tells Streamlit not
     to show its own exception box."""
+    if isinstance(error, AccessDenied):
+        st.error(str(error), icon=":material/lock:")
+        return True
     report(error, "a callback or fragment")
     return True

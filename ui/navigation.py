@@ -7,8 +7,7 @@ Each page names the one permission that opens it (``data_access.access.roles``),
 so the navigation a user gets is :func:`pages_for` their permissions and the
 page list and the role table cannot drift apart. What a page lets one change
 (targets on Mål, the limit on Direktupphandlingar) is checked inside the page.
-Until sign-in is wired, ``app.py`` still builds the navigation from all of
-:data:`PAGES`.
+:func:`navigation_for` builds ``st.navigation`` from them on every run.
 """
 
 from __future__ import annotations
@@ -16,7 +15,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import streamlit as st
+from streamlit.navigation.page import StreamlitPage
+
 from data_access.access.roles import Permission
+from data_access.access.viewer import Viewer
 
 
 @dataclass(frozen=True)
@@ -124,3 +127,53 @@ def pages_for(permissions: Iterable[Permission]) -> tuple[PageSpec, ...]:
     not allow is not even served."""
     allowed = frozenset(permissions)
     return tuple(spec for spec in PAGES if spec.permission in allowed)
+
+
+# Where a user lands when their roles do not allow Översikt (the first match wins).
+LANDING_ORDER = ("oversikt", "min-enhet", "hitta-avtal")
+
+SIGN_IN_PATH = "logga-in"
+NEEDS_SPEC_PATH = "behov"  # the receipt link's page, open without sign-in
+
+
+def _page(spec: PageSpec, *, default: bool) -> StreamlitPage:
+    return st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=spec.url_path, default=default)
+
+
+def navigation_for(state: object, viewer: object) -> StreamlitPage:
+    """``st.navigation`` for this run: the viewer's pages, grouped by section,
+    with their name and "Logga ut" in the sidebar; for a visitor, the sign-in
+    page (and the receipt page when the address holds a receipt token); for a
+    provider sign-in the app does not know, the "Du har inte behörighet" page."""
+    from ui import signin  # signin reads the database; navigation stays importable without it
+
+    if isinstance(viewer, Viewer):
+        allowed = pages_for(viewer.permissions)
+        landing = next(
+            (path for path in LANDING_ORDER if any(spec.url_path == path for spec in allowed)),
+            allowed[0].url_path if allowed else None,
+        )
+        sections: dict[str, list[StreamlitPage]] = {}
+        for spec in allowed:
+            sections.setdefault(spec.section, []).append(_page(spec, default=spec.url_path == landing))
+        signin.account_sidebar(state, viewer)
+        return st.navigation(sections)
+    if isinstance(viewer, signin.NoAccess):
+        refused = viewer
+        return st.navigation(
+            [
+                st.Page(
+                    lambda: signin.no_access_page(state, refused),
+                    title="Ingen behörighet",
+                    url_path="ingen-behorighet",
+                )
+            ],
+            position="hidden",
+        )
+    pages = [
+        st.Page(lambda: signin.sign_in_page(state), title="Logga in", url_path=SIGN_IN_PATH, default=True)
+    ]
+    if st.query_params.get("kvitto"):
+        needs = next(spec for spec in PAGES if spec.url_path == NEEDS_SPEC_PATH)
+        pages.append(_page(needs, default=False))
+    return st.navigation(pages, position="hidden")

@@ -39,3 +39,14 @@ def require_viewer(permission: Permission) -> Viewer:
         raise AccessDenied(permission)
     viewer.require(permission)
     return viewer
+
+
+def may_open(page_path: str) -> bool:
+    """Whether the run's viewer has the page at ``page_path`` (``pages/….py``)
+    in their navigation: ``st.page_link`` fails on a page the navigation did
+    not receive, and a link to a page one cannot open is no help either."""
+    from ui.navigation import PAGES  # the navigation imports this module's callers
+
+    viewer = current_viewer()
+    spec = next((spec for spec in PAGES if spec.path == page_path), None)
+    return viewer is not None and spec is not None and viewer.may(spec.permission)

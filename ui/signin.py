@@ -71,7 +71,9 @@ def run_viewer(state: DataState) -> Viewer | NoAccess | None:
     user = st.user
     if user.get("is_logged_in"):
         if _token_expired(user.get("exp")):
-            st.logout()  # reruns the app signed out
+            st.logout()  # clears the sign-in cookie; this run goes on as a visitor's
+            st.session_state.pop(AUDITED_KEY, None)
+            return None
         email = str(user.get("email") or "")
         claim = user.get("roles") or ()
         roles = [claim] if isinstance(claim, str) else [str(role) for role in claim]

@@ -20,6 +20,7 @@ from ui.charts import swedish
 from ui.dashboard_view import period_text
 from ui.format import compact_kronor, integer, kronor, percent, points, typed_percent
 from ui.importing import IMPORT_PAGE, KIND_PARAM
+from ui.signed_in import may_open
 from ui.tables import swedish_table
 from ui.text import md
 from ui.theme import DEFINITIONS, STATUS_LABELS
@@ -140,12 +141,13 @@ def unclassified_warning(figures: FidelityFigures) -> None:
         "Importera kontoplanen (konto, kategori, påverkbar ja/nej), så klassas raderna om.",
         icon=":material/category:",
     )
-    st.page_link(
-        IMPORT_PAGE,
-        label="Importera kontoplanen",
-        icon=":material/upload_file:",
-        query_params={KIND_PARAM: "accounts"},
-    )
+    if may_open(IMPORT_PAGE):
+        st.page_link(
+            IMPORT_PAGE,
+            label="Importera kontoplanen",
+            icon=":material/upload_file:",
+            query_params={KIND_PARAM: "accounts"},
+        )
 
 
 def status_summary_caption(figures: FidelityFigures) -> str:
