@@ -176,3 +176,26 @@ def test_the_token_expiry_follows_the_apps_clock(engine: Engine) -> None:
         assert navigation_titles(app_for(user)) == ["Logga in"]
     with clock.frozen(date(2029, 1, 1)):
         assert navigation_titles(app_for(user)) == EXPECTED_PAGES["ledning"]
+
+
+def test_a_deep_link_opens_after_signing_in(engine: Engine) -> None:
+    with Session(engine) as session, session.begin():
+        accounts.add_user(
+            session,
+            "lena@kommun.example",
+            roles=("ledning",),
+            password="ett långt lösenord",
+            acting=system("test"),
+        )
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.user = {"is_logged_in": False}
+    app.context = {"url": "http://127.0.0.1:8501/avtalstrohet"}
+    app.query_params["kat"] = "7"
+    app.run()
+    assert [title.value for title in app.title] == ["Logga in"]
+    app.text_input[0].input("lena@kommun.example")
+    app.text_input[1].input("ett långt lösenord")
+    sign_in_button(app).click().run()
+    assert not app.exception
+    assert [title.value for title in app.title] == ["Avtalstrohet"]
+    assert app.query_params.get("kat") == "7"

@@ -134,6 +134,29 @@ LANDING_ORDER = ("oversikt", "min-enhet", "hitta-avtal")
 
 SIGN_IN_PATH = "logga-in"
 NEEDS_SPEC_PATH = "behov"  # the receipt link's page, open without sign-in
+WANTED_KEY = "_wanted_page"  # the page and query a visitor asked for before signing in
+
+
+def _requested_page() -> tuple[str, dict[str, str]] | None:
+    """The page address and query the browser asked for (``/avtal?contract=…``),
+    when it is one of the app's pages; ``None`` for the start address."""
+    url = st.context.url or ""
+    last = url.rstrip("/").rsplit("/", 1)[-1]
+    if not any(spec.url_path == last for spec in PAGES):
+        return None
+    return last, {name: st.query_params[name] for name in st.query_params}
+
+
+def _go_to_wanted(allowed: tuple[PageSpec, ...]) -> None:
+    """After a sign-in in this session, open the page the deep link asked for
+    (if the roles allow it) instead of the landing page."""
+    wanted = st.session_state.pop(WANTED_KEY, None)
+    if not wanted:
+        return
+    url_path, query = wanted
+    spec = next((spec for spec in allowed if spec.url_path == url_path), None)
+    if spec is not None:
+        st.switch_page(spec.path, query_params=query)
 
 
 def _page(spec: PageSpec, *, default: bool) -> StreamlitPage:
@@ -147,19 +170,21 @@ def navigation_for(state: object, viewer: object) -> StreamlitPage:
     provider sign-in the app does not know, the "Du har inte behörighet" page."""
     from ui import signin  # signin reads the database; navigation stays importable without it
 
-    if isinstance(viewer, Viewer):
-        allowed = pages_for(viewer.permissions)
+    allowed = pages_for(viewer.permissions) if isinstance(viewer, Viewer) else ()
+    if allowed:
         landing = next(
             (path for path in LANDING_ORDER if any(spec.url_path == path for spec in allowed)),
-            allowed[0].url_path if allowed else None,
+            allowed[0].url_path,
         )
         sections: dict[str, list[StreamlitPage]] = {}
         for spec in allowed:
             sections.setdefault(spec.section, []).append(_page(spec, default=spec.url_path == landing))
         signin.account_sidebar(state, viewer)
-        return st.navigation(sections)
-    if isinstance(viewer, signin.NoAccess):
-        refused = viewer
+        navigation = st.navigation(sections)
+        _go_to_wanted(allowed)
+        return navigation
+    if isinstance(viewer, (signin.NoAccess, Viewer)):  # a viewer whose roles open no page
+        refused = viewer if isinstance(viewer, signin.NoAccess) else signin.NoAccess(viewer.email)
         return st.navigation(
             [
                 st.Page(
@@ -176,4 +201,8 @@ def navigation_for(state: object, viewer: object) -> StreamlitPage:
     if st.query_params.get("kvitto"):
         needs = next(spec for spec in PAGES if spec.url_path == NEEDS_SPEC_PATH)
         pages.append(_page(needs, default=False))
+    else:
+        requested = _requested_page()
+        if requested is not None:
+            st.session_state[WANTED_KEY] = requested
     return st.navigation(pages, position="hidden")
