@@ -9,6 +9,7 @@ it that module's tests), and a change in how Streamlit draws is made once.
 from __future__ import annotations
 
 import csv
+import inspect
 import os
 import re
 import socket
@@ -19,12 +20,20 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
 import openpyxl
 import pytest
 from playwright.sync_api import ConsoleMessage, Locator, Page, Response, expect
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from data_access.access import accounts
+from data_access.access.viewer import system
+from data_access.core.db import engine_for, session_scope
+from data_access.core.models import Need, Unit, UnitContact
 
 # --------------------------------------------------------------------------- the server
 
@@ -61,8 +70,78 @@ def _healthy(url: str) -> bool:
         return False
 
 
+# --------------------------------------------------------------------------- who signs in
+
+# A throwaway demo database is not the embedded default, so the sign-in page
+# offers no demo users there: the journeys sign in with local accounts, one per
+# role, that demo_database adds.
+E2E_PASSWORD = "e2e-lösenord-för-resor"
+
+
+@dataclass(frozen=True)
+class E2EAccount:
+    email: str
+    name: str
+    roles: tuple[str, ...]
+
+
+ACCOUNTS: dict[str, E2EAccount] = {
+    "ledning": E2EAccount("ledning.e2e@demokommun.example", "Lena Ledning", ("ledning",)),
+    "upphandlare": E2EAccount("upphandlare.e2e@demokommun.example", "Sara Upphandlare", ("upphandlare",)),
+    "admin": E2EAccount("admin.e2e@demokommun.example", "Adam Admin", ("admin",)),
+    "enhet": E2EAccount("enhet.e2e@demokommun.example", "Eva Enhet", ("enhet",)),
+}
+
+# The unit the enhet account acts for, chosen when the demo database is made
+# (the demo is seeded, so every demo database chooses the same one).
+_enhet_unit: dict[str, str] = {}
+
+
+def enhet_unit_code() -> str:
+    """The code of the demo unit the ``enhet`` account belongs to."""
+    assert _enhet_unit, "no demo database made yet"
+    return _enhet_unit["code"]
+
+
+def _unit_with_contacts_and_needs(session: Session) -> str:
+    """The demo unit with the most needs among those with contact people: a
+    unit account then has something to see on its own pages."""
+    needs = select(func.count(Need.id)).where(Need.unit_id == Unit.id).scalar_subquery()
+    has_contacts = select(UnitContact.unit_id).where(UnitContact.unit_id == Unit.id).exists()
+    code = session.scalar(
+        select(Unit.code).where(has_contacts, needs > 0).order_by(needs.desc(), Unit.code).limit(1)
+    )
+    assert code, "the demo has no unit with both contact people and needs"
+    return code
+
+
+def _add_accounts(url: str) -> None:
+    """One local account per role in the database at ``url``. ``add_user``
+    takes the acting user (``acting=``) once the write path asks for it."""
+    parameters = inspect.signature(accounts.add_user).parameters
+    extra: dict[str, object] = {}
+    if "acting" in parameters:
+        extra["acting"] = system("e2e")
+    engine = engine_for(url)
+    with session_scope(engine, actor="e2e") as session:
+        unit_code = _unit_with_contacts_and_needs(session)
+        for account in ACCOUNTS.values():
+            accounts.add_user(
+                session,
+                account.email,
+                roles=account.roles,
+                unit_codes=[unit_code] if "enhet" in account.roles else [],
+                password=E2E_PASSWORD,
+                display_name=account.name,
+                **extra,
+            )
+    engine.dispose()  # the server opens its own; no pooled SQLite handle stays open here
+    _enhet_unit["code"] = unit_code
+
+
 def demo_database(folder: Path) -> str:
-    """A fresh demo database in ``folder``: its URL."""
+    """A fresh demo database in ``folder``, with the journeys' local accounts
+    (:data:`ACCOUNTS`): its URL."""
     url = f"sqlite:///{folder / 'e2e.db'}"
     subprocess.run(
         [sys.executable, "-m", "data_access", "demo", "--lines", "4000", "--end", DEMO_END],
@@ -70,15 +149,19 @@ def demo_database(folder: Path) -> str:
         env={**os.environ, "DATABASE_URL": url},
         check=True,  # its output lands in pytest's captured setup output
     )
+    _add_accounts(url)
     return url
 
 
 @contextmanager
-def served(database_url: str, folder: Path) -> Iterator[str]:
+def served(
+    database_url: str, folder: Path, *, port: int | None = None, extra_env: dict[str, str] | None = None
+) -> Iterator[str]:
     """``streamlit run serve.py`` (the command the README gives) on its own
-    port with ``database_url``; yields its base URL and stops it afterwards."""
-    env = {**os.environ, "DATABASE_URL": database_url, "AVTALSFOKUS_TODAY": DEMO_TODAY}
-    port = free_port()
+    port (``port``, else a free one) with ``database_url`` and ``extra_env`` added to
+    the environment; yields its base URL and stops it afterwards."""
+    env = {**os.environ, "DATABASE_URL": database_url, "AVTALSFOKUS_TODAY": DEMO_TODAY, **(extra_env or {})}
+    port = port or free_port()
     base_url = f"http://127.0.0.1:{port}"
     log_path = folder / "server.log"
     server_cmd = [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.headless", "true"]
@@ -121,6 +204,7 @@ CAPTION = '[data-testid="stCaptionContainer"]'
 MARKDOWN = '[data-testid="stMarkdownContainer"]'
 CODE = '[data-testid="stCode"]'
 SKELETON = '[data-testid="stSkeleton"]'  # placeholder while a lazily loaded widget's code arrives
+SIDEBAR = '[data-testid="stSidebar"]'
 DIALOG = '[role="dialog"]'  # e.g. Streamlit's "Page not found"
 GRID = "table[role=grid]"  # an st.dataframe's ARIA table (the canvas itself has no text)
 
@@ -174,6 +258,77 @@ class Watch:
         expect(self.page.locator(EXCEPTION)).to_have_count(0)
         expect(self.page.locator(ERROR_ALERT)).to_have_count(0)
         assert not self.problems, "\n".join(self.problems)
+
+
+# --------------------------------------------------------------------------- signing in
+
+SIGN_IN_HEADING = "Logga in"
+SIGN_OUT_BUTTON = "Logga ut"
+
+
+def sign_in_form(page: Page) -> Locator:
+    """The local accounts' form on the sign-in page, once it is drawn."""
+    form = page.locator('[data-testid="stForm"]').filter(has=page.get_by_label("E-postadress", exact=True))
+    expect(form).to_be_visible(timeout=TIMEOUT_MS)
+    return form
+
+
+def submit_sign_in(page: Page, email: str, password: str) -> None:
+    """Fill in the sign-in form and press "Logga in"; the outcome is the caller's to wait for."""
+    form = sign_in_form(page)
+    form.get_by_label("E-postadress", exact=True).fill(email)
+    form.get_by_label("Lösenord", exact=True).fill(password)
+    form.get_by_role("button", name="Logga in", exact=True).click()
+
+
+def sign_in(page: Page, role: str, url: str | None = None) -> None:
+    """Sign in as the journeys' account for ``role`` (:data:`ACCOUNTS`) on the
+    sign-in page the browser shows (after opening ``url``, if given), and wait
+    until the signed-in page has loaded: the sidebar offers "Logga ut" and the
+    script run has ended."""
+    if url is not None:
+        page.goto(url)
+    account = ACCOUNTS[role]
+    submit_sign_in(page, account.email, E2E_PASSWORD)
+    sign_out_button = page.locator(SIDEBAR).get_by_role("button", name=SIGN_OUT_BUTTON)
+    expect(sign_out_button).to_be_visible(timeout=TIMEOUT_MS)
+    page.wait_for_selector(APP_IDLE, timeout=TIMEOUT_MS)
+    expect(page.locator(EXCEPTION)).to_have_count(0)
+
+
+def open_in_session(page: Page, path: str) -> None:
+    """Open ``path`` (``/avtal?contract=...``) the way the app's own links do:
+    the address changes and Streamlit reruns in the same session, without a
+    page load. A sign-in lives in that session (``st.session_state``), and a
+    ``page.goto`` starts a new one that asks to sign in again; so a journey
+    signs in once and then moves through the app like this."""
+    page.evaluate(
+        """path => {
+            window.history.pushState({}, "", path);
+            window.dispatchEvent(new PopStateEvent("popstate"));
+        }""",
+        path,
+    )
+    wanted = urlparse(path)
+    page.wait_for_url(
+        lambda url: urlparse(url).path == wanted.path and urlparse(url).query == wanted.query,
+        timeout=TIMEOUT_MS,
+    )
+    page.wait_for_selector(APP_IDLE, timeout=TIMEOUT_MS)
+
+
+def open_signed_in(page: Page, app_url: str, role: str, path: str | None = None) -> None:
+    """Open the app, sign in as ``role``, and then open ``path`` in that session."""
+    sign_in(page, role, app_url)
+    if path is not None:
+        open_in_session(page, path)
+
+
+def sign_out(page: Page) -> None:
+    """Press "Logga ut" in the sidebar and wait for the sign-in page."""
+    page.locator(SIDEBAR).get_by_role("button", name=SIGN_OUT_BUTTON).click()
+    sign_in_form(page)
+    page.wait_for_selector(APP_IDLE, timeout=TIMEOUT_MS)
 
 
 # --------------------------------------------------------------------------- reading a page

@@ -1,8 +1,9 @@
 """Journey in a real browser for a need, from the unit that has it to the
-procurer who answers it: open the needs form by its deep link
-(``/behov?contract=REF&unit=CODE``), submit it with mistakes (the messages
-appear, what was typed stays), correct them and submit; follow the receipt
-link; answer the need in the inbox; see the answer on the receipt.
+procurer who answers it: signed in as the unit's user, open the needs form by
+its deep link (``/behov?contract=REF&unit=CODE``), submit it with mistakes
+(the messages appear, what was typed stays), correct them and submit; follow
+the receipt link in a browser that is not signed in; signed in as a procurer,
+answer the need in the inbox; see the answer on the receipt.
 
 The text carries payloads (a script tag, a javascript: link, a Markdown image
 from another site, a spreadsheet formula): every page shows them as the
@@ -16,14 +17,17 @@ browser tests do not read needs.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlparse
 
-from playwright.sync_api import Dialog, Locator, Page, Request, WebSocket, expect
+from playwright.sync_api import BrowserContext, Dialog, Locator, Page, Request, WebSocket, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from data_access.core.config import public_base_url
 from e2e.helpers import (
+    ACCOUNTS,
     APP_IDLE,
     CODE,
     DATAFRAME,
@@ -39,10 +43,15 @@ from e2e.helpers import (
     Watch,
     contract_reference,
     dataframe_with_column,
+    enhet_unit_code,
     grid_records,
     metrics,
+    open_in_session,
+    open_signed_in,
     screenshot,
     select_row,
+    sign_in,
+    sign_out,
 )
 from ui.theme import NEED_STATUS_LABELS
 
@@ -69,7 +78,7 @@ LESS_GOOD = "Leveranserna kommer sent. ![bild](https://example.org/q.png) <img s
 ANSWER = "Tack! Leverantören har nu 1-liters förpackningar. <b>Beställ</b> [här](https://example.org/shop)"
 ASSIGNEE = "Sara Upphandlare"
 INTERNAL = "Ringde leverantören 2026-11-27."
-PROCURER = "Sara Upphandlare"
+PROCURER = ACCOUNTS["upphandlare"].email  # a change is recorded as the signed-in person
 STATUS_DONE = "Åtgärdad"
 STATUS_NEW = "Ny"
 
@@ -153,10 +162,10 @@ def _assert_nothing_injected(page: Page) -> None:
     assert not [script for script in scripts if "alert(" in script], "a payload became a script"
 
 
-def _open_inbox(watch: Watch, app_url: str) -> Locator:
-    """Open the inbox; its table once drawn."""
+def _open_inbox(watch: Watch) -> Locator:
+    """Open the inbox (signed in as a procurer); its table once drawn."""
     page = watch.page
-    page.goto(f"{app_url}/inkorg")
+    open_in_session(page, "/inkorg")
     expect(page.get_by_role("heading", name="Inkorg", exact=True)).to_be_visible(timeout=TIMEOUT_MS)
     expect(page.locator(METRIC)).to_have_count(len(NEED_STATUS_LABELS), timeout=TIMEOUT_MS)
     # The page's first table. (Not found by a header: the grid's ARIA table
@@ -169,12 +178,55 @@ def _open_inbox(watch: Watch, app_url: str) -> Locator:
 
 
 def _open_receipt(watch: Watch, app_url: str, query: str) -> None:
+    """Open the receipt link as the unit gets it: by its address, not signed in."""
     page = watch.page
     page.goto(f"{app_url}/behov?{query}")
     expect(page.get_by_role("heading", name="Ditt ärende", exact=True)).to_be_visible(timeout=TIMEOUT_MS)
     expect(page.get_by_text("Det här skrev ni", exact=True)).to_be_visible(timeout=TIMEOUT_MS)
     watch.settled()
+    expect(page.get_by_label("E-postadress", exact=True)).to_have_count(0)  # no sign-in asked
     expect(page.locator(DIALOG)).to_have_count(0)
+
+
+class _Traffic:
+    """Every dialog, request and websocket of the pages it follows."""
+
+    def __init__(self) -> None:
+        self.dialogs: list[str] = []
+        self.requests: list[str] = []
+        self.sockets: list[str] = []
+
+    def _on_dialog(self, dialog: Dialog) -> None:
+        self.dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+    def _on_request(self, request: Request) -> None:
+        self.requests.append(request.url)
+
+    def _on_websocket(self, socket: WebSocket) -> None:
+        self.sockets.append(socket.url)
+
+    def follow(self, page: Page) -> None:
+        page.on("dialog", self._on_dialog)
+        page.on("request", self._on_request)
+        page.on("websocket", self._on_websocket)
+
+
+@contextmanager
+def _fresh_page(page: Page, traffic: _Traffic) -> Iterator[Watch]:
+    """A page in a browser context of its own (no sign-in, no session), as
+    when the unit opens the receipt link from its mail; followed like the rest."""
+    browser = page.context.browser
+    assert browser is not None
+    context: BrowserContext = browser.new_context(viewport=VIEWPORT)
+    try:
+        fresh = context.new_page()
+        traffic.follow(fresh)
+        watch = Watch(fresh)
+        yield watch
+        assert not watch.problems, "\n".join(watch.problems)
+    finally:
+        context.close()
 
 
 # --------------------------------------------------------------------------- the journey
@@ -185,57 +237,38 @@ def test_submit_need_with_payloads_answer_it_and_read_the_receipt(
 ) -> None:
     page.set_viewport_size(VIEWPORT)
     watch = Watch(page)
-    dialogs: list[str] = []
-    requests: list[str] = []
-    sockets: list[str] = []
-
-    def on_dialog(dialog: Dialog) -> None:
-        dialogs.append(f"{dialog.type}: {dialog.message}")
-        dialog.dismiss()
-
-    def on_request(request: Request) -> None:
-        requests.append(request.url)
-
-    def on_websocket(socket: WebSocket) -> None:
-        sockets.append(socket.url)
-
-    page.on("dialog", on_dialog)
-    page.on("request", on_request)
-    page.on("websocket", on_websocket)
+    traffic = _Traffic()
+    traffic.follow(page)
     server = urlparse(app_url).netloc
 
-    # 0. A contract in force, from the catalogue, and a unit, from the unit page.
-    page.goto(f"{app_url}/hitta-avtal")
+    # 0. The inbox before, seen by a procurer: how many needs per status.
+    open_signed_in(page, app_url, "upphandlare")
+    _open_inbox(watch)
+    counts_before = _status_counts(page)
+    assert list(counts_before) == list(NEED_STATUS_LABELS.values()), counts_before
+    sign_out(page)
+
+    # The unit's user: a contract in force, from the catalogue.
+    sign_in(page, "enhet")
+    open_in_session(page, "/hitta-avtal")
     expect(page.get_by_role("heading", name="Hitta avtal", exact=True)).to_be_visible(timeout=TIMEOUT_MS)
     catalogue = dataframe_with_column(page, "Leverantörer").first
     expect(catalogue.locator("[role=gridcell]").first).to_be_attached(timeout=TIMEOUT_MS)
     watch.settled()
     first_contract = grid_records(catalogue)[0]
     reference, contract_name = contract_reference(first_contract["Avtal"]), first_contract["Namn"]
-
-    page.goto(f"{app_url}/enhet")
-    expect(page.get_by_role("heading", name="Enhet", exact=True)).to_be_visible(timeout=TIMEOUT_MS)
-    watch.settled()
-    first_unit = page.get_by_role("option").first
-    _open_list(page, _combobox(page, "Enhet"), first_unit)
-    unit_label = first_unit.inner_text()
-    page.keyboard.press("Escape")
-    unit_code, unit_name = unit_label.split(" ", 1)
-    assert re.fullmatch(r"\d+", unit_code), unit_label
-
-    # The inbox before: how many needs per status.
-    _open_inbox(watch, app_url)
-    counts_before = _status_counts(page)
-    assert list(counts_before) == list(NEED_STATUS_LABELS.values()), counts_before
+    unit_code = enhet_unit_code()
 
     # 1. The deep link fills in the contract and the unit, and names the contract manager.
-    page.goto(f"{app_url}/behov?contract={quote(reference)}&unit={quote(unit_code)}")
+    open_in_session(page, f"/behov?contract={quote(reference)}&unit={quote(unit_code)}")
     expect(page.get_by_role("heading", name="Lämna behov", exact=True)).to_be_visible(timeout=TIMEOUT_MS)
     form = page.locator(FORM)
     expect(form.get_by_role("button", name="Skicka")).to_be_visible(timeout=TIMEOUT_MS)
     watch.settled()
     expect(_combobox(page, "Avtal")).to_have_value(f"{reference} {contract_name}")
-    expect(_combobox(page, "Enhet")).to_have_value(unit_label)
+    unit_label = _combobox(page, "Enhet").input_value()
+    assert unit_label.startswith(f"{unit_code} "), unit_label
+    unit_name = unit_label.split(" ", 1)[1]
     expect(page.locator(INFO_ALERT, has_text=f"Avtalsansvarig för {reference}: ")).to_be_visible()
     expect(form.locator('[data-testid="stAlertContentWarning"]')).to_contain_text("känsliga personuppgifter")
     expect(_combobox(form, "Vad gäller det?")).to_have_value("Förpackningsstorlek")
@@ -297,16 +330,25 @@ def test_submit_need_with_payloads_answer_it_and_read_the_receipt(
     _assert_nothing_injected(page)
     screenshot(page, screenshot_dir / "needs_3_submitted.png")
 
-    # 4. The receipt, on the test server's own address: the text exactly as typed, status "Ny".
-    _open_receipt(watch, app_url, query)
-    expect(page.get_by_text(f"Referens {need_reference}", exact=False)).to_be_visible()
-    assert metrics(page) == {"Status": STATUS_NEW, "Typ": NEED_TYPE, "Avtal": reference, "Enhet": unit_name}
-    assert _texts(page) == [NEED_TEXT, "Inget svar ännu."]
-    _assert_nothing_injected(page)
-    screenshot(page, screenshot_dir / "needs_4_receipt_new.png")
+    # 4. The receipt, on the test server's own address, in a browser that is
+    #    not signed in: the text exactly as typed, status "Ny".
+    with _fresh_page(page, traffic) as receipt:
+        _open_receipt(receipt, app_url, query)
+        expect(receipt.page.get_by_text(f"Referens {need_reference}", exact=False)).to_be_visible()
+        assert metrics(receipt.page) == {
+            "Status": STATUS_NEW,
+            "Typ": NEED_TYPE,
+            "Avtal": reference,
+            "Enhet": unit_name,
+        }
+        assert _texts(receipt.page) == [NEED_TEXT, "Inget svar ännu."]
+        _assert_nothing_injected(receipt.page)
+        screenshot(receipt.page, screenshot_dir / "needs_4_receipt_new.png")
 
-    # 5. The inbox: one more new need, listed first, the text as typed.
-    inbox = _open_inbox(watch, app_url)
+    # 5. The procurer's inbox: one more new need, listed first, the text as typed.
+    sign_out(page)
+    sign_in(page, "upphandlare")
+    inbox = _open_inbox(watch)
     assert _status_counts(page) == {**counts_before, STATUS_NEW: counts_before[STATUS_NEW] + 1}
     first = _first_row(inbox, "Upphandlingens service")
     assert first["Referens"] == need_reference, first
@@ -343,7 +385,6 @@ def test_submit_need_with_payloads_answer_it_and_read_the_receipt(
     triage_form.get_by_role("textbox", name="Handläggare", exact=True).fill(ASSIGNEE)
     triage_form.get_by_role("textbox", name="Svar till enheten (syns på kvittot)", exact=True).fill(ANSWER)
     triage_form.get_by_role("textbox", name="Interna anteckningar (syns inte för enheten)").fill(INTERNAL)
-    triage_form.get_by_role("textbox", name="Ditt namn (loggas med ändringen) *", exact=True).fill(PROCURER)
     triage_form.get_by_role("button", name="Spara").click()
     history = dataframe_with_column(page, "Vem")
     expect(history.locator("[role=gridcell]").first).to_be_attached(timeout=TIMEOUT_MS)
@@ -373,21 +414,22 @@ def test_submit_need_with_payloads_answer_it_and_read_the_receipt(
     _assert_nothing_injected(page)
     screenshot(page, screenshot_dir / "needs_7_answered.png")
 
-    # 8. The receipt again: "Åtgärdad" and the answer, as written.
-    _open_receipt(watch, app_url, query)
-    expect(page.locator('[data-testid="stMetricValue"]').first).to_have_text(STATUS_DONE)
-    assert metrics(page)["Status"] == STATUS_DONE
-    assert _texts(page) == [NEED_TEXT, ANSWER]
-    _assert_nothing_injected(page)
-    screenshot(page, screenshot_dir / "needs_8_receipt_answered.png")
+    # 8. The receipt again, not signed in: "Åtgärdad" and the answer, as written.
+    with _fresh_page(page, traffic) as receipt:
+        _open_receipt(receipt, app_url, query)
+        expect(receipt.page.locator('[data-testid="stMetricValue"]').first).to_have_text(STATUS_DONE)
+        assert metrics(receipt.page)["Status"] == STATUS_DONE
+        assert _texts(receipt.page) == [NEED_TEXT, ANSWER]
+        _assert_nothing_injected(receipt.page)
+        screenshot(receipt.page, screenshot_dir / "needs_8_receipt_answered.png")
 
     # Throughout: no dialog, nothing asked of any other address, nothing in the logs.
-    assert not dialogs, dialogs
+    assert not traffic.dialogs, traffic.dialogs
     outside = [
         url
-        for url in requests + sockets
+        for url in traffic.requests + traffic.sockets
         if urlparse(url).scheme not in ("data", "blob") and urlparse(url).netloc != server
     ]
     assert not outside, outside
-    assert not [url for url in requests if "example.org" in url], requests
+    assert not [url for url in traffic.requests if "example.org" in url], traffic.requests
     assert not watch.problems, "\n".join(watch.problems)
