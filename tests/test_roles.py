@@ -65,7 +65,7 @@ EXPECTED_PAGES: dict[str, list[str]] = {
         "Importera data",
         "Hitta avtal",
     ],
-    "enhet": ["Hitta avtal", "Lämna behov"],  # Min enhet is not built yet
+    "enhet": ["Min enhet", "Hitta avtal", "Lämna behov"],
     "admin": ["Mål", "Direktupphandlingar"],  # the pages that hold settings today
 }
 
@@ -148,7 +148,7 @@ def test_each_role_gets_exactly_its_pages(role: str) -> None:
 
 def test_several_roles_get_the_union_of_pages_in_navigation_order() -> None:
     titles = [spec.title for spec in pages_for(permissions_of(["enhet", "admin"]))]
-    assert titles == ["Mål", "Direktupphandlingar", "Hitta avtal", "Lämna behov"]
+    assert titles == ["Mål", "Direktupphandlingar", "Min enhet", "Hitta avtal", "Lämna behov"]
 
 
 def test_every_page_is_reachable_by_some_role() -> None:

@@ -26,16 +26,25 @@ from sqlalchemy.orm import Session
 
 import data_access
 from data_access.access import accounts, audit
+from data_access.access.viewer import viewer_with
 from data_access.core import reference
 from data_access.core.db import session_scope
 from data_access.core.models import AuditEvent, ImportBatch, Need, User
 from data_access.core.periods import Period
 from data_access.core.settings import bump_data_version, data_version, get_setting, is_demo_data, set_setting
 from data_access.core.work import actor_of, has_written, mark_written, set_actor
-from data_access.customers import contacts, contract_buyers, contracts, needs, unit_overview, visits
+from data_access.customers import contacts, contract_buyers, contracts, needs, own_unit, unit_overview, visits
 from data_access.demo.generator import DemoOptions, database_is_empty, load_demo
 from data_access.engine import bulk, classification
-from data_access.figures import direct_awards, fidelity, line_listing, spend_elsewhere, targets, unclassified
+from data_access.figures import (
+    direct_awards,
+    fidelity,
+    line_listing,
+    spend_elsewhere,
+    targets,
+    unclassified,
+    unit_fidelity,
+)
 from data_access.figures.fidelity import Dimension, SpendFilter
 from data_access.importing import batches, invoices, peppol_import, profiles, registers, service
 from data_access.importing.batches import BatchAlreadyUndoneError
@@ -334,6 +343,15 @@ READS: dict[str, Call] = {
     "customers.needs.need_stats": lambda s, i: needs.need_stats(s, "contract"),
     "customers.needs.receipt": lambda s, i: needs.receipt(s, i.need_token),
     "customers.needs.status_counts": lambda s, i: needs.status_counts(s),
+    "customers.own_unit.off_contract_spend": lambda s, i: own_unit.off_contract_spend(
+        s, i.unit, PERIOD, acting=viewer_with("anna@x.example", ["enhet"], unit_ids=[i.unit])
+    ),
+    "customers.own_unit.own_needs": lambda s, i: own_unit.own_needs(
+        s, i.unit, acting=viewer_with("anna@x.example", ["enhet"], unit_ids=[i.unit])
+    ),
+    "customers.own_unit.own_units": lambda s, i: own_unit.own_units(
+        s, acting=viewer_with("anna@x.example", ["enhet"], unit_ids=[i.unit])
+    ),
     "customers.unit_overview.unit_overview": lambda s, i: unit_overview.unit_overview(s, i.unit, PERIOD),
     "customers.visits.open_follow_ups": lambda s, i: visits.open_follow_ups(s),
     "customers.visits.visits": lambda s, i: visits.visits(s, unit_id=i.unit),
@@ -355,6 +373,9 @@ READS: dict[str, Call] = {
     "figures.targets.direct_award_limit": lambda s, i: targets.direct_award_limit(s),
     "figures.targets.load_targets": lambda s, i: targets.load_targets(s),
     "figures.unclassified.batch_unclassified": lambda s, i: unclassified.batch_unclassified(s, i.batch),
+    "figures.unit_fidelity.unit_fidelity": lambda s, i: unit_fidelity.unit_fidelity(
+        s, i.unit, PERIOD, acting=viewer_with("anna@x.example", ["enhet"], unit_ids=[i.unit])
+    ),
     "figures.unclassified.unclassified_share": lambda s, i: unclassified.unclassified_share(s),
     "importing.batches.batch_listing": lambda s, i: batches.batch_listing(s),
     "importing.batches.list_batches": lambda s, i: batches.list_batches(s),

@@ -326,3 +326,54 @@ def batch_listing(state: DataState) -> BatchListing:
     """batches.batch_listing: the imports so far (every import and undo replaces the version)."""
     with session_scope(engine_for(state.url)) as session:
         return batch_queries.batch_listing(session)
+
+# --------------------------------------------------------------------------- Min enhet
+# Imported here rather than at the top so that this section is one block at the
+# end of the file. Every read takes the viewer right after the state: the
+# answer depends on the viewer's units, so the viewer is in the cache key.
+
+from data_access.access import identity as identity_queries  # noqa: E402
+from data_access.access import viewer as viewer_types  # noqa: E402
+from data_access.customers import own_unit as own_unit_queries  # noqa: E402
+from data_access.figures import unit_fidelity as unit_fidelity_queries  # noqa: E402
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def my_units(state: DataState, viewer: viewer_types.Viewer) -> list[own_unit_queries.OwnUnit]:
+    """own_unit.own_units: the units the viewer belongs to."""
+    with session_scope(engine_for(state.url)) as session:
+        return own_unit_queries.own_units(session, acting=viewer)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def my_unit_fidelity(
+    state: DataState, viewer: viewer_types.Viewer, unit_id: int, period: Period
+) -> unit_fidelity_queries.UnitFidelity:
+    """unit_fidelity.unit_fidelity: one of the viewer's units, over the period and per month."""
+    with session_scope(engine_for(state.url)) as session:
+        return unit_fidelity_queries.unit_fidelity(session, unit_id, period, acting=viewer)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def my_unit_off_contract(
+    state: DataState, viewer: viewer_types.Viewer, unit_id: int, period: Period
+) -> list[own_unit_queries.OffContractSpend]:
+    """own_unit.off_contract_spend: what the unit bought off contract, and the contracts it could use."""
+    with session_scope(engine_for(state.url)) as session:
+        return own_unit_queries.off_contract_spend(session, unit_id, period, acting=viewer)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def my_unit_needs(
+    state: DataState, viewer: viewer_types.Viewer, unit_id: int
+) -> list[own_unit_queries.OwnNeed]:
+    """own_unit.own_needs: the unit's needs with status and answer, no internal notes."""
+    with session_scope(engine_for(state.url)) as session:
+        return own_unit_queries.own_needs(session, unit_id, acting=viewer)
+
+
+@st.cache_data(show_spinner=False)
+def whom_to_ask(state: DataState) -> str:
+    """identity.access_contact: whom a person without access (or without a unit) should ask."""
+    with session_scope(engine_for(state.url)) as session:
+        return identity_queries.access_contact(session)

@@ -103,6 +103,14 @@ PAGES: tuple[PageSpec, ...] = (
         permission=Permission.IMPORT_DATA,
     ),
     PageSpec(
+        "pages/my_unit.py",
+        "Min enhet",
+        "Beställare",
+        ":material/storefront:",
+        "min-enhet",
+        permission=Permission.VIEW_OWN_UNIT,
+    ),
+    PageSpec(
         "pages/contract_catalogue.py",
         "Hitta avtal",
         "Beställare",
