@@ -12,7 +12,7 @@ page list and the role table cannot drift apart. What a page lets one change
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import streamlit as st
@@ -142,75 +142,77 @@ LANDING_ORDER = ("oversikt", "min-enhet", "hitta-avtal")
 
 SIGN_IN_PATH = "logga-in"
 NEEDS_SPEC_PATH = "behov"  # the receipt link's page, open without sign-in
-WANTED_KEY = "_wanted_page"  # the page and query a visitor asked for before signing in
 
 
-def _requested_page() -> tuple[str, dict[str, str]] | None:
-    """The page address and query the browser asked for (``/avtal?contract=…``),
-    when it is one of the app's pages; ``None`` for the start address."""
-    url = st.context.url or ""
-    last = url.rstrip("/").rsplit("/", 1)[-1]
-    if not any(spec.url_path == last for spec in PAGES):
-        return None
-    return last, {name: st.query_params[name] for name in st.query_params}
+def _refusal(spec: PageSpec) -> StreamlitPage:
+    """A page the roles do not open, kept at its address: the address shows
+    the Swedish refusal instead of Streamlit's English "Page not found", and
+    the page's own script is never run."""
+    from ui import signin
 
-
-def _go_to_wanted(allowed: tuple[PageSpec, ...]) -> None:
-    """After a sign-in in this session, open the page the deep link asked for
-    (if the roles allow it) instead of the landing page."""
-    wanted = st.session_state.pop(WANTED_KEY, None)
-    if not wanted:
-        return
-    url_path, query = wanted
-    spec = next((spec for spec in allowed if spec.url_path == url_path), None)
-    if spec is not None:
-        st.switch_page(spec.path, query_params=query)
+    return st.Page(
+        lambda: signin.refused_page(spec.permission),
+        title=spec.title,
+        url_path=spec.url_path,
+        visibility="hidden",
+    )
 
 
 def _page(spec: PageSpec, *, default: bool) -> StreamlitPage:
     return st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=spec.url_path, default=default)
 
 
+def _everywhere(show: Callable[[], None], title: str) -> list[StreamlitPage]:
+    """``show`` at the sign-in address and at every page's address, so
+    whatever address a visitor opens is found (no English "Page not found")."""
+    return [
+        st.Page(show, title=title, url_path=path, default=path == SIGN_IN_PATH)
+        for path in (SIGN_IN_PATH, *(spec.url_path for spec in PAGES))
+    ]
+
+
 def navigation_for(state: object, viewer: object) -> StreamlitPage:
-    """``st.navigation`` for this run: the viewer's pages, grouped by section,
-    with their name and "Logga ut" in the sidebar; for a visitor, the sign-in
-    page (and the receipt page when the address holds a receipt token); for a
-    provider sign-in the app does not know, the "Du har inte behörighet" page."""
+    """``st.navigation`` for this run.
+
+    A viewer gets their pages, grouped by section, with their name and "Logga
+    ut" in the sidebar; the other pages' addresses are hidden refusals (the
+    page's script never runs), and the sign-in address leads to the landing
+    page. A visitor gets the sign-in page at every address (the receipt page
+    itself when the address holds a receipt token), so a deep link asks for
+    the sign-in at its own address and, signed in, the same address and query
+    open the page. A provider sign-in the app does not know gets the "Du har
+    inte behörighet" page at every address.
+    """
     from ui import signin  # signin reads the database; navigation stays importable without it
 
     allowed = pages_for(viewer.permissions) if isinstance(viewer, Viewer) else ()
     if allowed:
         landing = next(
-            (path for path in LANDING_ORDER if any(spec.url_path == path for spec in allowed)),
-            allowed[0].url_path,
+            (spec for path in LANDING_ORDER for spec in allowed if spec.url_path == path),
+            allowed[0],
         )
         sections: dict[str, list[StreamlitPage]] = {}
         for spec in allowed:
-            sections.setdefault(spec.section, []).append(_page(spec, default=spec.url_path == landing))
+            sections.setdefault(spec.section, []).append(_page(spec, default=spec is landing))
+        hidden = [_refusal(spec) for spec in PAGES if spec not in allowed]
+        hidden.append(
+            st.Page(
+                lambda: st.switch_page(landing.path),
+                title=landing.title,
+                url_path=SIGN_IN_PATH,
+                visibility="hidden",
+            )
+        )
+        sections.setdefault(allowed[-1].section, []).extend(hidden)
         signin.account_sidebar(state, viewer)
-        navigation = st.navigation(sections)
-        _go_to_wanted(allowed)
-        return navigation
+        return st.navigation(sections)
     if isinstance(viewer, (signin.NoAccess, Viewer)):  # a viewer whose roles open no page
         refused = viewer if isinstance(viewer, signin.NoAccess) else signin.NoAccess(viewer.email)
         return st.navigation(
-            [
-                st.Page(
-                    lambda: signin.no_access_page(state, refused),
-                    title="Ingen behörighet",
-                    url_path="ingen-behorighet",
-                )
-            ],
-            position="hidden",
+            _everywhere(lambda: signin.no_access_page(state, refused), "Ingen behörighet"), position="hidden"
         )
-    pages = [
-        st.Page(lambda: signin.sign_in_page(state), title="Logga in", url_path=SIGN_IN_PATH, default=True)
-    ]
-    if st.query_params.get("kvitto"):
+    pages = _everywhere(lambda: signin.sign_in_page(state), "Logga in")
+    if st.query_params.get("kvitto"):  # a receipt link: the token is the key
         needs = next(spec for spec in PAGES if spec.url_path == NEEDS_SPEC_PATH)
-        pages.append(_page(needs, default=False))
-    else:
-        requested = _requested_page()
-        if requested is not None:
-            st.session_state[WANTED_KEY] = requested
+        pages = [page for page in pages if page.url_path != NEEDS_SPEC_PATH] + [_page(needs, default=False)]
     return st.navigation(pages, position="hidden")

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from data_access.access import accounts, identity
-from data_access.access.roles import Role
+from data_access.access.roles import AccessDenied, Permission, Role
 from data_access.access.viewer import Viewer
 from data_access.core import clock
 from data_access.core.config import is_default_database
@@ -184,3 +184,10 @@ def account_sidebar(state: DataState, viewer: Viewer) -> None:
             st.caption(f"Roller: {roles}")
         if st.button("Logga ut", icon=":material/logout:", key="sign_out"):
             sign_out()
+
+
+def refused_page(permission: Permission) -> None:
+    """What a signed-in person sees at the address of a page their roles do not open."""
+    st.title("Du har inte behörighet")
+    st.error(str(AccessDenied(permission)), icon=":material/lock:")
+    st.write("Välj en av dina sidor i menyn. Behöver du mer behörighet, kontakta appens administratör.")
