@@ -327,6 +327,7 @@ def batch_listing(state: DataState) -> BatchListing:
     with session_scope(engine_for(state.url)) as session:
         return batch_queries.batch_listing(session)
 
+
 # --------------------------------------------------------------------------- Min enhet
 # Imported here rather than at the top so that this section is one block at the
 # end of the file. Every read takes the viewer right after the state: the

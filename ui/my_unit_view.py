@@ -129,7 +129,8 @@ def fidelity_section(state: DataState, viewer: Viewer, unit: OwnUnit, period: Pe
 
 
 def _contracts_text(row: OffContractSpend) -> str | None:
-    return ", ".join(f"{item.reference} {item.name}" for item in row.contracts) or None
+    """The references only: the table below names each contract in full."""
+    return ", ".join(item.reference for item in row.contracts) or None
 
 
 def _managers_text(row: OffContractSpend) -> str | None:
@@ -164,10 +165,10 @@ def off_contract_section(state: DataState, viewer: Viewer, unit: OwnUnit, period
             "Kategori": "category",
             "Leverantör": "supplier",
             "Köpt utanför avtal": lambda row: float(row.amount),
-            "Rader": "line_count",
-            "Senaste köp": "last_purchase",
             "Avtal som finns": _contracts_text,
             "Avtalsansvarig": _managers_text,
+            "Senaste köp": "last_purchase",
+            "Rader": "line_count",
         },
     )
     st.dataframe(swedish_table(table, {"Köpt utanför avtal": kronor}), hide_index=True, width="stretch")
@@ -216,21 +217,23 @@ def needs_section(state: DataState, viewer: Viewer, unit: OwnUnit) -> None:
         needs,
         {
             "Inkom": "created_at",
-            "Referens": "reference",
+            "Status": lambda need: need_status_label(need.status),
+            "Behov": "text",
+            "Svar från upphandlingsenheten": "answer",
             "Avtal": _about,
             "Typ": lambda need: need_type_label(need.need_type),
-            "Behov": "text",
-            "Status": lambda need: need_status_label(need.status),
-            "Svar från upphandlingsenheten": "answer",
+            "Referens": "reference",
             "Senast ändrad": "updated_at",
         },
     )
+    # Status, the need and the answer first and wide enough to read at 1366 px;
+    # the rest may scroll.
     st.dataframe(
         swedish_table(table),
         hide_index=True,
         width="stretch",
         column_config={
-            "Behov": st.column_config.TextColumn(width="large"),
-            "Svar från upphandlingsenheten": st.column_config.TextColumn(width="large"),
+            "Behov": st.column_config.TextColumn(width="medium"),
+            "Svar från upphandlingsenheten": st.column_config.TextColumn(width="medium"),
         },
     )
