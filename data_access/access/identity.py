@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from data_access.access import audit
 from data_access.access.roles import Permission, Role
 from data_access.access.viewer import Viewer
-from data_access.core.models import Person, Unit, UnitContact, User, UserRole
+from data_access.core.models import Need, Person, Unit, UnitContact, User, UserRole
 from data_access.core.settings import get_setting
 
 DOMAINS_SETTING = "municipal_domains"
@@ -137,14 +137,20 @@ def record_provider_sign_in(session: Session, email: str, viewer: Viewer | None)
 
 def demo_viewer(session: Session, role: Role) -> Viewer:
     """The demo user of ``role`` (demo database only, no account in the
-    table): an ``enhet`` demo user belongs to the unit with the most contact
-    people and needs, the one with most to show."""
+    table): an ``enhet`` demo user belongs to the unit with contact people
+    that submitted the most needs, the one with most to show on Min enhet."""
     unit_ids: frozenset[int] = frozenset()
     if role is Role.ENHET:
-        first = session.scalar(select(UnitContact.unit_id).order_by(UnitContact.unit_id).limit(1))
-        if first is None:
-            first = session.scalar(select(Unit.id).order_by(Unit.code).limit(1))
-        unit_ids = frozenset() if first is None else frozenset({first})
+        busiest = session.scalar(
+            select(UnitContact.unit_id)
+            .outerjoin(Need, Need.unit_id == UnitContact.unit_id)
+            .group_by(UnitContact.unit_id)
+            .order_by(func.count(Need.id).desc(), UnitContact.unit_id)
+            .limit(1)
+        )
+        if busiest is None:
+            busiest = session.scalar(select(Unit.id).order_by(Unit.code).limit(1))
+        unit_ids = frozenset() if busiest is None else frozenset({busiest})
     return Viewer(
         email=f"demo.{role.value}@{DEMO_DOMAIN}",
         name=f"Demoanvändare ({DEMO_ROLE_NAMES[role]})",
