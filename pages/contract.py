@@ -3,6 +3,7 @@ elsewhere, and the people to call there. ``?contract=REF`` opens a contract."""
 
 import streamlit as st
 
+from data_access.access.roles import Permission
 from data_access.core import clock
 from data_access.customers.needs import InboxFilter
 from ui import cached
@@ -21,7 +22,7 @@ from ui.widgets import deep_linked_choice
 
 NOTHING_YET = "Inga avtal eller fakturarader finns ännu."
 
-start = page_start("Avtal", empty=NOTHING_YET)
+start = page_start("Avtal", empty=NOTHING_YET, permission=Permission.VIEW_CONTRACT_BUYERS)
 state = start.state
 listings = cached.search_contracts(state, clock.today())
 if not listings:
@@ -41,23 +42,24 @@ if reference is None:
 contract = by_reference[reference]
 
 contract_header(contract)
-manager_editor(state, contract)
+manager_editor(state, start.viewer, contract)
 single_bid_warning(contract)
 
 period = start.recent
 st.caption(f"Inköp senaste 12 hela månaderna: {long_date(period.start)} – {long_date(period.end)}")
-buyers = BuyerTables(state, contract, period)
+buyers = BuyerTables(state, start.viewer, contract, period)
 buyers.show()
 
 st.subheader("Kontaktpersoner")
-contacts(state, contract, buyers.customers)
+contacts(state, start.viewer, contract, buyers.customers)
 
 st.subheader("Leverantörerna och kategorins avtalstrohet")
 suppliers_and_trend(state, contract, period)
 
 st.subheader("Behov och synpunkter om avtalet")
 about = InboxFilter(contract_ids=(contract.id,))
-needs_table(cached.inbox(state, about, 200), cached.need_count(state, about))
+if start.viewer.may(Permission.VIEW_INBOX):  # submitters: the inbox's permission
+    needs_table(cached.inbox(state, start.viewer, about, 200), cached.need_count(state, start.viewer, about))
 
 st.subheader("Besök och samtal")
-visits_table(cached.visits(state, None, contract.id))
+visits_table(cached.visits(state, start.viewer, None, contract.id))

@@ -4,6 +4,7 @@ its visit log. ``?unit=CODE`` opens a unit."""
 
 import streamlit as st
 
+from data_access.access.roles import Permission
 from data_access.core import clock
 from data_access.customers.needs import InboxFilter
 from ui import cached
@@ -13,7 +14,8 @@ from ui.text import md
 from ui.unit_view import contacts, purchases, visit_form
 from ui.widgets import deep_linked_choice, show_flash
 
-start = page_start("Enhet", empty=None)  # contacts, needs and visits need no invoice lines
+# Contacts, needs and visits need no invoice lines.
+start = page_start("Enhet", empty=None, permission=Permission.VIEW_CONTACTS)
 state = start.state
 by_code = {option.code: option for option in cached.units(state)}
 code = deep_linked_choice(
@@ -26,22 +28,23 @@ code = deep_linked_choice(
 )
 if code is None:
     st.markdown("#### Uppföljningar att göra")
-    follow_ups_table(cached.open_follow_ups(state), clock.today())
+    follow_ups_table(cached.open_follow_ups(state, start.viewer), clock.today())
     st.stop()
 unit = by_code[code]
 st.subheader(md(unit.label))
 show_flash()
 
 st.markdown("#### Kontaktpersoner")
-contacts(state, unit)
+contacts(state, start.viewer, unit)
 
 if start.in_data.last is not None:
-    purchases(state, unit, start.recent)
+    purchases(state, start.viewer, unit, start.recent)
 
 st.markdown("#### Behov och synpunkter")
 about = InboxFilter(unit_ids=(unit.id,))
-needs_table(cached.inbox(state, about, 200), cached.need_count(state, about))
+if start.viewer.may(Permission.VIEW_INBOX):  # submitters: the inbox's permission
+    needs_table(cached.inbox(state, start.viewer, about, 200), cached.need_count(state, start.viewer, about))
 
 st.markdown("#### Besök och samtal")
-visits_table(cached.visits(state, unit.id, None))
-visit_form(state, unit)
+visits_table(cached.visits(state, start.viewer, unit.id, None))
+visit_form(state, start.viewer, unit)

@@ -95,6 +95,18 @@ def engine(migrated_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engin
     wipe(engine)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> Iterator[None]:
+    """Each test starts with no attempts counted: the forms' rate limits
+    (data_access.access.rate_limit) live in process memory, and the default
+    test user would otherwise use up the needs form's limit across tests."""
+    from data_access.access.rate_limit import LIMITER
+
+    LIMITER.reset()
+    yield
+    LIMITER.reset()
+
+
 @pytest.fixture
 def expected_app_errors() -> None:
     """Request this in a test whose pages are meant to fail (tests/test_error_handling.py)."""

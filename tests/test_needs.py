@@ -13,6 +13,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
+from data_access.access.viewer import system, viewer_with
 from data_access.core.db import session_scope
 from data_access.core.models import Need, NeedEvent
 from data_access.customers.needs import (
@@ -40,6 +41,9 @@ from tests.worlds import unit_on_contract
 from ui.inbox import inbox_rows, stats_frame, stats_summary
 from ui.theme import NEED_STATUS_LABELS, NEED_TYPE_LABELS, need_status_label, need_type_label
 from ui.triage import shown_change
+
+PROCURER = viewer_with("ulla@kommun.example", ["upphandlare"], name="Upphandlare Ulla")
+SUBMITTER = system("test")  # may submit for any unit
 
 PAYLOADS = (
     "<script>alert(1)</script> mer text",
@@ -84,8 +88,8 @@ def test_submit_receipt_and_a_double_click_stores_once(
         knows_contract_manager=False,
     )
     with session_scope(engine) as session:
-        submit_need(session, need, token)
-        submit_need(session, need, token)  # the second click
+        submit_need(session, need, token, acting=SUBMITTER)
+        submit_need(session, need, token, acting=SUBMITTER)  # the second click
     with session_scope(engine) as session:
         assert session.scalar(select(func.count()).select_from(Need)) == 1
         shown = receipt(session, token)
@@ -97,7 +101,10 @@ def test_submit_receipt_and_a_double_click_stores_once(
 
 def test_payloads_are_stored_verbatim(engine: Engine, unit_and_contract: dict[str, int]) -> None:
     with session_scope(engine) as session:
-        tokens = [submit_need(session, NeedInput(text=payload), new_token()) for payload in PAYLOADS]
+        tokens = [
+            submit_need(session, NeedInput(text=payload), new_token(), acting=SUBMITTER)
+            for payload in PAYLOADS
+        ]
     with session_scope(engine) as session:
         assert [receipt(session, token).text for token in tokens] == list(PAYLOADS)
 
@@ -107,19 +114,19 @@ def test_triage_records_who_and_when_and_the_unit_sees_the_answer(
 ) -> None:
     token = new_token()
     with session_scope(engine) as session:
-        submit_need(session, NeedInput(text="Leveranserna kommer för sent.", need_type="delivery"), token)
+        submit_need(
+            session,
+            NeedInput(text="Leveranserna kommer för sent.", need_type="delivery"),
+            token,
+            acting=SUBMITTER,
+        )
     with session_scope(engine) as session:
         need_id = session.scalar(select(Need.id))
         with pytest.raises(NeedError):
-            triage(session, need_id, Triage(status="in_progress"), by="  ")
-        assert (
-            triage(session, need_id, Triage(status="in_progress", assignee="Upphandlare Ulla"), by="ulla")
-            == 2
-        )
-        assert (
-            triage(session, need_id, Triage(status="in_progress", assignee="Upphandlare Ulla"), by="ulla")
-            == 0
-        )
+            triage(session, need_id, Triage(status="okänd"), acting=PROCURER)
+        changed = Triage(status="in_progress", assignee="Upphandlare Ulla")
+        assert triage(session, need_id, changed, acting=PROCURER) == 2
+        assert triage(session, need_id, changed, acting=PROCURER) == 0
         triage(
             session,
             need_id,
@@ -129,10 +136,10 @@ def test_triage_records_who_and_when_and_the_unit_sees_the_answer(
                 answer="Leverantören har nya tider.",
                 internal_notes="Ringde Menigo.",
             ),
-            by="ulla",
+            acting=PROCURER,
         )
     with session_scope(engine) as session:
-        events = history(session, need_id)
+        events = history(session, need_id, acting=PROCURER)
         assert [shown_change(event) for event in events] == [
             ("Status", "Ny", "Under behandling"),
             ("Handläggare", None, "Upphandlare Ulla"),
@@ -140,13 +147,14 @@ def test_triage_records_who_and_when_and_the_unit_sees_the_answer(
             ("Svar", None, "Leverantören har nya tider."),
             ("Anteckningar", None, "Ringde Menigo."),
         ]
-        assert all(event.changed_by == "ulla" for event in events)
+        assert all(event.changed_by == "ulla@kommun.example" for event in events)  # the signed-in e-mail
         shown = receipt(session, token)
         assert (need_status_label(shown.status), shown.answer) == ("Åtgärdad", "Leverantören har nya tider.")
         assert "Ringde" not in repr(shown)  # internal notes never reach the unit
-        assert status_counts(session)["resolved"] == 1
-        assert [row.status for row in inbox(session, InboxFilter(statuses=("resolved",)))] == ["resolved"]
-        assert inbox(session, InboxFilter(need_types=("price",))) == []
+        assert status_counts(session, acting=PROCURER)["resolved"] == 1
+        resolved = inbox(session, InboxFilter(statuses=("resolved",)), acting=PROCURER)
+        assert [row.status for row in resolved] == ["resolved"]
+        assert inbox(session, InboxFilter(need_types=("price",)), acting=PROCURER) == []
 
 
 def test_fifty_concurrent_submissions_all_land(engine: Engine, unit_and_contract: dict[str, int]) -> None:
@@ -163,6 +171,7 @@ def test_fifty_concurrent_submissions_all_land(engine: Engine, unit_and_contract
                             unit_id=unit_and_contract["unit"],
                         ),
                         new_token(),
+                        acting=SUBMITTER,
                     )
         except BaseException as error:
             errors.append(error)
@@ -270,10 +279,11 @@ def test_stats_per_contract_and_category(engine: Engine, unit_and_contract: dict
                     knows_contract_manager=knows,
                 ),
                 new_token(),
+                acting=SUBMITTER,
             )
     with session_scope(engine) as session:
-        by_contract = need_stats(session, "contract")
-        by_category = need_stats(session, "category")
+        by_contract = need_stats(session, "contract", acting=PROCURER)
+        by_category = need_stats(session, "category", acting=PROCURER)
     delivery = next(row for row in by_contract if need_type_label(row.need_type) == "Leveranser")
     assert (delivery.key, delivery.needs, delivery.supplier_rating_sum, delivery.ratings) == (
         "LIV-1",
@@ -303,6 +313,7 @@ def test_inbox_page_lists_triages_and_exports(engine: Engine, unit_and_contract:
                 contract_id=unit_and_contract["contract"],
             ),
             token,
+            acting=SUBMITTER,
         )
     app = open_page("pages/inbox.py")
     assert {metric.label: metric.value for metric in app.metric}["Ny"] == "1"
@@ -317,7 +328,7 @@ def test_inbox_page_lists_triages_and_exports(engine: Engine, unit_and_contract:
 
     with session_scope(engine) as session:
         need_id = session.scalar(select(Need.id))
-        triage(session, need_id, Triage(status="declined", answer="Priset följer avtalet."), by="ulla")
+        triage(session, need_id, Triage(status="declined", answer="Priset följer avtalet."), acting=PROCURER)
     with session_scope(engine) as session:
         assert receipt(session, token).answer == "Priset följer avtalet."
 
@@ -331,4 +342,4 @@ def test_inbox_page_lists_triages_and_exports(engine: Engine, unit_and_contract:
 
 def inbox_listing(engine: Engine) -> list:
     with session_scope(engine) as session:
-        return inbox(session)
+        return inbox(session, acting=PROCURER)

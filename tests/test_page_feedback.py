@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from data_access.access.viewer import system
 from data_access.core import clock
 from data_access.core.db import session_scope
 from data_access.core.models import UnitContact
@@ -35,7 +36,9 @@ def world(engine: Engine) -> dict[str, int]:
 
 def submit(engine: Engine, text: str, **about: int) -> None:
     with session_scope(engine) as session:
-        submit_need(session, NeedInput(text=text, need_type="assortment", **about), new_token())
+        submit_need(
+            session, NeedInput(text=text, need_type="assortment", **about), new_token(), acting=system("test")
+        )
 
 
 def test_the_inbox_says_when_it_shows_only_the_first(
@@ -73,7 +76,8 @@ def test_saved_targets_say_so_and_show_as_typed(engine: Engine, world: dict[str,
 
 def test_removing_a_contact_asks_first_and_says_it_is_done(engine: Engine, world: dict[str, int]) -> None:
     with session_scope(engine) as session:
-        add_unit_contact(session, world["unit"], ContactInput(name="Anna Ek", email="anna@exempel.se"))
+        contact = ContactInput(name="Anna Ek", email="anna@exempel.se")
+        add_unit_contact(session, world["unit"], contact, acting=system("test"))
     app = open_page("pages/unit.py", {"unit": "U1"})
     app.button(key="remove_contact").click().run()
     with Session(engine) as session:
@@ -103,7 +107,11 @@ def test_a_saved_contact_and_visit_say_so(engine: Engine, world: dict[str, int])
 def test_overdue_follow_ups_stay_first_and_marked(engine: Engine, world: dict[str, int]) -> None:
     with session_scope(engine) as session:
         add_visit(
-            session, visit_date=date(2026, 10, 1), unit_id=world["unit"], follow_up_date=date(2026, 11, 1)
+            session,
+            visit_date=date(2026, 10, 1),
+            unit_id=world["unit"],
+            follow_up_date=date(2026, 11, 1),
+            acting=system("test"),
         )
     with clock.frozen(date(2026, 12, 2)):
         app = open_page("pages/unit.py")
@@ -124,6 +132,7 @@ def test_a_receipt_for_a_need_without_a_contract_names_its_category(
                 category_id=world["office"],
             ),
             token,
+            acting=system("test"),
         )
     app = open_page("pages/needs.py", {"kvitto": token})
     facts = {metric.label: metric.value for metric in app.metric}

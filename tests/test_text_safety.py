@@ -27,6 +27,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
+from data_access.access.viewer import system
 from data_access.core import clock
 from data_access.customers.contacts import ContactInput, add_unit_contact, set_contract_manager
 from data_access.customers.needs import NeedInput, new_token, submit_need
@@ -237,13 +238,18 @@ def hostile(engine: Engine) -> Iterator[dict[str, object]]:
         world.line(date(2026, 10, 20), "400.00", off, account, unit)
         classify_lines(session)
         set_contract_manager(
-            session, contract.id, ContactInput(name=MANAGER, email="eva@example.com", phone="019-10 20 30")
+            session,
+            contract.id,
+            ContactInput(name=MANAGER, email="eva@example.com", phone="019-10 20 30"),
+            acting=system("test"),
         )
-        add_unit_contact(session, unit.id, ContactInput(name=CONTACT, email="bo@example.com", role="Kock"))
+        contact = ContactInput(name=CONTACT, email="bo@example.com", role="Kock")
+        add_unit_contact(session, unit.id, contact, acting=system("test"))
         token = submit_need(
             session,
             NeedInput(text="Mindre förpackningar, tack.", unit_id=unit.id, contract_id=contract.id),
             new_token(),
+            acting=system("test"),
         )
         ids = {"department": department.id, "unit": unit.id, "contract": contract.id, "token": token}
         session.commit()

@@ -15,6 +15,8 @@ from sqlalchemy import Engine, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from data_access.access.roles import Permission
+from data_access.access.viewer import system, viewer_with
 from data_access.cli import CLI_ACTOR, cli_actor
 from data_access.cli import main as cli_main
 from data_access.core.db import session_scope
@@ -26,7 +28,7 @@ from data_access.figures.targets import TargetError, direct_award_limit, set_dir
 from data_access.importing.errors import ImportRefusedError
 from tests.factories import World
 from ui.cached import DataState
-from ui.commands import PAGE_ACTOR, run_command
+from ui.commands import run_command
 
 
 @pytest.fixture
@@ -95,8 +97,8 @@ def test_a_failed_command_leaves_the_version_and_the_data(engine: Engine, depart
     before = version(engine)
     with pytest.raises(TargetError), session_scope(engine) as session:
         default = direct_award_limit(session)
-        set_direct_award_limit(session, "650 000")
-        set_direct_award_limit(session, "inte ett belopp")
+        set_direct_award_limit(session, "650 000", acting=system("test"))
+        set_direct_award_limit(session, "inte ett belopp", acting=system("test"))
     assert version(engine) == before
     with Session(engine) as session:
         assert direct_award_limit(session) == default != 650_000
@@ -133,9 +135,10 @@ def test_a_rolled_back_savepoint_takes_its_writes_with_it(engine: Engine, depart
 
 def test_a_double_clicked_need_does_not_replace_the_version_twice(engine: Engine, department: int) -> None:
     need = NeedInput(text="Mindre förpackningar, tack")
-    assert replaces_version(engine, lambda session: submit_need(session, need, "kvitto-1"))
+    anyone = viewer_with("eva@kommun.example", granted=[Permission.SUBMIT_NEEDS])  # a domain user
+    assert replaces_version(engine, lambda session: submit_need(session, need, "kvitto-1", acting=anyone))
     # The second click finds its twin in a savepoint and writes nothing.
-    assert not replaces_version(engine, lambda session: submit_need(session, need, "kvitto-1"))
+    assert not replaces_version(engine, lambda session: submit_need(session, need, "kvitto-1", acting=anyone))
 
 
 def test_a_rolled_back_transaction_is_forgotten(engine: Engine, department: int) -> None:
@@ -181,27 +184,32 @@ def test_session_scope_takes_the_actor(engine: Engine) -> None:
         assert actor_of(session) == Actor(UNNAMED)
 
 
-def test_run_command_runs_a_command_for_the_page_and_returns_its_result(
+def test_run_command_runs_a_command_for_the_signed_in_user_and_returns_its_result(
     engine: Engine, department: int
 ) -> None:
     state = DataState(str(engine.url.render_as_string(hide_password=False)), version(engine), False)
-    assert run_command(state, actor_of, actor=" Anna ") == Actor("Anna")
-    assert run_command(state, actor_of) == Actor(PAGE_ACTOR)
+    anna = viewer_with("anna@kommun.example", ["upphandlare"], name="Anna Berg")
+
+    def who(session: Session, *, acting: object) -> tuple[Actor, object]:
+        return actor_of(session), acting
+
+    # The command gets the viewer, and the unit of work records the viewer's e-mail.
+    assert run_command(state, who, acting=anna) == (Actor("anna@kommun.example"), anna)
     before = version(engine)
-    run_command(state, set_direct_award_limit, "650 000")
+    run_command(state, lambda session, *, acting: rename(department, "H")(session), acting=anna)
     assert version(engine) != before
-    assert run_command(state, direct_award_limit) == 650_000
     # A command's error reaches the page unchanged and nothing is kept.
     before = version(engine)
+
+    def rename_then_fail(session: Session, value: str, *, acting: object) -> None:
+        rename(department, "I")(session)
+        raise TargetError(value)
+
     with pytest.raises(TargetError):
-        run_command(
-            state,
-            lambda session, value: (rename(department, "H")(session), set_direct_award_limit(session, value)),
-            "nej",
-        )
+        run_command(state, rename_then_fail, "nej", acting=anna)
     assert version(engine) == before
     with Session(engine) as session:
-        assert session.get(Department, department).name == "Socialförvaltningen"
+        assert session.get(Department, department).name == "H"
         assert data_version(session) == before
 
 

@@ -16,6 +16,7 @@ from decimal import Decimal
 import pandas as pd
 import streamlit as st
 
+from data_access.access.viewer import Viewer
 from data_access.core import reference
 from data_access.core.config import database_url
 from data_access.core.db import engine_for, session_scope
@@ -232,17 +233,21 @@ def open_need_counts(state: DataState) -> dict[int, int]:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def contract_customers(state: DataState, contract_id: int, period: Period) -> ContractCustomers:
-    """contract_buyers.contract_customers: who buys on a contract and who buys the same elsewhere."""
+def contract_customers(
+    state: DataState, viewer: Viewer, contract_id: int, period: Period
+) -> ContractCustomers:
+    """contract_buyers.contract_customers: who buys on a contract and who buys
+    the same elsewhere (the viewer in the key: refused to a role without it)."""
     with session_scope(engine_for(state.url)) as session:
-        return buyer_queries.contract_customers(session, contract_id, period)
+        return buyer_queries.contract_customers(session, contract_id, period, acting=viewer)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def unit_contacts(state: DataState, unit_ids: tuple[int, ...]) -> list[Contact]:
-    """contract_buyers.unit_contacts: the contact people of these units."""
+def unit_contacts(state: DataState, viewer: Viewer, unit_ids: tuple[int, ...]) -> list[Contact]:
+    """contract_buyers.unit_contacts: the contact people of these units
+    (personal data: the viewer is in the key)."""
     with session_scope(engine_for(state.url)) as session:
-        return buyer_queries.unit_contacts(session, list(unit_ids))
+        return buyer_queries.unit_contacts(session, list(unit_ids), acting=viewer)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -253,60 +258,67 @@ def unit_overview(state: DataState, unit_id: int, period: Period) -> UnitOvervie
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def visits(state: DataState, unit_id: int | None, contract_id: int | None) -> list[VisitRecord]:
-    """visits.visits: the visit log of a unit or a contract."""
+def visits(
+    state: DataState, viewer: Viewer, unit_id: int | None, contract_id: int | None
+) -> list[VisitRecord]:
+    """visits.visits: the visit log of a unit or a contract (the viewer in the key)."""
     with session_scope(engine_for(state.url)) as session:
-        return visit_queries.visits(session, unit_id=unit_id, contract_id=contract_id)
+        return visit_queries.visits(session, unit_id=unit_id, contract_id=contract_id, acting=viewer)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def open_follow_ups(state: DataState) -> list[VisitRecord]:
-    """visits.open_follow_ups: follow-ups not yet done, the most overdue first."""
+def open_follow_ups(state: DataState, viewer: Viewer) -> list[VisitRecord]:
+    """visits.open_follow_ups: follow-ups not yet done, the most overdue first
+    (the viewer in the key)."""
     with session_scope(engine_for(state.url)) as session:
-        return visit_queries.open_follow_ups(session)
+        return visit_queries.open_follow_ups(session, acting=viewer)
 
 
 # --------------------------------------------------------------------------- needs
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def inbox(state: DataState, inbox_filter: InboxFilter, limit: int | None = None) -> list[InboxRow]:
-    """needs.inbox: the needs a filter holds, newest first (at most ``limit``)."""
+def inbox(
+    state: DataState, viewer: Viewer, inbox_filter: InboxFilter, limit: int | None = None
+) -> list[InboxRow]:
+    """needs.inbox: the needs a filter holds, newest first (at most ``limit``);
+    submitters and notes, so for ``viewer`` (in the cache key) only."""
     with session_scope(engine_for(state.url)) as session:
-        return need_queries.inbox(session, inbox_filter, limit=limit)
+        return need_queries.inbox(session, inbox_filter, limit=limit, acting=viewer)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def need_count(state: DataState, inbox_filter: InboxFilter) -> int:
+def need_count(state: DataState, viewer: Viewer, inbox_filter: InboxFilter) -> int:
     """needs.need_count: how many needs the filter holds (a list may show only the first)."""
     with session_scope(engine_for(state.url)) as session:
-        return need_queries.need_count(session, inbox_filter)
+        return need_queries.need_count(session, inbox_filter, acting=viewer)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def status_counts(state: DataState, inbox_filter: InboxFilter) -> dict[str, int]:
+def status_counts(state: DataState, viewer: Viewer, inbox_filter: InboxFilter) -> dict[str, int]:
     """needs.status_counts: the filter's needs per status."""
     with session_scope(engine_for(state.url)) as session:
-        return need_queries.status_counts(session, inbox_filter)
+        return need_queries.status_counts(session, inbox_filter, acting=viewer)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def need_stats(state: DataState, by: str, inbox_filter: InboxFilter) -> list[NeedStatsRow]:
+def need_stats(state: DataState, viewer: Viewer, by: str, inbox_filter: InboxFilter) -> list[NeedStatsRow]:
     """needs.need_stats: the filter's needs and ratings per contract, unit or category."""
     with session_scope(engine_for(state.url)) as session:
-        return need_queries.need_stats(session, by, inbox_filter)
+        return need_queries.need_stats(session, by, inbox_filter, acting=viewer)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def history(state: DataState, need_id: int) -> list[HistoryEvent]:
-    """needs.history: every change of a need, with who and when."""
+def history(state: DataState, viewer: Viewer, need_id: int) -> list[HistoryEvent]:
+    """needs.history: every change of a need, with who and when (and the internal notes)."""
     with session_scope(engine_for(state.url)) as session:
-        return need_queries.history(session, need_id)
+        return need_queries.history(session, need_id, acting=viewer)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def receipt(state: DataState, token: str) -> Receipt | None:
-    """needs.receipt: what a receipt link shows the unit (None for an unknown token)."""
+    """needs.receipt: what a receipt link shows the unit (None for an unknown token);
+    open without sign-in, the token is the key (the page limits how often it is asked)."""
     with session_scope(engine_for(state.url)) as session:
         return need_queries.receipt(session, token)
 

@@ -1,18 +1,26 @@
 """The inbox's parts: its filters (widgets in, an ``InboxFilter`` out), the
 count per status, the list with its Excel export and the statistics per
-contract or category with their charts."""
+contract or category with their charts.
+
+Everything here reads the inbox for the signed-in viewer (the reads refuse
+anyone without the inbox's permission). The Excel list holds the units' own
+words about their work, so each download is logged in the audit log (who,
+how many rows; never the text) when its button is clicked."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
+from data_access.access.viewer import Viewer
 from data_access.core import clock
-from data_access.customers.needs import InboxFilter, InboxRow, NeedStatsRow
+from data_access.customers.needs import InboxFilter, InboxRow, NeedStatsRow, record_inbox_export
+from data_access.exports.excel import table_workbook
 from ui import cached
 from ui.cached import DataState
 from ui.charts import PARTIAL_MARK, busiest_needs_chart, monthly_needs_chart
-from ui.drilldown import excel_download
+from ui.commands import run_command
+from ui.drilldown import EXCEL_MIME
 from ui.format import integer, month_name, whole_percent
 from ui.tables import swedish_table
 from ui.theme import NEED_STATUS_LABELS, NEED_TYPE_LABELS, need_status_label, need_type_label
@@ -127,9 +135,12 @@ def status_metrics(counts: dict[str, int]) -> None:
         column.metric(label, counts.get(status, 0))
 
 
-def inbox_table(rows: list[InboxRow], total: int, notes: list[str]) -> InboxRow | None:
+def inbox_table(
+    state: DataState, viewer: Viewer, rows: list[InboxRow], total: int, notes: list[str]
+) -> InboxRow | None:
     """The needs as a list to choose from, how many there are and the list
-    as Excel (with the filters in ``notes``). Returns the chosen need."""
+    as Excel (with the filters in ``notes``; each download logged as
+    ``viewer``). Returns the chosen need."""
     headers, records = inbox_rows(rows)
     event = st.dataframe(
         swedish_table(
@@ -147,18 +158,25 @@ def inbox_table(rows: list[InboxRow], total: int, notes: list[str]) -> InboxRow 
     )
     shown_count = count_caption(len(rows), total, "ärenden")
     st.caption(f"{shown_count}. Välj en rad för att läsa hela texten och svara.")
-    excel_download(
+    st.download_button(
         "Ladda ner listan som Excel",
-        headers,
-        records,
-        notes=[*notes, shown_count],
+        data=lambda: table_workbook(headers, records, notes=[*notes, shown_count]),
         file_name="behov.xlsx",
+        mime=EXCEL_MIME,
         key="inbox_excel",
+        icon=":material/download:",
+        on_click=record_download,
+        args=(state, viewer, len(records)),
     )
     return rows[event.selection.rows[0]] if event.selection.rows else None
 
 
-def need_statistics(state: DataState, inbox_filter: InboxFilter) -> None:
+def record_download(state: DataState, viewer: Viewer, rows: int) -> None:
+    """The download button's callback: the audit entry for one inbox export."""
+    run_command(state, record_inbox_export, rows, acting=viewer)
+
+
+def need_statistics(state: DataState, viewer: Viewer, inbox_filter: InboxFilter) -> None:
     """Needs per contract or category: the busiest as a chart by type, every
     month as a chart (the running month marked), and a table of counts,
     average ratings and who knows the contract manager."""
@@ -170,7 +188,7 @@ def need_statistics(state: DataState, inbox_filter: InboxFilter) -> None:
         default="contract",
         key="inbox_stats_by",
     ) or "contract"
-    rows = cached.need_stats(state, by, inbox_filter)
+    rows = cached.need_stats(state, viewer, by, inbox_filter)
     if not rows:
         st.caption("Inga behov i urvalet.")
         return

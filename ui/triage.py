@@ -2,14 +2,16 @@
 form and the need's history.
 
 The unit's words, the submitter's name and address are their own text:
-shown with ``st.text``, never as Markdown. Every saved change names who
-made it ("Ditt namn"), which is also who the change is recorded as.
+shown with ``st.text``, never as Markdown. Every saved change is recorded
+as the signed-in person (``needs.triage`` takes the viewer), never a typed
+name, in the need's history and in the audit log.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
+from data_access.access.viewer import Viewer
 from data_access.customers.needs import STATUSES, HistoryEvent, InboxRow, NeedError, Triage, triage
 from ui.cached import DataState
 from ui.commands import run_command
@@ -43,9 +45,9 @@ def need_details(need: InboxRow) -> None:
             st.text(f"Mindre bra: {need.less_good_text}")
 
 
-def triage_form(state: DataState, need: InboxRow) -> None:
+def triage_form(state: DataState, viewer: Viewer, need: InboxRow) -> None:
     """Status, handler, the answer the unit sees and internal notes; saved
-    with the name typed, and said in a toast."""
+    as ``viewer``, and said in a toast."""
     with st.form(f"triage_{need.id}"):
         statuses = list(STATUSES)
         status = st.selectbox(
@@ -56,11 +58,11 @@ def triage_form(state: DataState, need: InboxRow) -> None:
         internal = st.text_area(
             "Interna anteckningar (syns inte för enheten)", value=need.internal_notes or ""
         )
-        who = st.text_input("Ditt namn (loggas med ändringen) *", key="triage_by")
+        st.caption(f"Ändringen loggas med ditt namn ({md(viewer.label)}).")
         if st.form_submit_button("Spara", type="primary"):
             change = Triage(status, assignee, answer, internal)
             try:
-                changed = run_command(state, triage, need.id, change, by=who, actor=who)
+                changed = run_command(state, triage, need.id, change, acting=viewer)
             except NeedError as error:
                 st.error(str(error))
             else:

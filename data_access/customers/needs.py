@@ -8,6 +8,15 @@ with who and when. Text is stored exactly as typed; showing it as text and
 exporting it without formulas is the pages' and ``excel``'s job. Records
 carry codes (a status, a need type, a field name); the words people read
 for them are ``ui.theme``'s.
+
+Who may do what (issue 13): the inbox, its counts, statistics and history
+hold submitters' names and addresses and the procurers' internal notes, so
+they take the acting viewer and require ``VIEW_INBOX``; an ``enhet`` user
+never reaches them. Triage requires ``TRIAGE`` and records the signed-in
+person (``acting.label``), never a typed name, in the need's history and in
+the audit log (ids and field names, never the text). Submitting requires
+``SUBMIT_NEEDS``, and a unit user submits only for their own units. The
+receipt stays open without sign-in: its unguessable token is the key.
 """
 
 from __future__ import annotations
@@ -21,8 +30,11 @@ from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from data_access.access import audit
+from data_access.access.roles import AccessDenied, Permission
+from data_access.access.viewer import Viewer
 from data_access.core import clock
-from data_access.core.lengths import count_text, length_problem, nul_problem
+from data_access.core.lengths import count_text, length_problem, max_length, nul_problem
 from data_access.core.models import Category, Contract, Department, Feedback, Need, NeedEvent, Unit
 from data_access.core.validation import FieldErrors
 
@@ -34,6 +46,29 @@ TEXT_MIN, TEXT_MAX = 10, 5_000
 
 class NeedError(FieldErrors):
     """What is wrong with a submission or a triage change, per field."""
+
+
+class NotYourUnit(AccessDenied):
+    """A unit user submitting for a unit that is not theirs (an id put in the
+    address or the request): refused like any other missing permission, with
+    a message that says what is allowed."""
+
+    def __init__(self) -> None:
+        super().__init__(Permission.SUBMIT_NEEDS)
+        self.args = ("Du kan bara lämna behov för din egen enhet.",)
+
+
+TRIAGED = "need_triaged"  # the audit action of a triage change
+INBOX_EXPORT = "inbox"  # what the audit log calls the inbox's Excel download
+
+
+def submittable_unit_ids(acting: Viewer) -> frozenset[int] | None:
+    """The units ``acting`` may submit needs for; ``None``: any unit. A procurer
+    (who sees every unit's contacts) and a person of the municipality's
+    domains without units may choose any unit; a unit user only their own."""
+    if acting.may(Permission.VIEW_CONTACTS) or not acting.unit_ids:
+        return None
+    return acting.unit_ids
 
 
 def new_token() -> str:
@@ -119,10 +154,24 @@ def reference_of(need_id: int) -> str:
     return f"B-{need_id:06d}"
 
 
-def submit_need(session: Session, need: NeedInput, token: str) -> str:
-    """Store a submission; returns its token. Submitting the same token
-    again (a double click) stores nothing new."""
+def submission_problems(need: NeedInput, acting: Viewer) -> dict[str, str]:
+    """What is wrong with ``need`` as ``acting`` would submit it, per field:
+    the form asks before it counts an attempt, ``submit_need`` again."""
     problems = need.problems()
+    if submittable_unit_ids(acting) is not None and need.unit_id is None:
+        problems["unit_id"] = "Välj vilken av era enheter behovet gäller."
+    return problems
+
+
+def submit_need(session: Session, need: NeedInput, token: str, *, acting: Viewer) -> str:
+    """Store a submission; returns its token. Submitting the same token
+    again (a double click) stores nothing new. A unit user may submit only
+    for one of their units (:class:`NotYourUnit`), and must name one."""
+    acting.require(Permission.SUBMIT_NEEDS)
+    allowed = submittable_unit_ids(acting)
+    if allowed is not None and need.unit_id is not None and need.unit_id not in allowed:
+        raise NotYourUnit()
+    problems = submission_problems(need, acting)
     if problems:
         raise NeedError(problems)
     if session.scalar(select(Need.id).where(Need.token == token)) is not None:
@@ -247,16 +296,23 @@ INBOX_LIMIT = 5_000  # the inbox shows this many; its caption and export say whe
 
 
 def inbox(
-    session: Session, inbox_filter: InboxFilter = InboxFilter(), limit: int | None = None
+    session: Session,
+    inbox_filter: InboxFilter = InboxFilter(),
+    limit: int | None = None,
+    *,
+    acting: Viewer,
 ) -> list[InboxRow]:
     """Needs with their feedback, newest first (also the lists on the contract
     and unit pages); at most ``limit`` (``INBOX_LIMIT``), ``need_count`` tells
-    how many there are in all."""
+    how many there are in all. Submitters and internal notes: ``VIEW_INBOX``."""
+    acting.require(Permission.VIEW_INBOX)
     return _need_rows(session, *_inbox_conditions(inbox_filter), limit=limit or INBOX_LIMIT)
 
 
-def need_count(session: Session, inbox_filter: InboxFilter = InboxFilter()) -> int:
-    """How many needs the filter holds, however many a list shows."""
+def need_count(session: Session, inbox_filter: InboxFilter = InboxFilter(), *, acting: Viewer) -> int:
+    """How many needs the filter holds, however many a list shows (the
+    inbox's count, so the inbox's permission)."""
+    acting.require(Permission.VIEW_INBOX)
     return session.scalar(
         select(func.count(Need.id))
         .outerjoin(Unit, Unit.id == Need.unit_id)
@@ -325,8 +381,11 @@ def _need_rows(session: Session, *conditions: ColumnElement[bool], limit: int) -
     ]
 
 
-def status_counts(session: Session, inbox_filter: InboxFilter = InboxFilter()) -> dict[str, int]:
+def status_counts(
+    session: Session, inbox_filter: InboxFilter = InboxFilter(), *, acting: Viewer
+) -> dict[str, int]:
     """Needs per status in the filter (ignoring its own status choice)."""
+    acting.require(Permission.VIEW_INBOX)
     without_status = InboxFilter(**{**inbox_filter.__dict__, "statuses": ()})
     rows = session.execute(
         select(Need.status, func.count())
@@ -345,18 +404,18 @@ class Triage:
     internal_notes: str = ""
 
 
-def triage(session: Session, need_id: int, change: Triage, by: str) -> int:
+def triage(session: Session, need_id: int, change: Triage, *, acting: Viewer) -> int:
     """Apply a procurer's changes; each changed field becomes one history
-    event with who and when. Returns the number of fields changed."""
+    event with who (the signed-in ``acting``) and when, and the change one
+    audit entry naming the need and the fields (never their text). Returns
+    the number of fields changed."""
+    acting.require(Permission.TRIAGE)
+    by = acting.label[: max_length(NeedEvent.changed_by)]
     problems: dict[str, str] = {}
     if change.status not in STATUSES:
         problems["status"] = "Okänd status."
     if problem := length_problem(Need.assignee, change.assignee.strip()):
         problems["assignee"] = problem
-    if not by.strip():
-        problems["by"] = "Ange vem du är, så att ändringen kan spåras."
-    elif problem := length_problem(NeedEvent.changed_by, by.strip()):
-        problems["by"] = problem
     for name, label in (("answer", "Svaret"), ("internal_notes", "Anteckningarna")):
         if len(getattr(change, name)) > TEXT_MAX:
             problems[name] = f"{label} får vara högst {count_text(TEXT_MAX)} tecken."
@@ -368,7 +427,7 @@ def triage(session: Session, need_id: int, change: Triage, by: str) -> int:
     if need is None:
         raise NeedError({"need": "Behovet finns inte."})
     now = clock.now()
-    changed = 0
+    changed: list[str] = []
     for name, value in (
         ("status", change.status),
         ("assignee", change.assignee.strip() or None),
@@ -381,18 +440,19 @@ def triage(session: Session, need_id: int, change: Triage, by: str) -> int:
                 NeedEvent(
                     need_id=need_id,
                     changed_at=now,
-                    changed_by=by.strip(),
+                    changed_by=by,
                     field=name,
                     old_value=old,
                     new_value=value,
                 )
             )
             setattr(need, name, value)
-            changed += 1
+            changed.append(name)
     if changed:
         need.updated_at = now
         session.flush()
-    return changed
+        audit.record(session, TRIAGED, f"need:{need_id}", "fields=" + ",".join(changed), actor=acting.label)
+    return len(changed)
 
 
 @dataclass(frozen=True)
@@ -404,9 +464,11 @@ class HistoryEvent:
     new_value: str | None
 
 
-def history(session: Session, need_id: int) -> list[HistoryEvent]:
+def history(session: Session, need_id: int, *, acting: Viewer) -> list[HistoryEvent]:
     """Every triage change of a need, oldest first, as stored: field names
-    and status codes (``ui.triage`` says them in words)."""
+    and status codes (``ui.triage`` says them in words). Holds the internal
+    notes and who changed them: ``VIEW_INBOX``."""
+    acting.require(Permission.VIEW_INBOX)
     rows = session.execute(
         select(
             NeedEvent.changed_at,
@@ -437,9 +499,13 @@ class NeedStatsRow:
     asked_knows_manager: int
 
 
-def need_stats(session: Session, by: str, inbox_filter: InboxFilter = InboxFilter()) -> list[NeedStatsRow]:
+def need_stats(
+    session: Session, by: str, inbox_filter: InboxFilter = InboxFilter(), *, acting: Viewer
+) -> list[NeedStatsRow]:
     """Counts per contract or category (``by``), month and need type, with the
-    sums the averages and shares are made of, grouped in SQL."""
+    sums the averages and shares are made of, grouped in SQL. The inbox's
+    statistics, filtered as the inbox is: ``VIEW_INBOX``."""
+    acting.require(Permission.VIEW_INBOX)
     key = Contract.reference if by == "contract" else Category.name
     rows = session.execute(
         select(
@@ -477,6 +543,14 @@ def need_stats(session: Session, by: str, inbox_filter: InboxFilter = InboxFilte
         )
         for row in rows
     ]
+
+
+def record_inbox_export(session: Session, rows: int, *, acting: Viewer) -> None:
+    """Log that ``acting`` downloaded the inbox as Excel with ``rows`` needs
+    (submitters and notes are personal data): called when the download
+    button is clicked. Only someone who may read the inbox downloads it."""
+    acting.require(Permission.VIEW_INBOX)
+    audit.record_export(session, INBOX_EXPORT, None, rows, acting=acting)
 
 
 BUSIEST_KEYS = 15  # the inbox's chart of needs per contract or category has room for this many
