@@ -18,7 +18,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import TextIO
 
-from data_access.access import accounts, audit
+from data_access.access import accounts, app_settings, audit
+from data_access.access.viewer import Viewer, system
 from data_access.core.db import get_engine, is_database_unreachable, session_scope
 from data_access.core.lengths import max_length
 from data_access.core.migrate import upgrade_database
@@ -71,6 +72,12 @@ def cli_actor(user: str | None = None) -> Actor:
     return Actor.named(user or os.environ.get("USER"), default=CLI_ACTOR)
 
 
+def cli_viewer(user: str | None = None) -> Viewer:
+    """Who a command-line change acts as: every role (whoever runs the command
+    on the server may do anything), named as :func:`cli_actor`."""
+    return system(cli_actor(user).name)
+
+
 def _user(text: str) -> str:
     """``--user``: recorded on the batch, so it must fit there."""
     limit = max_length(ImportBatch.imported_by)
@@ -112,7 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def add_user_commands(commands: argparse._SubParsersAction) -> None:
-    """``users add|list|disable`` and ``audit purge``."""
+    """``users add|list|disable|enable|roles|password`` and ``audit purge``."""
     users = commands.add_parser("users", help="the users who may sign in, their roles and units")
     actions = users.add_subparsers(dest="users", required=True)
     add = actions.add_parser(
@@ -130,11 +137,23 @@ def add_user_commands(commands: argparse._SubParsersAction) -> None:
     actions.add_parser("list", help="every user with roles, units and status")
     disable = actions.add_parser("disable", help="stop a user from signing in")
     disable.add_argument("email")
+    enable = actions.add_parser("enable", help="let a disabled user sign in again")
+    enable.add_argument("email")
+    roles = actions.add_parser("roles", help="replace a user's roles (and with --unit, their units)")
+    roles.add_argument("email")
+    roles.add_argument("--role", action="append", required=True, choices=ROLES, help="repeat for several")
+    roles.add_argument("--unit", action="append", metavar="CODE", help="a unit of an enhet user; repeat")
+    new_password = actions.add_parser("password", help="set a user's local password; asks for it twice")
+    new_password.add_argument("email")
+    new_password.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    new_password.set_defaults(no_password=False)
 
     log = commands.add_parser("audit", help="the audit log")
     log_actions = log.add_subparsers(dest="audit", required=True)
     purge = log_actions.add_parser("purge", help="delete entries older than the retention period")
-    purge.add_argument("--months", type=_months, required=True)
+    purge.add_argument(
+        "--months", type=_months, help="keep this many months (default: the retention setting, 24 unless set)"
+    )
 
 
 def _months(text: str) -> int:
@@ -234,8 +253,9 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
         return run_users(args, out)
     if args.command == "audit" and args.audit == "purge":
         with session_scope(actor=cli_actor()) as session:
-            removed = audit.purge_older_than(session, args.months)
-        print(f"Removed {removed} audit entries older than {args.months} months", file=out)
+            months = args.months or app_settings.retention_months(session)
+            removed = audit.purge_older_than(session, months, acting=cli_viewer())
+        print(f"Removed {removed} audit entries older than {months} months", file=out)
         return 0
     if args.command == "report" and args.report == "fidelity":
         if args.date_from and args.date_to and args.date_from > args.date_to:
@@ -260,7 +280,9 @@ def _new_password(args: argparse.Namespace) -> str | None:
 
 
 def run_users(args: argparse.Namespace, out: TextIO) -> int:
-    """``users add|list|disable``: one unit of work each, refused as a whole."""
+    """``users add|list|disable|enable|roles|password``: one unit of work
+    each, refused as a whole."""
+    acting = cli_viewer()
     try:
         if args.users == "add":
             password = _new_password(args)
@@ -272,16 +294,31 @@ def run_users(args: argparse.Namespace, out: TextIO) -> int:
                     unit_codes=args.unit,
                     password=password,
                     display_name=args.name,
+                    acting=acting,
                 )
                 email, kind = user.email, "local password" if password is not None else "identity provider"
             print(f"Added user {email} ({', '.join(args.role)}; {kind})", file=out)
         elif args.users == "disable":
             with session_scope(actor=cli_actor()) as session:
-                email = accounts.disable_user(session, args.email).email
+                email = accounts.disable_user(session, args.email, acting=acting).email
             print(f"Disabled user {email}", file=out)
+        elif args.users == "enable":
+            with session_scope(actor=cli_actor()) as session:
+                email = accounts.enable_user(session, args.email, acting=acting).email
+            print(f"Enabled user {email}", file=out)
+        elif args.users == "roles":
+            with session_scope(actor=cli_actor()) as session:
+                user = accounts.set_roles(session, args.email, args.role, unit_codes=args.unit, acting=acting)
+                email, units = user.email, len(user.units)
+            print(f"User {email}: {', '.join(args.role)}; {units} units", file=out)
+        elif args.users == "password":
+            password = _new_password(args) or ""
+            with session_scope(actor=cli_actor()) as session:
+                email = accounts.set_password(session, args.email, password, acting=acting).email
+            print(f"New password for {email}", file=out)
         else:
             with session_scope() as session:
-                rows = accounts.list_users(session)
+                rows = accounts.list_users(session, acting=acting)
             for row in rows:
                 status = "disabled" if row.disabled else "active"
                 sign_in = "password" if row.has_password else "identity provider"

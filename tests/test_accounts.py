@@ -13,6 +13,7 @@ The delays are seconds, so the tests set the clock's time of day
 from __future__ import annotations
 
 import io
+import os
 import sys
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
@@ -24,13 +25,16 @@ from sqlalchemy.orm import Session
 
 from data_access.access import accounts, audit
 from data_access.access.accounts import REFUSED, AccountError, SignInRefusal
+from data_access.access.roles import AccessDenied
+from data_access.access.viewer import system, viewer_with
 from data_access.cli import main
 from data_access.core import clock
 from data_access.core.db import session_scope
-from data_access.core.models import AuditEvent, User
+from data_access.core.models import AuditEvent, User, UserRole, UserUnit
 from tests.factories import World
 
 PASSWORD = "korrekt-häst-batteri"
+ADMIN = system("admin")  # who the tests' changes act as
 START = datetime(2027, 6, 1, 9, 0, 0)
 
 
@@ -74,7 +78,7 @@ def add(engine: Engine, email: str = "Anna.Berg@X.example", **options: object) -
     options.setdefault("roles", ("upphandlare",))
     options.setdefault("password", PASSWORD)
     with session_scope(engine, actor="admin") as session:
-        accounts.add_user(session, email, **options)  # type: ignore[arg-type]
+        accounts.add_user(session, email, acting=ADMIN, **options)  # type: ignore[arg-type]
 
 
 def sign_in(engine: Engine, email: str, password: str) -> User | SignInRefusal:
@@ -90,8 +94,15 @@ def stored(engine: Engine, email: str = "anna.berg@x.example") -> User:
 
 
 def events(engine: Engine) -> list[AuditEvent]:
+    """The sign-in entries (adding and changing users log entries of their own)."""
     with Session(engine) as session:
-        return list(session.scalars(select(AuditEvent).order_by(AuditEvent.id)))
+        return list(
+            session.scalars(
+                select(AuditEvent)
+                .where(AuditEvent.action.in_((accounts.SIGNED_IN, accounts.SIGN_IN_REFUSED)))
+                .order_by(AuditEvent.id)
+            )
+        )
 
 
 # --------------------------------------------------------------------------- passwords
@@ -202,11 +213,11 @@ def test_many_failures_never_lock_for_more_than_the_cap(engine: Engine, at: Cloc
 def test_a_disabled_user_cannot_sign_in(engine: Engine, at: Clock) -> None:
     add(engine)
     with session_scope(engine, actor="admin") as session:
-        accounts.disable_user(session, "Anna.Berg@x.example")
+        accounts.disable_user(session, "Anna.Berg@x.example", acting=ADMIN)
     assert sign_in(engine, "anna.berg@x.example", PASSWORD) == SignInRefusal(REFUSED)
     assert events(engine)[-1].detail == "disabled"
     with pytest.raises(AccountError, match="ingen användare"), session_scope(engine) as session:
-        accounts.disable_user(session, "okand@x.example")
+        accounts.disable_user(session, "okand@x.example", acting=ADMIN)
 
 
 def test_a_new_password_works_and_starts_the_slowdown_afresh(engine: Engine, at: Clock) -> None:
@@ -214,7 +225,7 @@ def test_a_new_password_works_and_starts_the_slowdown_afresh(engine: Engine, at:
     for _ in range(5):
         sign_in(engine, "anna.berg@x.example", "fel-lösenord-här")
     with session_scope(engine, actor="admin") as session:
-        accounts.set_password(session, "anna.berg@x.example", "ett-nytt-lösenord")
+        accounts.set_password(session, "anna.berg@x.example", "ett-nytt-lösenord", acting=ADMIN)
     assert isinstance(sign_in(engine, "anna.berg@x.example", "ett-nytt-lösenord"), User)
     assert sign_in(engine, "anna.berg@x.example", PASSWORD) == SignInRefusal(REFUSED)
 
@@ -244,7 +255,7 @@ def test_a_hash_with_old_parameters_is_replaced_at_sign_in(
 
 def accounts_listed(engine: Engine) -> list[accounts.UserRow]:
     with Session(engine) as session:
-        return accounts.list_users(session)
+        return accounts.list_users(session, acting=ADMIN)
 
 
 def test_roles_and_units_are_checked(units: Engine) -> None:
@@ -329,28 +340,30 @@ def test_purge_removes_only_the_older_entries(
             audit.record(session, "export", "contract:7", "rows=368")
     at.moment = START
     with session_scope(engine) as session:
-        assert audit.purge_older_than(session, 12) == 1  # the one from before 1 June 2026
+        assert audit.purge_older_than(session, 12, acting=ADMIN) == 1  # the one from before 1 June 2026
     with Session(engine) as session:
-        left = audit.list_events(session, 10)
-    assert [entry.at for entry in left] == [datetime(2027, 5, 1), datetime(2026, 6, 1, 9, 0)]
-    assert {(entry.actor, entry.action, entry.subject, entry.detail) for entry in left} == {
-        ("Anna", "export", "contract:7", "rows=368")
-    }
+        left = audit.list_events(session, 10, acting=ADMIN)
+    assert [entry.at for entry in left] == [START, datetime(2027, 5, 1), datetime(2026, 6, 1, 9, 0)]
+    assert [(entry.actor, entry.action, entry.subject, entry.detail) for entry in left] == [
+        ("admin", "audit_purged", None, "months=12 removed=1"),  # the purge says who shortened the log
+        ("Anna", "export", "contract:7", "rows=368"),
+        ("Anna", "export", "contract:7", "rows=368"),
+    ]
 
     assert run(["audit", "purge", "--months", "6"], capsys)[:2] == (
         0,
         "Removed 1 audit entries older than 6 months\n",
     )
-    assert [entry.at for entry in audit_entries(engine)] == [datetime(2027, 5, 1)]
+    assert [entry.at for entry in audit_entries(engine)] == [START, START, datetime(2027, 5, 1)]
     with pytest.raises(SystemExit) as usage_error:  # argparse refuses it before anything runs
         run(["audit", "purge", "--months", "0"], capsys)
     assert usage_error.value.code == 2
-    assert len(audit_entries(engine)) == 1
+    assert len(audit_entries(engine)) == 3
 
 
 def audit_entries(engine: Engine) -> list[audit.AuditEntry]:
     with Session(engine) as session:
-        return audit.list_events(session, 10)
+        return audit.list_events(session, 10, acting=ADMIN)
 
 
 def test_months_before_keeps_to_the_calendar() -> None:
@@ -383,3 +396,162 @@ def test_an_entry_is_written_for_the_sessions_actor_and_cut_to_fit(engine: Engin
     (entry,) = audit_entries(engine)
     assert (entry.actor, entry.at, len(entry.detail or "")) == ("Anna", START, 500)
     assert date(2027, 6, 1) == entry.at.date()
+
+
+# --------------------------------------------------------------------------- changing users (the admin page)
+
+
+def log(engine: Engine, *actions: str) -> list[tuple[str, str, str | None, str | None]]:
+    """The entries of ``actions``, oldest first: actor, action, subject, detail."""
+    with Session(engine) as session:
+        rows = session.execute(
+            select(AuditEvent.actor, AuditEvent.action, AuditEvent.subject, AuditEvent.detail)
+            .where(AuditEvent.action.in_(actions))
+            .order_by(AuditEvent.id)
+        )
+        return [tuple(row) for row in rows]  # type: ignore[misc]
+
+
+CHANGES = (accounts.USER_ADDED, accounts.USER_CHANGED, accounts.USER_DISABLED)
+
+
+def test_adding_and_changing_a_user_is_logged_without_names(units: Engine, at: Clock) -> None:
+    add(units, display_name="Anna Berg", roles=("ledning",), password=None)
+    user_id = stored(units).id
+    with session_scope(units) as session:
+        accounts.set_roles(
+            session, "anna.berg@x.example", ("enhet", "ledning"), unit_codes=("1001",), acting=ADMIN
+        )
+    with session_scope(units) as session:
+        accounts.set_units(session, "anna.berg@x.example", ("1001", "1002"), acting=ADMIN)
+    with session_scope(units) as session:
+        accounts.set_roles(session, "anna.berg@x.example", ("ledning",), acting=ADMIN)  # enhet: units go too
+    with session_scope(units) as session:
+        accounts.disable_user(session, "anna.berg@x.example", acting=ADMIN)
+        accounts.disable_user(session, "anna.berg@x.example", acting=ADMIN)  # already: nothing more logged
+    with session_scope(units) as session:
+        accounts.enable_user(session, "anna.berg@x.example", acting=ADMIN)
+        accounts.set_password(session, "anna.berg@x.example", PASSWORD, acting=ADMIN)
+    subject = f"user:{user_id}"
+    assert log(units, *CHANGES) == [
+        ("admin", "user_added", subject, "roles=ledning units=0 password=no"),
+        ("admin", "user_changed", subject, "roles=ledning,enhet units=1"),
+        ("admin", "user_changed", subject, "roles=ledning,enhet units=2"),
+        ("admin", "user_changed", subject, "roles=ledning units=0"),
+        ("admin", "user_disabled", subject, None),
+        ("admin", "user_changed", subject, "enabled"),
+        ("admin", "user_changed", subject, "password"),
+    ]
+    (row,) = accounts_listed(units)
+    assert (row.roles, row.unit_codes, row.disabled, row.has_password) == (("ledning",), (), False, True)
+    assert not [entry for entry in log(units, *CHANGES) if "Anna" in str(entry) or "anna" in str(entry)]
+
+
+def test_roles_and_units_must_agree_when_changed(units: Engine) -> None:
+    add(units, roles=("ledning",), password=None)
+    with pytest.raises(AccountError, match="minst en enhet"), session_scope(units) as session:
+        accounts.set_roles(session, "anna.berg@x.example", ("enhet",), acting=ADMIN)
+    with pytest.raises(AccountError, match="hör till rollen enhet"), session_scope(units) as session:
+        accounts.set_units(session, "anna.berg@x.example", ("1001",), acting=ADMIN)
+    with pytest.raises(AccountError, match="Okänd roll"), session_scope(units) as session:
+        accounts.set_roles(session, "anna.berg@x.example", ("chef",), acting=ADMIN)
+    with pytest.raises(AccountError, match="Ange minst en roll"), session_scope(units) as session:
+        accounts.set_roles(session, "anna.berg@x.example", (), acting=ADMIN)
+    with pytest.raises(AccountError, match="ingen användare"), session_scope(units) as session:
+        accounts.set_roles(session, "ingen@x.example", ("ledning",), acting=ADMIN)
+    (row,) = accounts_listed(units)
+    assert (row.roles, row.unit_codes) == (("ledning",), ())
+    assert len(log(units, *CHANGES)) == 1  # the adding only
+
+
+def test_the_last_active_admin_stays(engine: Engine) -> None:
+    add(engine, "a@x.example", roles=("admin",), password=None)
+    with pytest.raises(AccountError, match="minst en aktiv administratör"), session_scope(engine) as session:
+        accounts.disable_user(session, "a@x.example", acting=ADMIN)
+    with pytest.raises(AccountError, match="minst en aktiv administratör"), session_scope(engine) as session:
+        accounts.set_roles(session, "a@x.example", ("upphandlare",), acting=ADMIN)
+    add(engine, "b@x.example", roles=("admin", "upphandlare"), password=None)
+    with session_scope(engine) as session:
+        accounts.set_roles(session, "a@x.example", ("upphandlare",), acting=ADMIN)  # b is an admin
+    with pytest.raises(AccountError, match="minst en aktiv administratör"), session_scope(engine) as session:
+        accounts.disable_user(session, "b@x.example", acting=ADMIN)
+    assert [(row.email, row.roles, row.disabled) for row in accounts_listed(engine)] == [
+        ("a@x.example", ("upphandlare",), False),
+        ("b@x.example", ("upphandlare", "admin"), False),
+    ]
+
+
+NOT_ADMINS = [
+    viewer_with("l@x.example", ["ledning"]),
+    viewer_with("u@x.example", ["upphandlare"]),
+    viewer_with("e@x.example", ["enhet"], unit_ids=[1]),
+]
+
+USER_CHANGES = {
+    "add_user": lambda s, v: accounts.add_user(s, "ny@x.example", roles=("ledning",), acting=v),
+    "disable_user": lambda s, v: accounts.disable_user(s, "anna.berg@x.example", acting=v),
+    "enable_user": lambda s, v: accounts.enable_user(s, "anna.berg@x.example", acting=v),
+    "set_password": lambda s, v: accounts.set_password(
+        s, "anna.berg@x.example", "ett-nytt-lösenord", acting=v
+    ),
+    "set_roles": lambda s, v: accounts.set_roles(s, "anna.berg@x.example", ("admin",), acting=v),
+    "set_units": lambda s, v: accounts.set_units(s, "anna.berg@x.example", ("1001",), acting=v),
+    "list_users": lambda s, v: accounts.list_users(s, acting=v),
+    "purge_older_than": lambda s, v: audit.purge_older_than(s, 1, acting=v),
+    "list_events": lambda s, v: audit.list_events(s, 10, acting=v),
+    "count_older_than": lambda s, v: audit.count_older_than(s, 1, acting=v),
+    "log_facets": lambda s, v: audit.log_facets(s, acting=v),
+}
+
+
+def everything(engine: Engine) -> tuple[object, ...]:
+    with engine.connect() as connection:
+        return tuple(
+            tuple(connection.execute(select(table)).all())
+            for table in (User.__table__, UserRole.__table__, UserUnit.__table__, AuditEvent.__table__)
+        )
+
+
+@pytest.mark.parametrize("name", sorted(USER_CHANGES))
+def test_only_a_user_manager_changes_or_reads_users_and_the_log(units: Engine, at: Clock, name: str) -> None:
+    add(units, roles=("ledning",))
+    with session_scope(units) as session:
+        accounts.disable_user(session, "anna.berg@x.example", acting=ADMIN)
+        audit.record(session, "export", "contract:1", "rows=3", actor="x")
+    at.moment = datetime(2030, 1, 1)  # everything is old enough to purge
+    before = everything(units)
+    for viewer in NOT_ADMINS:
+        with pytest.raises(AccessDenied), session_scope(units) as session:
+            USER_CHANGES[name](session, viewer)
+    assert everything(units) == before
+
+
+def test_the_command_line_enables_changes_roles_and_sets_a_password(
+    units: Engine, at: Clock, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add(units, roles=("ledning",), password=None)
+    assert run(["users", "disable", "anna.berg@x.example"], capsys)[:2] == (
+        0,
+        "Disabled user anna.berg@x.example\n",
+    )
+    assert run(["users", "enable", "anna.berg@x.example"], capsys)[:2] == (
+        0,
+        "Enabled user anna.berg@x.example\n",
+    )
+    code, out, _ = run(
+        ["users", "roles", "anna.berg@x.example", "--role", "enhet", "--unit", "1001", "--unit", "1002"],
+        capsys,
+    )
+    assert (code, out) == (0, "User anna.berg@x.example: enhet; 2 units\n")
+    code, _, err = run(["users", "roles", "anna.berg@x.example", "--role", "enhet", "--unit", "77"], capsys)
+    assert code == 1 and "Okänd enhetskod: 77" in err
+    monkeypatch.setattr(sys, "stdin", io.StringIO(PASSWORD + "\n"))
+    assert run(["users", "password", "anna.berg@x.example", "--password-stdin"], capsys)[:2] == (
+        0,
+        "New password for anna.berg@x.example\n",
+    )
+    assert isinstance(sign_in(units, "anna.berg@x.example", PASSWORD), User)
+    (row,) = accounts_listed(units)
+    assert (row.roles, row.unit_codes) == (("enhet",), ("1001", "1002"))
+    actors = {entry[0] for entry in log(units, *CHANGES)}
+    assert actors == {"admin", os.environ.get("USER") or "kommandorad"}

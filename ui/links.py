@@ -2,8 +2,9 @@
 receipt) and the links between pages in tables.
 
 Every page's route comes from the page list in ``ui.navigation``, so a page
-that moves takes its links with it. Without ``AVTALSFOKUS_BASE_URL`` the base
-address is the one the app is reached at: the browser's own address
+that moves takes its links with it. The base address is the admin's
+setting (Inställningar), else ``AVTALSFOKUS_BASE_URL``, else the one the app
+is reached at: the browser's own address
 (``st.context.url``), else the request headers a proxy passes on
 (``X-Forwarded-Host`` and friends, else ``Host``). The rules for the base
 address are plain functions in ``data_access.core.config``, which knows no
@@ -15,8 +16,13 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from data_access.access import app_settings
 from data_access.core import config
+from data_access.core.db import engine_for, session_scope
+from ui import cached
+from ui.cached import DataState
 from ui.navigation import PAGES
 from ui.text import md
 
@@ -26,7 +32,7 @@ CONTRACT_PAGE = next(spec.url_path for spec in PAGES if spec.path == "pages/cont
 NEEDS_PAGE = next(spec.url_path for spec in PAGES if spec.path == "pages/needs.py")
 LOCAL_LINK_WARNING = (
     "Länken går till {base}, som bara fungerar på den här datorn. Öppna appen på den adress som "
-    "enheterna når den på, eller be den som driftar appen ställa in AVTALSFOKUS_BASE_URL."
+    "enheterna når den på, eller be administratören ange basadressen under Inställningar."
 )
 
 
@@ -38,9 +44,25 @@ def detected_base_url() -> str | None:
 
 
 def public_base_url() -> str:
-    """The base address for links people are sent: the setting, else the
-    address the app is reached at, else the local default."""
-    return config.public_base_url(detected_base_url())
+    """The base address for links people are sent: the admin's setting, else
+    ``AVTALSFOKUS_BASE_URL``, else the address the app is reached at, else
+    the local default."""
+    return config.public_base_url(detected_base_url(), admin_setting=admin_base_url())
+
+
+def admin_base_url() -> str | None:
+    """The base address the admin set (Inställningar), or None. Cached on the
+    data version, which a settings change replaces. Outside a page run (a unit
+    test, a script) there is no run database to ask."""
+    if get_script_run_ctx() is None:
+        return None
+    return _stored_base_url(cached.data_state())
+
+
+@st.cache_data(show_spinner=False)
+def _stored_base_url(state: DataState) -> str | None:
+    with session_scope(engine_for(state.url)) as session:
+        return app_settings.base_url(session)
 
 
 def warn_if_local(base_url: str) -> None:

@@ -126,6 +126,30 @@ PAGES: tuple[PageSpec, ...] = (
         "behov",
         permission=Permission.SUBMIT_NEEDS,
     ),
+    PageSpec(
+        "pages/users.py",
+        "Användare",
+        "Administration",
+        ":material/manage_accounts:",
+        "anvandare",
+        permission=Permission.MANAGE_USERS,
+    ),
+    PageSpec(
+        "pages/settings.py",
+        "Inställningar",
+        "Administration",
+        ":material/settings:",
+        "installningar",
+        permission=Permission.MANAGE_SETTINGS,
+    ),
+    PageSpec(
+        "pages/audit_log.py",
+        "Granskningslogg",
+        "Administration",
+        ":material/history:",
+        "granskningslogg",
+        permission=Permission.VIEW_AUDIT,
+    ),
 )
 
 

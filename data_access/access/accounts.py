@@ -32,6 +32,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from data_access.access import audit
+from data_access.access.roles import Permission
+from data_access.access.viewer import Viewer
 from data_access.core import clock
 from data_access.core.lengths import max_length
 from data_access.core.models import ROLES, Unit, User, UserRole, UserUnit
@@ -54,6 +56,9 @@ NOT_AN_EMAIL = "(ogiltig e-postadress)"
 # Audit actions.
 SIGNED_IN = "signin"
 SIGN_IN_REFUSED = "signin_refused"
+USER_ADDED = "user_added"
+USER_CHANGED = "user_changed"
+USER_DISABLED = "user_disabled"
 
 
 class AccountError(ValueError):
@@ -133,6 +138,38 @@ def _existing(session: Session, email: str) -> User:
     return user
 
 
+def _check_roles_and_units(roles: tuple[str, ...], unit_ids: list[int]) -> None:
+    if "enhet" in roles and not unit_ids:
+        raise AccountError("En användare med rollen enhet behöver minst en enhet (enhetskod).")
+    if unit_ids and "enhet" not in roles:
+        raise AccountError("Enheter hör till rollen enhet: ge användaren den rollen också.")
+
+
+def _roles_detail(roles: Iterable[str], unit_count: int) -> str:
+    """What the log says of a user's roles: their names and how many units
+    (role names are no personal data; unit ids would be more than the log needs)."""
+    held = set(roles)
+    return f"roles={','.join(role for role in ROLES if role in held)} units={unit_count}"
+
+
+def _active_admins(session: Session) -> set[int]:
+    rows = session.scalars(
+        select(User.id)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == "admin", User.disabled.is_(False))
+    )
+    return set(rows)
+
+
+def _keep_an_admin(session: Session, user: User) -> None:
+    """Refuse to take the last active admin away (disabled, or the role
+    removed): nobody could then manage the users in the app."""
+    if _active_admins(session) == {user.id}:
+        raise AccountError(
+            "Det måste finnas minst en aktiv administratör. Lägg till en annan administratör först."
+        )
+
+
 def add_user(
     session: Session,
     email: str,
@@ -141,17 +178,17 @@ def add_user(
     unit_codes: Iterable[str] = (),
     password: str | None = None,
     display_name: str | None = None,
+    acting: Viewer,
 ) -> User:
     """Add a user with ``roles``; an ``enhet`` user needs the codes of the
     units they act for, and only an ``enhet`` user has units. Without a
-    password the user can only sign in through the identity provider."""
+    password the user can only sign in through the identity provider.
+    Only a user manager (the admin, the command line) may."""
+    acting.require(Permission.MANAGE_USERS)
     address = normalise_email(email)
     chosen = _roles(roles)
     unit_ids = _units(session, unit_codes)
-    if "enhet" in chosen and not unit_ids:
-        raise AccountError("En användare med rollen enhet behöver minst en enhet (enhetskod).")
-    if unit_ids and "enhet" not in chosen:
-        raise AccountError("Enheter hör till rollen enhet: ge användaren den rollen också.")
+    _check_roles_and_units(chosen, unit_ids)
     if _user(session, address) is not None:
         raise AccountError(f"Det finns redan en användare med e-postadressen {address}.")
     if password is not None:
@@ -171,6 +208,8 @@ def add_user(
     )
     session.add(user)
     session.flush()
+    detail = _roles_detail(chosen, len(unit_ids)) + f" password={'yes' if password is not None else 'no'}"
+    audit.record(session, USER_ADDED, f"user:{user.id}", detail, actor=acting.label)
     return user
 
 
@@ -179,8 +218,10 @@ def user_by_email(session: Session, email: str) -> User | None:
     return _user(session, email)
 
 
-def list_users(session: Session) -> list[UserRow]:
-    """Every user by e-mail, with roles and unit codes."""
+def list_users(session: Session, *, acting: Viewer) -> list[UserRow]:
+    """Every user by e-mail, with roles and unit codes: e-mails and names are
+    personal data, so only a user manager reads them."""
+    acting.require(Permission.MANAGE_USERS)
     codes = dict(session.execute(select(Unit.id, Unit.code)).all())
     return [
         UserRow(
@@ -197,23 +238,104 @@ def list_users(session: Session) -> list[UserRow]:
     ]
 
 
-def disable_user(session: Session, email: str) -> User:
-    """Stop a user from signing in; the user and their history stay."""
+def disable_user(session: Session, email: str, *, acting: Viewer) -> User:
+    """Stop a user from signing in; the user and their history stay. The
+    last active admin is not disabled (nobody could undo it in the app)."""
+    acting.require(Permission.MANAGE_USERS)
     user = _existing(session, email)
+    if user.disabled:
+        return user
+    _keep_an_admin(session, user)
     user.disabled = True
     session.flush()
+    audit.record(session, USER_DISABLED, f"user:{user.id}", actor=acting.label)
     return user
 
 
-def set_password(session: Session, email: str, password: str) -> User:
+def enable_user(session: Session, email: str, *, acting: Viewer) -> User:
+    """Let a disabled user sign in again, with the slowdown started afresh."""
+    acting.require(Permission.MANAGE_USERS)
+    user = _existing(session, email)
+    if not user.disabled:
+        return user
+    user.disabled = False
+    user.failed_logins = 0
+    user.last_failed_at = None
+    session.flush()
+    audit.record(session, USER_CHANGED, f"user:{user.id}", "enabled", actor=acting.label)
+    return user
+
+
+def set_password(session: Session, email: str, password: str, *, acting: Viewer) -> User:
     """Give a user a (new) local password; the slowdown starts afresh."""
+    acting.require(Permission.MANAGE_USERS)
     _check_password(password)
     user = _existing(session, email)
     user.password_hash = HASHER.hash(password)
     user.failed_logins = 0
     user.last_failed_at = None
     session.flush()
+    audit.record(session, USER_CHANGED, f"user:{user.id}", "password", actor=acting.label)
     return user
+
+
+def set_roles(
+    session: Session,
+    email: str,
+    roles: Iterable[str],
+    *,
+    unit_codes: Iterable[str] | None = None,
+    acting: Viewer,
+) -> User:
+    """Replace a user's roles, and with ``unit_codes`` their units in the same
+    step (the admin page changes both at once, so adding ``enhet`` with its
+    units is one change, not two that are each refused). Without
+    ``unit_codes`` the units stay; taking ``enhet`` away takes them along, as
+    units belong to that role only. The last active admin keeps the role."""
+    acting.require(Permission.MANAGE_USERS)
+    user = _existing(session, email)
+    chosen = _roles(roles)
+    if unit_codes is not None:
+        unit_ids = _units(session, unit_codes)
+    elif "enhet" in chosen:
+        unit_ids = [unit.unit_id for unit in user.units]
+    else:
+        unit_ids = []
+    _check_roles_and_units(chosen, unit_ids)
+    if "admin" not in chosen and not user.disabled and any(held.role == "admin" for held in user.roles):
+        _keep_an_admin(session, user)
+    _replace_roles_and_units(session, user, chosen, unit_ids, acting)
+    return user
+
+
+def set_units(session: Session, email: str, unit_codes: Iterable[str], *, acting: Viewer) -> User:
+    """Replace the units an ``enhet`` user acts for (at least one; only an
+    ``enhet`` user has units)."""
+    acting.require(Permission.MANAGE_USERS)
+    user = _existing(session, email)
+    current = {held.role for held in user.roles}
+    held = tuple(role for role in ROLES if role in current)
+    unit_ids = _units(session, unit_codes)
+    _check_roles_and_units(held, unit_ids)
+    _replace_roles_and_units(session, user, held, unit_ids, acting)
+    return user
+
+
+def _replace_roles_and_units(
+    session: Session, user: User, roles: tuple[str, ...], unit_ids: list[int], acting: Viewer
+) -> None:
+    """Store the roles and units, and log the change when there is one."""
+    before = ({held.role for held in user.roles}, {unit.unit_id for unit in user.units})
+    if before == (set(roles), set(unit_ids)):
+        return
+    kept_roles = {held.role: held for held in user.roles}
+    kept_units = {unit.unit_id: unit for unit in user.units}
+    user.roles = [kept_roles.get(role) or UserRole(role=role) for role in roles]
+    user.units = [kept_units.get(unit_id) or UserUnit(unit_id=unit_id) for unit_id in unit_ids]
+    session.flush()
+    audit.record(
+        session, USER_CHANGED, f"user:{user.id}", _roles_detail(roles, len(unit_ids)), actor=acting.label
+    )
 
 
 def delay_after(failures: int) -> timedelta:

@@ -12,9 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from data_access.access.roles import Permission
+from data_access.access.viewer import Viewer
 from data_access.core import clock
 from data_access.core.lengths import max_length
 from data_access.core.models import AuditEvent
@@ -77,14 +79,29 @@ def months_before(moment: datetime, months: int) -> datetime:
             day -= 1
 
 
-def purge_older_than(session: Session, months: int) -> int:
+PURGED = "audit_purged"  # the log's own entry after a purge: how many went, never what
+
+
+def purge_older_than(session: Session, months: int, *, acting: Viewer) -> int:
     """Delete the entries older than ``months`` months (the retention
-    setting); returns how many went."""
+    setting); returns how many went. Shortening the log is the admin's (a
+    settings change), and the purge leaves an entry of its own, so the log
+    says who shortened it and by how much."""
+    acting.require(Permission.MANAGE_SETTINGS)
     if months < 1:
         raise ValueError("Loggen behålls minst en månad.")
     cutoff = months_before(clock.now(), months)
     result = session.execute(delete(AuditEvent).where(AuditEvent.at < cutoff))
-    return result.rowcount or 0
+    removed = result.rowcount or 0
+    record(session, PURGED, None, f"months={months} removed={removed}", actor=acting.label)
+    return removed
+
+
+def count_older_than(session: Session, months: int, *, acting: Viewer) -> int:
+    """How many entries a purge with ``months`` would delete now."""
+    acting.require(Permission.VIEW_AUDIT)
+    cutoff = months_before(clock.now(), months)
+    return session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.at < cutoff)) or 0
 
 
 def list_events(
@@ -94,9 +111,12 @@ def list_events(
     action: str | None = None,
     actor: str | None = None,
     since: datetime | None = None,
+    acting: Viewer,
 ) -> list[AuditEntry]:
     """The newest entries first, at most ``limit``, optionally of one action
-    or actor, or since a moment."""
+    or actor, or since a moment. The actors are e-mails, so only the audit
+    role reads them."""
+    acting.require(Permission.VIEW_AUDIT)
     query = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)
     if action is not None:
         query = query.where(AuditEvent.action == action)
@@ -108,3 +128,22 @@ def list_events(
         AuditEntry(event.id, event.at, event.actor, event.action, event.subject, event.detail)
         for event in session.scalars(query)
     ]
+
+
+@dataclass(frozen=True)
+class LogFacets:
+    """What the audit page's filters offer: the actions and actors in the
+    log, and how many entries it holds."""
+
+    actions: tuple[str, ...]
+    actors: tuple[str, ...]
+    total: int
+
+
+def log_facets(session: Session, *, acting: Viewer) -> LogFacets:
+    """The distinct actions and actors of the log, sorted, and its size."""
+    acting.require(Permission.VIEW_AUDIT)
+    actions = session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action))
+    actors = session.scalars(select(AuditEvent.actor).distinct().order_by(AuditEvent.actor))
+    total = session.scalar(select(func.count()).select_from(AuditEvent)) or 0
+    return LogFacets(tuple(actions), tuple(actors), total)

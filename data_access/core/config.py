@@ -68,14 +68,16 @@ def configured_base_url() -> str | None:
     return text or None
 
 
-def public_base_url(detected: str | None = None) -> str:
+def public_base_url(detected: str | None = None, *, admin_setting: str | None = None) -> str:
     """The address units reach the app at, for links procurers send out (the
     needs form, the receipt; ``ui.links`` builds them, as only the UI knows the
-    pages' routes). In order: ``AVTALSFOKUS_BASE_URL``; the address
-    the app was reached at (``detected``, which the page finds from the
-    browser's address or the request headers: see ``ui.links``); the local
-    default."""
-    return configured_base_url() or (detected or "").strip().rstrip("/") or DEFAULT_PUBLIC_BASE_URL
+    pages' routes). In order: the admin's setting (Inställningar,
+    ``admin_setting``, read from the database by ``ui.links``);
+    ``AVTALSFOKUS_BASE_URL``; the address the app was reached at
+    (``detected``, which the page finds from the browser's address or the
+    request headers: see ``ui.links``); the local default."""
+    chosen = (admin_setting or "").strip().rstrip("/")
+    return chosen or configured_base_url() or (detected or "").strip().rstrip("/") or DEFAULT_PUBLIC_BASE_URL
 
 
 def is_local_address(url: str) -> bool:
