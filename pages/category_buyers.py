@@ -3,6 +3,7 @@ and the units buying the same things elsewhere: the people to call."""
 
 import streamlit as st
 
+from data_access.access.roles import Permission
 from data_access.core import clock
 from data_access.figures.fidelity import SpendFilter
 from ui import cached
@@ -19,6 +20,7 @@ start = page_start(
     "Välj en kategori för att se vilka enheter som köper på avtal och vilka som köper utanför. "
     "Kategorierna med mest avtalsotrogna inköp står först.",
     empty=NOTHING_YET,
+    permission=Permission.VIEW_CONTRACT_BUYERS,
 )
 state = start.state
 categories = cached.categories(state)
@@ -37,6 +39,7 @@ st.caption(status_summary_caption(figures))
 
 buyers = CategoryBuyers(
     state,
+    start.viewer,
     category_id,
     names[category_id],
     spend_filter,

@@ -19,6 +19,7 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from data_access.access.viewer import viewer_with
 from data_access.core import clock
 from data_access.core.models import Contract, Person, Supplier, UnitContact
 from data_access.core.periods import Period
@@ -36,6 +37,7 @@ from ui.mail import mailto_link, outlook_line, unique_addresses
 from ui.text import md_unescaped
 
 PERIOD = Period(date(2025, 11, 1), date(2026, 10, 31))
+PROCURER = viewer_with("anna@kommun.example", ["upphandlare"])
 
 
 @pytest.fixture
@@ -53,7 +55,7 @@ def known(engine: Engine) -> Iterator[dict[str, int]]:
 
 def test_buyers_and_losing_units_are_exactly_the_fixture(known: dict[str, int], engine: Engine) -> None:
     with Session(engine) as session:
-        customers = contract_customers(session, known["contract"], PERIOD)
+        customers = contract_customers(session, known["contract"], PERIOD, acting=PROCURER)
     assert [
         (u.unit_code, u.amount, u.line_count, u.first_purchase, u.last_purchase) for u in customers.buying
     ] == [
@@ -71,7 +73,7 @@ def test_buyers_and_losing_units_are_exactly_the_fixture(known: dict[str, int], 
 
 def test_contacts_email_line_mailto_and_excel_agree(known: dict[str, int], engine: Engine) -> None:
     with Session(engine) as session:
-        contacts = unit_contacts(session, [known["u1"], known["u2"], known["u3"]])
+        contacts = unit_contacts(session, [known["u1"], known["u2"], known["u3"]], acting=PROCURER)
     # The contact section's line and link (ui.reach) are built from these contacts.
     addresses = unique_addresses(contact.email for contact in contacts)
     line = outlook_line(addresses)
@@ -135,7 +137,10 @@ def test_contact_rules_manager_unit_overview_and_visits(known: dict[str, int], e
             ContactInput(name="  ", email="x@@y").cleaned()
         assert set(refused.value.problems) == {"name", "email"}
         manager_id = set_contract_manager(
-            session, known["contract"], ContactInput(name="Eva Avtal", email="EVA@Exempel.se")
+            session,
+            known["contract"],
+            ContactInput(name="Eva Avtal", email="EVA@Exempel.se"),
+            acting=PROCURER,
         )
         assert session.get(Person, manager_id).email == "EVA@exempel.se"  # the domain is normalised
 
@@ -149,7 +154,11 @@ def test_contact_rules_manager_unit_overview_and_visits(known: dict[str, int], e
 
         with pytest.raises(VisitError):
             add_visit(
-                session, visit_date=date(2026, 11, 2), unit_id=known["u1"], follow_up_date=date(2026, 11, 1)
+                session,
+                visit_date=date(2026, 11, 2),
+                unit_id=known["u1"],
+                follow_up_date=date(2026, 11, 1),
+                acting=PROCURER,
             )
         add_visit(
             session,
@@ -159,20 +168,28 @@ def test_contact_rules_manager_unit_overview_and_visits(known: dict[str, int], e
             participants="Anna Ek, upphandlaren",
             notes="Vill ha mindre förpackningar.",
             follow_up_date=date(2026, 12, 1),
+            acting=PROCURER,
         )
-        pending = open_follow_ups(session)
+        pending = open_follow_ups(session, acting=PROCURER)
         assert [(visit.unit_name, visit.contract, visit.follow_up_date) for visit in pending] == [
             ("Ekbacken", "LIV-1", date(2026, 12, 1))
         ]
         add_visit(
-            session, visit_date=date(2026, 11, 3), unit_id=known["u2"], follow_up_date=date(2026, 11, 20)
+            session,
+            visit_date=date(2026, 11, 3),
+            unit_id=known["u2"],
+            follow_up_date=date(2026, 11, 20),
+            acting=PROCURER,
         )
-        assert [visit.follow_up_date for visit in open_follow_ups(session)] == [  # the overdue one first
+        pending = open_follow_ups(session, acting=PROCURER)
+        assert [visit.follow_up_date for visit in pending] == [  # the overdue one first
             date(2026, 11, 20),
             date(2026, 12, 1),
         ]
-        add_visit(session, visit_date=date(2026, 12, 5), unit_id=known["u1"])  # the follow-up call is made
-        assert [visit.follow_up_date for visit in open_follow_ups(session)] == [date(2026, 11, 20)]
+        # The follow-up call is made.
+        add_visit(session, visit_date=date(2026, 12, 5), unit_id=known["u1"], acting=PROCURER)
+        pending = open_follow_ups(session, acting=PROCURER)
+        assert [visit.follow_up_date for visit in pending] == [date(2026, 11, 20)]
 
 
 def test_the_needs_link_follows_the_configured_address(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -218,7 +235,11 @@ def test_setting_the_contract_manager_on_the_page(known: dict[str, int], engine:
 def test_upcoming_follow_ups_open_the_unit_page(known: dict[str, int], engine: Engine) -> None:
     with Session(engine) as session:
         add_visit(
-            session, visit_date=date(2026, 11, 2), unit_id=known["u2"], follow_up_date=date(2099, 1, 15)
+            session,
+            visit_date=date(2026, 11, 2),
+            unit_id=known["u2"],
+            follow_up_date=date(2099, 1, 15),
+            acting=PROCURER,
         )
         session.commit()
     app = open_page("pages/unit.py")

@@ -23,6 +23,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from data_access.access.viewer import system
 from data_access.core.models import InvoiceLine, LineStatus
 from data_access.core.periods import Period
 from data_access.customers.contract_buyers import contract_customers
@@ -76,7 +77,7 @@ def on_contract_by_sql(session: Session, contract_id: int) -> tuple[Decimal, int
 
 def test_lines_without_a_category_are_on_the_contract_page(known: dict[str, int], engine: Engine) -> None:
     with Session(engine) as session:
-        customers = contract_customers(session, known["liv"], PERIOD)
+        customers = contract_customers(session, known["liv"], PERIOD, acting=system("test"))
         expected_amount, expected_lines = on_contract_by_sql(session, known["liv"])
         dashboard = fidelity_total(session, SpendFilter(PERIOD.start, PERIOD.end))
     assert [
@@ -96,7 +97,7 @@ def test_lines_without_a_category_are_on_the_contract_page(known: dict[str, int]
     ]
     # The dashboard counts the same lines on contract: both contracts' buyers add up to its figure.
     with Session(engine) as session:
-        cleaning = contract_customers(session, known["stad"], PERIOD)
+        cleaning = contract_customers(session, known["stad"], PERIOD, acting=system("test"))
     assert [(u.unit_code, u.amount, u.line_count) for u in cleaning.buying] == [("U4", Decimal("780.00"), 2)]
     assert dashboard.on_amount == sum(u.amount for u in customers.buying + cleaning.buying)
 

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
+from data_access.access.viewer import system
 from data_access.customers.contacts import ContactInput, add_unit_contact
 from data_access.customers.contract_buyers import Contact
 from data_access.engine.classification import classify_lines
@@ -52,7 +53,10 @@ def buyers(engine: Engine) -> Iterator[dict[str, int]]:
         add_buyer_contacts(session, made)
         for number, email in enumerate(COOKS):
             add_unit_contact(
-                session, made.u3.id, ContactInput(name=f"Kock {number:03d}", email=email, role="Kock")
+                session,
+                made.u3.id,
+                ContactInput(name=f"Kock {number:03d}", email=email, role="Kock"),
+                acting=system("test"),
             )
         ids = {
             "contract": made.contract.id,

@@ -13,6 +13,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from data_access.access.viewer import system
 from data_access.core.models import Account, Category, Contract, Department, Person, Supplier, Unit
 from data_access.customers.contacts import ContactInput, add_unit_contact
 from tests.factories import World
@@ -116,4 +117,5 @@ def add_buyer_contacts(session: Session, buyers: Organisation) -> None:
         (buyers.u2, "Bo Björk", "bo@exempel.se", "Enhetschef", "019-10 20 30"),
         (buyers.u3, "Cilla Gran", "cilla@exempel.se", "Kock", "019-40 50 60"),
     ):
-        add_unit_contact(session, unit.id, ContactInput(name=name, email=email, role=role, phone=phone))
+        contact = ContactInput(name=name, email=email, role=role, phone=phone)
+        add_unit_contact(session, unit.id, contact, acting=system("test"))

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
+from data_access.access.viewer import Viewer
 from data_access.core.periods import Period
 from data_access.core.reference import Option
 from data_access.figures.fidelity import Dimension, SpendFilter
@@ -50,6 +51,7 @@ class CategoryBuyers:
     and the contact list share."""
 
     state: DataState
+    viewer: Viewer  # who reads the contact people (and whose download is logged)
     category_id: int
     category: str
     spend_filter: SpendFilter
@@ -176,6 +178,8 @@ class CategoryBuyers:
         st.subheader("Kontaktpersoner")
         contact_section(
             self.state,
+            self.viewer,
+            log_subject=f"category:{self.category_id}",
             on_unit_ids=[int(unit_id) for unit_id in buying_on["id"] if not pd.isna(unit_id)],
             off_unit_ids=[int(unit_id) for unit_id in buying_off["id"] if not pd.isna(unit_id)],
             wording=CATEGORY_WORDING,

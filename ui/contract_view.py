@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from data_access.access.roles import Permission
+from data_access.access.viewer import Viewer
 from data_access.core import clock
 from data_access.core.periods import Period
 from data_access.customers.contacts import ContactInput, set_contract_manager
@@ -52,8 +54,11 @@ def contract_header(contract: ContractListing) -> None:
             st.markdown(part, width="content", wrap=False)
 
 
-def manager_editor(state: DataState, contract: ContractListing) -> None:
-    """What the last save did, and the form that changes the contract manager."""
+def manager_editor(state: DataState, viewer: Viewer, contract: ContractListing) -> None:
+    """What the last save did, and the form that changes the contract manager
+    (for a viewer who may: the change is refused and logged in data_access too)."""
+    if not viewer.may(Permission.EDIT_CONTRACT_MANAGERS):
+        return
     # The contact form also leaves its own "Kontaktpersonen ... är sparad." (ui.widgets.flash):
     # taken here, so it cannot turn up later on another page; the manager's message says more.
     generic = st.session_state.pop(FLASH_KEY, None)
@@ -62,7 +67,7 @@ def manager_editor(state: DataState, contract: ContractListing) -> None:
         st.toast(saved, icon=":material/check_circle:")
 
     def save(person: ContactInput) -> None:
-        run_command(state, set_contract_manager, contract.id, person)
+        run_command(state, set_contract_manager, contract.id, person, acting=viewer)
         # The form reruns the page at once; the next run says what was saved.
         st.session_state[SAVED_MESSAGE] = f"Avtalsansvarig sparad: {md(person.name.strip())}."
 
@@ -90,10 +95,10 @@ class BuyerTables:
     """The two lists of units (on the contract, in its category elsewhere):
     what they share is the contract, the period and the month columns."""
 
-    def __init__(self, state: DataState, contract: ContractListing, period: Period) -> None:
+    def __init__(self, state: DataState, viewer: Viewer, contract: ContractListing, period: Period) -> None:
         self.contract = contract
         self.period = period
-        self.customers: ContractCustomers = cached.contract_customers(state, contract.id, period)
+        self.customers: ContractCustomers = cached.contract_customers(state, viewer, contract.id, period)
         self.department_ids = {option.name: option.id for option in cached.departments(state)}
 
     def unit_cell(self, row: UnitSpend) -> UnitCell:
@@ -220,7 +225,9 @@ class BuyerTables:
         self.spend_table(customers.losing, key="losing_table", elsewhere=True, download="utanför avtalet")
 
 
-def contacts(state: DataState, contract: ContractListing, customers: ContractCustomers) -> None:
+def contacts(
+    state: DataState, viewer: Viewer, contract: ContractListing, customers: ContractCustomers
+) -> None:
     """The needs-form link to send, and the contact people of the units on
     the contract and of those buying elsewhere."""
     st.caption("Länk till behovsformuläret med avtalet ifyllt, att ta med när du skriver till enheterna:")
@@ -229,6 +236,8 @@ def contacts(state: DataState, contract: ContractListing, customers: ContractCus
     links.warn_if_local(base_url)
     contact_section(
         state,
+        viewer,
+        log_subject=f"contract:{contract.id}",
         on_unit_ids=[row.unit_id for row in customers.buying if row.unit_id is not None],
         off_unit_ids=[row.unit_id for row in customers.losing if row.unit_id is not None],
         wording=CONTRACT_WORDING,

@@ -1,7 +1,12 @@
 """Reaching the units that buy: their contact people, a contact list for
 Excel, and messages to them in blind copy (``ui.mail``), for the group the
 procurer chooses: the units that buy on contract, those that buy elsewhere,
-or both. Used by the contract page and Vem köper vad."""
+or both. Used by the contract page and Vem köper vad.
+
+Contact people are personal data: they are read for the signed-in viewer
+(who must be allowed to see them), and every download of them is logged
+(``contact_download``): who, when, of what and how many rows, never the
+people themselves."""
 
 from __future__ import annotations
 
@@ -13,11 +18,16 @@ import pandas as pd
 import streamlit as st
 from pandas.io.formats.style import Styler
 
+from data_access.access.roles import AccessDenied, Permission
+from data_access.access.viewer import Viewer
+from data_access.customers.contacts import record_contact_export
 from data_access.customers.contract_buyers import Contact
+from data_access.exports.excel import table_workbook
 from ui import cached
 from ui.buyers import text_or_dash
 from ui.cached import DataState
-from ui.drilldown import excel_download
+from ui.commands import run_command
+from ui.drilldown import EXCEL_MIME
 from ui.format import MISSING, integer
 from ui.mail import MAILTO_LIMIT, mailto_address, mailto_batches, outlook_line, unique_addresses
 
@@ -121,9 +131,44 @@ def _contact_table(rows: list[tuple[str, ...]], key: str) -> None:
     )
 
 
+def record_contact_download(state: DataState, viewer: Viewer, subject: str, rows: int) -> None:
+    """The audit entry of a contact download, through the one write path."""
+    run_command(state, record_contact_export, subject, rows, acting=viewer)
+
+
+def contact_download(
+    state: DataState,
+    viewer: Viewer,
+    label: str,
+    headers: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    *,
+    subject: str,
+    notes: Sequence[str],
+    file_name: str,
+    key: str,
+) -> None:
+    """An Excel download of a table holding contact people (``subject``:
+    what it is of, ``contract:12``). The workbook is made when the button is
+    pressed, and the press logs the download (the callback runs before the
+    rerun), so the log holds every download, with its row count."""
+    st.download_button(
+        label,
+        data=lambda: table_workbook(headers, list(rows), notes=notes),
+        file_name=file_name,
+        mime=EXCEL_MIME,
+        key=key,
+        icon=":material/download:",
+        on_click=record_contact_download,
+        args=(state, viewer, subject, len(rows)),
+    )
+
+
 def contact_section(
     state: DataState,
+    viewer: Viewer,
     *,
+    log_subject: str,
     on_unit_ids: Sequence[int],
     off_unit_ids: Sequence[int],
     wording: Wording,
@@ -132,9 +177,13 @@ def contact_section(
     file_name: str,
     key: str,
 ) -> None:
-    """Choose a group; see its contact people, download them, write to them."""
+    """Choose a group; see its contact people, download them (the download
+    logged as of ``log_subject``), write to them."""
+    if not viewer.may(Permission.VIEW_CONTACTS):
+        st.caption(str(AccessDenied(Permission.VIEW_CONTACTS)))
+        return
     on_ids, off_ids = set(on_unit_ids), set(off_unit_ids)
-    contacts = cached.unit_contacts(state, tuple(sorted(on_ids | off_ids)))
+    contacts = cached.unit_contacts(state, viewer, tuple(sorted(on_ids | off_ids)))
     if not contacts:
         st.caption(NO_CONTACTS)
         return
@@ -153,10 +202,13 @@ def contact_section(
         return
     rows = contact_rows(chosen, on_ids, off_ids, wording)
     _contact_table(rows, key=f"{key}_table")
-    excel_download(
+    contact_download(
+        state,
+        viewer,
         "Ladda ner kontaktlistan",
         CONTACT_HEADERS,
         rows,
+        subject=log_subject,
         notes=[*notes, wording.description(group)],
         file_name=file_name,
         key=f"{key}_excel",

@@ -1,11 +1,16 @@
 """The unit page's blocks: its contact people (added, changed, removed), what
 it buys on contract and elsewhere (with the Excel lists), and the form that
-logs a visit. Every change goes through ``ui.commands.run_command``."""
+logs a visit. Every change goes through ``ui.commands.run_command`` for the
+signed-in viewer, who is what the change and the audit log record (the visit
+form asks for no name of who logs it); every download holding contact
+details is logged."""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from data_access.access.roles import Permission
+from data_access.access.viewer import Viewer
 from data_access.core import clock
 from data_access.core.periods import Period
 from data_access.core.reference import Option
@@ -21,8 +26,9 @@ from ui import cached
 from ui.cached import DataState
 from ui.commands import run_command
 from ui.customer import contact_form, contact_table
-from ui.drilldown import excel_download, file_stem
+from ui.drilldown import file_stem
 from ui.format import kronor, long_date
+from ui.reach import contact_download
 from ui.tables import records_table, swedish_table
 from ui.text import md
 from ui.widgets import flash
@@ -31,9 +37,9 @@ REMOVE_ASKED = "remove_contact_asked"  # the person whose removal waits for a ye
 VISIT_PROBLEMS = "visit_problems"
 
 
-def contacts(state: DataState, unit: Option) -> None:
+def contacts(state: DataState, viewer: Viewer, unit: Option) -> None:
     """The unit's contact people, and the forms that add, change and remove one."""
-    people = cached.unit_contacts(state, (unit.id,))
+    people = cached.unit_contacts(state, viewer, (unit.id,))
     if people:
         contact_table(people)
     else:
@@ -42,7 +48,7 @@ def contacts(state: DataState, unit: Option) -> None:
         contact_form(
             "new_contact",
             "Ny kontaktperson",
-            lambda contact: run_command(state, add_unit_contact, unit.id, contact),
+            lambda contact: run_command(state, add_unit_contact, unit.id, contact, acting=viewer),
         )
     if not people:
         return
@@ -55,7 +61,7 @@ def contacts(state: DataState, unit: Option) -> None:
         contact_form(
             f"edit_contact_{chosen}",
             f"Ändra {person.name}",
-            lambda contact: run_command(state, update_unit_contact, unit.id, chosen, contact),
+            lambda contact: run_command(state, update_unit_contact, unit.id, chosen, contact, acting=viewer),
             initial=ContactInput(
                 name=person.name, email=person.email or "", phone=person.phone or "", role=person.role
             ),
@@ -68,7 +74,7 @@ def contacts(state: DataState, unit: Option) -> None:
             st.warning(f"Vill du ta bort {md(person.name)} som kontaktperson för {md(unit.name)}?")
             yes, no = st.columns(2)
             if yes.button("Ja, ta bort", type="primary", key="remove_contact_yes"):
-                run_command(state, remove_unit_contact, unit.id, chosen)
+                run_command(state, remove_unit_contact, unit.id, chosen, acting=viewer)
                 st.session_state.pop(REMOVE_ASKED, None)
                 flash(f"{md(person.name)} är borttagen som kontaktperson.")
                 st.rerun()
@@ -78,10 +84,17 @@ def contacts(state: DataState, unit: Option) -> None:
 
 
 def _spend_list(
-    unit: Option, period: Period, rows: list[UnitContractSpend], heading: str, where: str
+    state: DataState,
+    viewer: Viewer,
+    unit: Option,
+    period: Period,
+    rows: list[UnitContractSpend],
+    heading: str,
+    where: str,
 ) -> None:
     """One list of contracts with the unit's spend (``heading`` names the
-    amount, ``where`` the list in the download) and its Excel."""
+    amount, ``where`` the list in the download) and its Excel, which holds
+    the contract managers' addresses and is logged as a contact download."""
     table = records_table(
         rows,
         {
@@ -94,10 +107,13 @@ def _spend_list(
         },
     )
     st.dataframe(swedish_table(table, {heading: kronor}), hide_index=True, width="stretch")
-    excel_download(
+    contact_download(
+        state,
+        viewer,
         f"Ladda ner köpen {where} som Excel",
         ("Avtal", "Namn", heading, "Rader", "Avtalsansvarig", "E-post", "Kategori"),
         [(r.reference, r.name, r.amount, r.line_count, r.manager, r.manager_email, r.category) for r in rows],
+        subject=f"unit:{unit.id}",
         notes=[
             f"Avtalsfokus: {unit.label}, köper {where}",
             f"Period: {long_date(period.start)} – {long_date(period.end)}",
@@ -108,7 +124,7 @@ def _spend_list(
     )
 
 
-def purchases(state: DataState, unit: Option, period: Period) -> None:
+def purchases(state: DataState, viewer: Viewer, unit: Option, period: Period) -> None:
     """The contracts the unit buys on, and those it could have bought on
     where it bought elsewhere, one under the other: side by side, both were
     cut at 1366 px."""
@@ -121,14 +137,16 @@ def purchases(state: DataState, unit: Option, period: Period) -> None:
     ):
         st.markdown(f"**{title}**")
         if rows:
-            _spend_list(unit, period, rows, heading, where)
+            _spend_list(state, viewer, unit, period, rows, heading, where)
         else:
             st.caption("Inga.")
 
 
-def visit_form(state: DataState, unit: Option) -> None:
-    """Log a visit or a call; a refused value is shown in the form, which
-    keeps what was typed."""
+def visit_form(state: DataState, viewer: Viewer, unit: Option) -> None:
+    """Log a visit or a call (for a viewer who may); a refused value is shown
+    in the form, which keeps what was typed. Who logged it is the viewer."""
+    if not viewer.may(Permission.EDIT_VISITS):
+        return
     listings = cached.search_contracts(state, clock.today())
     contract_names = {listing.id: f"{listing.reference} {listing.name}" for listing in listings}
     with st.expander("Nytt besök eller samtal"):
@@ -164,6 +182,7 @@ def visit_form(state: DataState, unit: Option) -> None:
                         participants=participants,
                         notes=notes,
                         follow_up_date=follow_up,
+                        acting=viewer,
                     )
                 except VisitError as error:
                     st.session_state[VISIT_PROBLEMS] = error.problems

@@ -5,6 +5,12 @@ address must be a valid address (email-validator, no network lookups),
 phone is free text, and each fits its column (``data_access.core.lengths``).
 Errors carry a message per field, so a form can show it next to the field
 and keep what was typed.
+
+Contact people are personal data (issue 13): every change takes the acting
+user, refuses a role that may not make it, and leaves an entry in the audit
+log naming the unit (or contract) and the person by id, never by name or
+address, so the log itself holds no personal values. A download of contact
+people is logged the same way (:func:`record_contact_export`).
 """
 
 from __future__ import annotations
@@ -15,6 +21,9 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from data_access.access import audit
+from data_access.access.roles import Permission
+from data_access.access.viewer import Viewer
 from data_access.core.lengths import length_problem
 from data_access.core.models import Contract, Person, UnitContact
 from data_access.core.validation import FieldErrors
@@ -73,8 +82,9 @@ def _person(session: Session, contact: ContactInput) -> Person:
     return person
 
 
-def add_unit_contact(session: Session, unit_id: int, contact: ContactInput) -> int:
+def add_unit_contact(session: Session, unit_id: int, contact: ContactInput, *, acting: Viewer) -> int:
     """Add a contact person to a unit; returns the person's id."""
+    acting.require(Permission.EDIT_CONTACTS)
     cleaned = contact.cleaned()
     person = _person(session, cleaned)
     link = session.get(UnitContact, (unit_id, person.id))
@@ -83,10 +93,15 @@ def add_unit_contact(session: Session, unit_id: int, contact: ContactInput) -> i
     else:
         link.role = cleaned.role
     session.flush()
+    audit.record(session, "contact_added", f"unit:{unit_id}", f"person:{person.id}", actor=acting.label)
     return person.id
 
 
-def update_unit_contact(session: Session, unit_id: int, person_id: int, contact: ContactInput) -> None:
+def update_unit_contact(
+    session: Session, unit_id: int, person_id: int, contact: ContactInput, *, acting: Viewer
+) -> None:
+    """Change a unit's contact person (name, address, phone, role at the unit)."""
+    acting.require(Permission.EDIT_CONTACTS)
     cleaned = contact.cleaned()
     person = session.get(Person, person_id)
     if person is None:
@@ -103,17 +118,23 @@ def update_unit_contact(session: Session, unit_id: int, person_id: int, contact:
     if link is not None:
         link.role = cleaned.role
     session.flush()
+    audit.record(session, "contact_changed", f"unit:{unit_id}", f"person:{person_id}", actor=acting.label)
 
 
-def remove_unit_contact(session: Session, unit_id: int, person_id: int) -> None:
-    """The person stops being the unit's contact (they may still manage contracts)."""
-    session.execute(
+def remove_unit_contact(session: Session, unit_id: int, person_id: int, *, acting: Viewer) -> None:
+    """The person stops being the unit's contact (they may still manage
+    contracts). Removing someone who already was not is no change and no entry."""
+    acting.require(Permission.EDIT_CONTACTS)
+    removed = session.execute(
         delete(UnitContact).where(UnitContact.unit_id == unit_id, UnitContact.person_id == person_id)
-    )
+    ).rowcount
+    if removed:
+        audit.record(session, "contact_removed", f"unit:{unit_id}", f"person:{person_id}", actor=acting.label)
 
 
-def set_contract_manager(session: Session, contract_id: int, contact: ContactInput) -> int:
+def set_contract_manager(session: Session, contract_id: int, contact: ContactInput, *, acting: Viewer) -> int:
     """Make this person the contract's manager (avtalsansvarig); returns their id."""
+    acting.require(Permission.EDIT_CONTRACT_MANAGERS)
     cleaned = contact.cleaned()
     person = _person(session, cleaned)
     contract = session.get(Contract, contract_id)
@@ -121,4 +142,21 @@ def set_contract_manager(session: Session, contract_id: int, contact: ContactInp
         raise ContactError({"name": "Avtalet finns inte."})
     contract.manager_id = person.id
     session.flush()
+    audit.record(
+        session,
+        "contract_manager_changed",
+        f"contract:{contract_id}",
+        f"person:{person.id}",
+        actor=acting.label,
+    )
     return person.id
+
+
+def record_contact_export(session: Session, subject: str, rows: int, *, acting: Viewer) -> None:
+    """Log a download of contact people (a contact list, a list with the
+    contract managers' addresses): ``subject`` is what it was of
+    (``contract:12``, ``category:3``, ``unit:7``), ``rows`` how many people
+    it held. Only someone who may see contact people downloads them, so the
+    page's button calls this when it is pressed."""
+    acting.require(Permission.VIEW_CONTACTS)
+    audit.record_export(session, "contacts", subject, rows, acting=acting)

@@ -25,6 +25,8 @@ from decimal import Decimal
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
+from data_access.access.roles import Permission
+from data_access.access.viewer import Viewer
 from data_access.core.models import Contract, LineStatus, Person, Unit, UnitContact
 from data_access.core.periods import Period
 from data_access.core.sql import month_of
@@ -63,10 +65,14 @@ def _months(period: Period) -> tuple[date, ...]:
     return tuple(months)
 
 
-def contract_customers(session: Session, contract_id: int, period: Period) -> ContractCustomers:
+def contract_customers(
+    session: Session, contract_id: int, period: Period, *, acting: Viewer
+) -> ContractCustomers:
     """The units that bought on the contract, and those that bought in its
     category from someone else, each with spend, lines, first and last
-    purchase and a monthly trend."""
+    purchase and a monthly trend. No people, but who buys what is the
+    procurer's view (ledning sees the aggregated figures instead)."""
+    acting.require(Permission.VIEW_CONTRACT_BUYERS)
     category_id = session.scalar(select(Contract.category_id).where(Contract.id == contract_id))
     months = _months(period)
     in_period = (line.c.invoice_date >= period.start, line.c.invoice_date <= period.end)
@@ -209,8 +215,10 @@ class Contact:
     phone: str | None
 
 
-def unit_contacts(session: Session, unit_ids: list[int]) -> list[Contact]:
-    """The contact people of the given units, by unit then name."""
+def unit_contacts(session: Session, unit_ids: list[int], *, acting: Viewer) -> list[Contact]:
+    """The contact people of the given units, by unit then name: personal
+    data, for a role that may see every unit's contacts."""
+    acting.require(Permission.VIEW_CONTACTS)
     if not unit_ids:
         return []
     rows = session.execute(

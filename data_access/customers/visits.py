@@ -1,5 +1,10 @@
 """Visits and conversations (besök och samtal) with units, and the
-follow-ups they promise."""
+follow-ups they promise.
+
+The log holds who took part and what was said: personal data, read and
+written only by a role allowed to (issue 13). Who logged a visit is the
+signed-in user, recorded in the audit log with the visit's id, not a name
+typed into the form."""
 
 from __future__ import annotations
 
@@ -9,6 +14,9 @@ from datetime import date
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, aliased
 
+from data_access.access import audit
+from data_access.access.roles import Permission
+from data_access.access.viewer import Viewer
 from data_access.core.lengths import count_text, nul_problem
 from data_access.core.models import Contract, Unit, Visit
 from data_access.core.validation import FieldErrors
@@ -45,7 +53,11 @@ def add_visit(
     participants: str = "",
     notes: str = "",
     follow_up_date: date | None = None,
+    acting: Viewer,
 ) -> int:
+    """Log a visit or a call; returns its id. Every refused value is named
+    (``VisitError``), so the form shows them all at once."""
+    acting.require(Permission.EDIT_VISITS)
     problems: dict[str, str] = {}
     if visit_date is None:
         problems["visit_date"] = "Ange datum för besöket eller samtalet."
@@ -73,6 +85,7 @@ def add_visit(
     )
     session.add(visit)
     session.flush()
+    audit.record(session, "visit_added", f"unit:{unit_id}", f"visit:{visit.id}", actor=acting.label)
     return visit.id
 
 
@@ -95,9 +108,15 @@ def _visit_records() -> Select:
 
 
 def visits(
-    session: Session, *, unit_id: int | None = None, contract_id: int | None = None, limit: int = 500
+    session: Session,
+    *,
+    unit_id: int | None = None,
+    contract_id: int | None = None,
+    limit: int = 500,
+    acting: Viewer,
 ) -> list[VisitRecord]:
     """The newest first, for a unit, a contract, or all."""
+    acting.require(Permission.VIEW_VISITS)
     query = _visit_records().order_by(Visit.visit_date.desc(), Visit.id.desc()).limit(limit)
     if unit_id is not None:
         query = query.where(Visit.unit_id == unit_id)
@@ -106,12 +125,13 @@ def visits(
     return [VisitRecord(*row) for row in session.execute(query)]
 
 
-def open_follow_ups(session: Session, limit: int = 200) -> list[VisitRecord]:
+def open_follow_ups(session: Session, limit: int = 200, *, acting: Viewer) -> list[VisitRecord]:
     """Follow-ups not yet done, the most overdue first.
 
     A follow-up is done when a later visit or conversation with the same unit
     is logged; until then it stays on the list, also after its date (the page
     marks it overdue), so a missed call is never silently dropped."""
+    acting.require(Permission.VIEW_VISITS)
     later = aliased(Visit)
     done = (
         select(later.id)
