@@ -58,7 +58,7 @@ def triage_form(state: DataState, viewer: Viewer, need: InboxRow) -> None:
         internal = st.text_area(
             "Interna anteckningar (syns inte för enheten)", value=need.internal_notes or ""
         )
-        st.caption(f"Ändringen loggas med ditt namn ({md(viewer.label)}).")
+        st.caption(f"Ändringen sparas i historiken som {md(viewer.label)}.")
         if st.form_submit_button("Spara", type="primary"):
             change = Triage(status, assignee, answer, internal)
             try:
