@@ -313,6 +313,20 @@ def test_the_page_shows_the_unit_of_a_contact_person(engine: Engine, known: Know
     assert app.metric[0].label == "Avtalstrohet" and app.metric[0].value == percent(Decimal("62.857"))
     links = [link for link in app.get("page_link")]
     assert any("unit=U1" in str(link.proto) for link in links)
+    assert len(app.get("vega_lite_chart")) == 1  # the trend, with its figures in the table below
+    months = next(frame.value for frame in app.dataframe if "Månad" in frame.value.columns)
+    assert len(months) == 12
+    # A column with gaps (months without lines) is shown as its text: "–" in the gaps.
+    by_month = {
+        month: text.strip() for month, text in zip(months["Månad"], months["Avtalstrohet"], strict=True)
+    }
+    assert [by_month[month] for month in ("mars 2026", "april 2026", "september 2026", "maj 2026")] == [
+        percent(100),
+        percent(0),
+        percent(0),
+        "–",
+    ]
+    assert months["Avtalsotroget"].sum() == 650 and months["Avtalat"].sum() == 1100
 
 
 def test_another_units_code_in_the_address_shows_your_own_unit(engine: Engine, known: Known) -> None:
@@ -340,6 +354,9 @@ def test_a_unit_user_with_two_units_chooses_by_the_address(engine: Engine, known
     assert [s.value for s in app.subheader] == ["U3 Granen"]
     assert not app.warning
     assert app.selectbox[0].options == ["U1 Ekbacken", "U3 Granen"]
+    app.selectbox[0].select("U1").run()
+    assert [s.value for s in app.subheader] == ["U1 Ekbacken"]
+    assert app.query_params["enhet"] == "U1"  # a link to the page opens the unit chosen
 
 
 def test_a_viewer_without_units_is_told_whom_to_ask(engine: Engine, known: Known) -> None:
