@@ -27,7 +27,7 @@ from data_access.access.viewer import Viewer, system, viewer_with
 from data_access.cli import main
 from data_access.core import clock, config
 from data_access.core.db import session_scope
-from data_access.core.models import AppSetting, AuditEvent
+from data_access.core.models import AppSetting, AuditEvent, User
 from data_access.importing import upload_limit
 from tests.app_pages import APP, open_page, provider_user, signed_in
 from tests.factories import World
@@ -303,6 +303,22 @@ def test_an_admin_changes_roles_and_units_and_disables_a_user(units: Engine) -> 
     assert len(logged(units, accounts.USER_DISABLED)) == 1
 
 
+def test_an_admin_sets_a_local_password(units: Engine) -> None:
+    with session_scope(units) as session:
+        user_id = accounts.add_user(session, "bo@kommun.example", roles=("ledning",), acting=ADMIN).id
+    app = admin_page("pages/users.py")
+    app.text_input(key=f"password_{user_id}_new").input("kort")
+    app.button(key=f"save_password_{user_id}").click().run()
+    assert md_unescaped(app.error[0].value) == "Lösenordet byttes inte: Lösenordet måste ha minst 10 tecken."
+    app.text_input(key=f"password_{user_id}_new").input("ett-långt-lösenord")
+    app.button(key=f"save_password_{user_id}").click().run()
+    assert not app.error
+    assert app.dataframe[0].value.iloc[0]["Lokalt lösenord"]
+    assert [detail for _, _, detail in logged(units, accounts.USER_CHANGED)] == ["password"]
+    with session_scope(units) as session:
+        assert isinstance(accounts.authenticate(session, "bo@kommun.example", "ett-långt-lösenord"), User)
+
+
 def test_a_settings_change_is_logged_and_shown(engine: Engine) -> None:
     app = admin_page("pages/settings.py")
     assert [link.label for link in app.get("page_link")] == [
@@ -318,7 +334,7 @@ def test_a_settings_change_is_logged_and_shown(engine: Engine) -> None:
     app.button(key="save_base_url").click().run()
     assert not app.error
     assert [success.value for success in app.success] == ["Basadressen är sparad."]
-    assert "https://avtal.kommun.se" in [text.value for text in app.text]
+    assert [code.value for code in app.code] == ["https://avtal.kommun.se"]
     assert logged(engine) == [
         ("admin@kommun.example", "setting:public_base_url", "url=https://avtal.kommun.se")
     ]
@@ -338,6 +354,19 @@ def test_a_settings_change_is_logged_and_shown(engine: Engine) -> None:
     ]
     current = settings(engine)
     assert (current.municipal_domains, current.retention_months) == (("kommun.example",), 12)
+
+
+def test_the_links_follow_the_admins_base_address_before_the_environment(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AVTALSFOKUS_BASE_URL", "https://miljo.kommun.example")
+    app = open_page("pages/settings.py", user=ADMIN_USER, url="http://127.0.0.1:8501/installningar")
+    assert [code.value for code in app.code] == ["https://miljo.kommun.example"]
+    app.text_input(key="setting_base_url").input("https://avtal.kommun.example/af")
+    app.button(key="save_base_url").click().run()
+    # The cache saw the change:
+    assert [code.value for code in app.code] == ["https://avtal.kommun.example/af"]
+    assert any("(inställningen här)" in caption.value for caption in app.caption)
 
 
 def test_the_audit_page_lists_and_filters_the_entries(engine: Engine) -> None:

@@ -100,7 +100,7 @@ def base_url_form(state: DataState, current: AppSettings) -> None:
         source = "adressen du når appen på just nu"
     else:
         source = "standardadressen"
-    effective = config.public_base_url(detected, admin_setting=current.base_url)
+    effective = links.public_base_url()  # what the links are built with, from the same rules
     st.caption(
         "Länkar som skickas till enheterna (formuläret för behov, kvittot) börjar med den här adressen. "
         "Inställningen gäller före AVTALSFOKUS_BASE_URL och före adressen appen nås på."
@@ -110,13 +110,14 @@ def base_url_form(state: DataState, current: AppSettings) -> None:
             "Basadress",
             value=current.base_url or "",
             key="setting_base_url",
-            placeholder="https://avtal.kommun.se",
+            help="Hela adressen med https (eller http) först, och sökvägen om appen ligger under en, "
+            "som avtal.kommun.se/avtalsfokus. Lämna tomt för att ta bort inställningen.",
         )
         submitted = st.form_submit_button("Spara", type="primary", key="save_base_url")
     if submitted:
         _saved(state, app_settings.set_base_url, url, what="Basadressen")
     st.caption(f"Länkarna börjar nu med ({source}):")
-    st.text(effective)
+    st.code(effective, language=None)  # an address to copy, never a live link
     links.warn_if_local(effective)
 
 

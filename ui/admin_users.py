@@ -187,6 +187,28 @@ def change_user_form(state: DataState, rows: Sequence[UserRow], units: Sequence[
             flash(f"Rollerna för {md(row.email)} är sparade.")
             st.rerun()
     _access_button(state, row)
+    if not provider_configured():
+        _password_form(state, row)
+
+
+def _password_form(state: DataState, row: UserRow) -> None:
+    """A new local password (where local accounts are how people sign in).
+    The field empties on every submit, refused or not: a password is never
+    kept in the session for the next run."""
+    with st.form(f"password_{row.id}", clear_on_submit=True):
+        password = st.text_input(
+            "Nytt lösenord", type="password", autocomplete="new-password", key=f"password_{row.id}_new"
+        )
+        saved = st.form_submit_button("Byt lösenord", key=f"save_password_{row.id}")
+    if not saved:
+        return
+    try:
+        run_command(state, accounts.set_password, row.email, password)
+    except AccountError as error:
+        st.error(f"Lösenordet byttes inte: {md(error)}")
+    else:
+        flash(f"{md(row.email)} har ett nytt lösenord.")
+        st.rerun()
 
 
 def _access_button(state: DataState, row: UserRow) -> None:
