@@ -6,7 +6,8 @@ unit's contact person signs in at the provider (the app knows them from the
 organisation data, nobody set them up) and gets only the unit's pages; the
 address of a procurer's page shows them a refusal, not the page; they sign out (at the
 provider too) and a procurer, added with ``users add``, signs in and gets the
-inbox and the contract page. Nothing leaves 127.0.0.1.
+inbox and the contract page. A person the app does not list gets the roles
+of the provider's ``roles`` claim (Entra ID's app roles). Nothing leaves 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -49,6 +50,9 @@ pytestmark = JOURNEY_MARKS
 NAV_LINK = '[data-testid="stSidebarNavLink"]'
 PROCURER = "petra.upphandlare@demokommun.example"
 PROCURER_NAME = "Petra Upphandlare"
+# Known to the app only through the provider's roles claim (Entra ID's app roles).
+MANAGER = "lena.ledning@regionen.example"
+MANAGER_PAGES = {"Översikt", "Avtalstrohet", "Mål", "Direktupphandlingar", "Hitta avtal"}
 UNIT_PAGES = {"Hitta avtal", "Lämna behov"}
 UNIT_PAGES_LATER = {"Min enhet"}  # issue 13's new page, when it exists
 
@@ -100,6 +104,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SignInWorld]:
     with mock_provider(folder, provider_port) as provider:
         provider.register(email, email=email, name=name)
         provider.register(PROCURER, email=PROCURER, name=PROCURER_NAME)
+        provider.register(MANAGER, email=MANAGER, name="Lena Ledning", roles=["ledning", "okänd-roll"])
         env = secrets_env(secrets_file(folder, provider, app_url))
         with served(database_url, folder, port=app_port, extra_env=env) as base_url:
             assert base_url == app_url
@@ -201,3 +206,17 @@ def test_a_unit_contact_signs_in_sees_the_unit_pages_signs_out_and_a_procurer_si
     assert {world.unit_person, PROCURER} <= signed_in
     # What was held back in the browser is the mock's stylesheet; the app asked nothing outside.
     assert all(url.startswith("https://cdn.jsdelivr.net/") for url in outside), outside
+
+
+def test_the_providers_roles_claim_gives_its_roles_to_a_person_the_app_does_not_list(
+    page: Page, world: SignInWorld, screenshot_dir: Path
+) -> None:
+    page.set_viewport_size(LAPTOP)
+    keep_on_loopback(page)
+    watch = Watch(page)
+    page.goto(world.app_url)
+    _sign_in_at_provider(page, world, MANAGER)
+    watch.settled()
+    assert _nav_titles(page) == MANAGER_PAGES  # "okänd-roll" is no role: ignored
+    expect(page.locator(SIDEBAR)).to_contain_text("Roller: ledning")
+    screenshot(page, screenshot_dir / "sign_in_provider_06_roles_claim.png", LAPTOP)
