@@ -1,4 +1,4 @@
-"""Journey in a real browser for a procurer: search the contract catalogue,
+"""Journey in a real browser for a procurer, signed in: search the contract catalogue,
 open a contract found there by its deep link (``/avtal?contract=REF``), see
 who buys on it on a 1366 x 768 laptop (unit, amount, share and last purchase
 without scrolling sideways; a unit's name opens its page; a chosen row shows
@@ -36,6 +36,7 @@ from e2e.helpers import (
     read_workbook,
     screenshot,
     select_row,
+    sign_in,
 )
 from ui.mail import MAILTO_LIMIT
 from ui.reach import NO_CONTACTS
@@ -112,9 +113,10 @@ def _units_count(page: Page, label: str) -> int:
 
 
 def _open_contract(watch: Watch, app_url: str, reference: str, name: str) -> None:
-    """Open a contract by its deep link; the page shows that contract."""
+    """Open a contract by its deep link, as from a mail: a page load starts a
+    new session, which asks for sign-in and then shows that contract."""
     page = watch.page
-    page.goto(f"{app_url}/avtal?contract={quote(reference)}")
+    sign_in(page, "upphandlare", f"{app_url}/avtal?contract={quote(reference)}")
     expect(page.get_by_role("heading", name="Avtal", exact=True)).to_be_visible(timeout=TIMEOUT_MS)
     title = f"{reference} {name}"
     expect(page.get_by_role("heading", name=title, exact=True)).to_be_visible(timeout=TIMEOUT_MS)
@@ -204,8 +206,8 @@ def test_search_catalogue_open_contract_and_write_to_its_buyers(
     # The search results are the page's first table (lists for procurers follow).
     catalogue = dataframe_with_column(page, "Leverantörer").first
 
-    # 1. The catalogue: the contracts in force, as many rows as the caption says.
-    page.goto(f"{app_url}/hitta-avtal")
+    # 1. Signed in as a procurer, the catalogue: the contracts in force, as many rows as the caption says.
+    sign_in(page, "upphandlare", f"{app_url}/hitta-avtal")
     expect(page.get_by_role("heading", name="Hitta avtal", exact=True)).to_be_visible(timeout=TIMEOUT_MS)
     expect(count_caption).to_be_visible(timeout=TIMEOUT_MS)
     watch.settled()
@@ -272,7 +274,8 @@ def test_search_catalogue_open_contract_and_write_to_its_buyers(
     buying.scroll_into_view_if_needed()
     screenshot(page, screenshot_dir / "contract_3_buyers.png", LAPTOP)
 
-    # A unit's name opens its page (in a new tab).
+    # A unit's name opens its page (in a new tab: a new session, which asks
+    # for sign-in and then shows the page the link named).
     box = buying.bounding_box()
     assert box
     with page.context.expect_page(timeout=TIMEOUT_MS) as opened:
@@ -280,6 +283,7 @@ def test_search_catalogue_open_contract_and_write_to_its_buyers(
         page.mouse.move(*point)
         page.mouse.click(*point)
     unit_page = opened.value
+    sign_in(unit_page, "upphandlare")
     expect(unit_page.get_by_role("heading", name="Enhet", exact=True)).to_be_visible(timeout=TIMEOUT_MS)
     assert parse_qs(urlparse(unit_page.url).query) == {"unit": [unit_code]}, unit_page.url
     expect(unit_page.get_by_role("heading", name=re.compile(f"^{re.escape(unit_code)} "))).to_be_visible(
@@ -340,7 +344,7 @@ def test_search_catalogue_open_contract_and_write_to_its_buyers(
 
     # 8. The busiest contract: more addresses than one link holds, so numbered
     #    messages, every address in exactly one of them.
-    page.goto(f"{app_url}/avtal?contract={BUSIEST}")
+    sign_in(page, "upphandlare", f"{app_url}/avtal?contract={BUSIEST}")
     expect(page.get_by_role("heading", name=re.compile(f"^{BUSIEST} "))).to_be_visible(timeout=TIMEOUT_MS)
     expect(page.get_by_role("heading", name="Kontaktpersoner", exact=True)).to_be_visible(timeout=TIMEOUT_MS)
     watch.settled()
