@@ -31,6 +31,7 @@ from data_access.core.models import AppSetting, AuditEvent, User
 from data_access.importing import upload_limit
 from tests.app_pages import APP, open_page, provider_user, signed_in
 from tests.factories import World
+from tests.test_text_safety import BARE_LINK, DEPARTMENT, HTML_IMAGE, IMAGE, PHISH, assert_nothing_live
 from ui.text import md_unescaped
 
 ADMIN = system("admin@kommun.example")
@@ -424,3 +425,33 @@ def test_a_procurer_does_not_get_the_admin_pages(engine: Engine) -> None:
     for path in ("pages/users.py", "pages/settings.py", "pages/audit_log.py"):
         with pytest.raises(ValueError, match="Could not find a navigation page"):
             app.switch_page(path)
+
+
+def test_names_from_the_database_are_shown_as_written(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        world = World(session)
+        world.unit("1001", world.department(name=DEPARTMENT), IMAGE)
+        session.flush()
+        accounts.add_user(
+            session,
+            "eva@kommun.example",
+            roles=("enhet",),
+            unit_codes=("1001",),
+            display_name=PHISH,
+            acting=ADMIN,
+        )
+        audit.record(session, "export", BARE_LINK, HTML_IMAGE, actor="eva@kommun.example")
+        app_settings.set_access_contact(session, PHISH, acting=ADMIN)
+    users = admin_page("pages/users.py")
+    assert users.dataframe[0].value.iloc[0]["Namn"] == PHISH  # a cell of text
+    for app in (users, admin_page("pages/audit_log.py")):
+        assert_nothing_live(app)
+    settings_page = admin_page("pages/settings.py")
+    assert PHISH in [text.value for text in settings_page.text]  # st.text: plain text, no Markdown
+    assert not [markdown for markdown in settings_page.markdown if "phish" in markdown.value]
+    users.text_input(key="add_email_0").input("bo@kommun.example")
+    users.text_input(key="add_name_0").input(PHISH)
+    users.multiselect(key="add_roles_0").select("ledning")
+    button(users, "Lägg till").click().run()
+    assert not users.error
+    assert_nothing_live(users)
