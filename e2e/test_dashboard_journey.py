@@ -1,7 +1,8 @@
-"""Journey in a real browser on the management dashboard "Avtalstrohet": open
-it, narrow it to one department with the filter (the address follows), drill
-from the department to one of its units and on to the invoice lines, download
-them as Excel and check the file against the figures on screen.
+"""Journey in a real browser on the management dashboard "Avtalstrohet",
+signed in as management (ledning): open it, narrow it to one department with
+the filter (the address follows), drill from the department to one of its
+units and on to the invoice lines, download them as Excel and check the file
+against the figures on screen.
 
 Only reads: the shared demo database is left as it was.
 """
@@ -28,6 +29,7 @@ from e2e.helpers import (
     read_workbook,
     screenshot,
     select_row,
+    sign_in,
 )
 from ui.drilldown import LINE_HEADERS, PAGE_SIZE
 from ui.format import integer, kronor
@@ -98,8 +100,8 @@ def test_filter_drill_to_lines_and_download_matches_screen(
     panel = page.get_by_role("tabpanel", name="Förvaltningar")
     departments, units, lines = (panel.locator(DATAFRAME).nth(index) for index in range(3))
 
-    # 1. Open the dashboard: no filters in the address, every department listed.
-    page.goto(f"{app_url}/avtalstrohet")
+    # 1. Open the dashboard (signed in as management): no filters in the address, every department listed.
+    sign_in(page, "ledning", f"{app_url}/avtalstrohet")
     expect(page.get_by_role("heading", name="Avtalstrohet", exact=True)).to_be_visible(timeout=TIMEOUT_MS)
     expect(fidelity).to_have_text(re.compile(r"^\d+,\d\u00a0%$"), timeout=TIMEOUT_MS)
     watch.settled()
