@@ -29,6 +29,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 from sqlalchemy.orm import Session
 
+from data_access.access.viewer import system
 from data_access.core.db import engine_for
 from data_access.customers.needs import NeedInput, new_token, submit_need
 from data_access.exports.spreadsheet_safety import is_formula_like
@@ -44,6 +45,7 @@ from e2e.helpers import (
     VIEWPORT,
     demo_database,
     served,
+    sign_in,
     write_csv,
 )
 
@@ -89,7 +91,9 @@ def _hostile_demo(folder: Path) -> str:
     _import(url, "contracts", write_csv(folder / "avtal.csv", register))
     engine = engine_for(url)
     with Session(engine) as session:
-        submit_need(session, NeedInput(text=AT_SUM, submitter_name=HYPERLINK), new_token())
+        submit_need(
+            session, NeedInput(text=AT_SUM, submitter_name=HYPERLINK), new_token(), acting=system("e2e")
+        )
         session.commit()
     engine.dispose()
     return url
@@ -104,12 +108,14 @@ def hostile_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield base_url
 
 
-def _open(page: Page, url: str) -> None:
+def _open(page: Page, url: str, role: str) -> None:
+    """``url`` signed in as the journeys' account of ``role`` (the address
+    asked for before the sign-in opens after it)."""
     page.set_viewport_size(VIEWPORT)
     # Headless Chromium's save-file dialog never answers; without it the grid's
     # export falls back to an ordinary download, which Playwright can catch.
     page.add_init_script("delete Window.prototype.showSaveFilePicker; delete window.showSaveFilePicker;")
-    page.goto(url)
+    sign_in(page, role, url)
     page.locator(DATAFRAME).first.wait_for(timeout=TIMEOUT_MS)
     page.wait_for_selector(APP_IDLE, timeout=TIMEOUT_MS)
     expect(page.locator(EXCEPTION)).to_have_count(0)
@@ -146,17 +152,17 @@ def _assert_no_csv_download(page: Page, grid: Locator, where: str) -> None:
 
 
 def test_the_inbox_table_has_no_csv_download(page: Page, hostile_url: str) -> None:
-    _open(page, f"{hostile_url}/inkorg")
+    _open(page, f"{hostile_url}/inkorg", "upphandlare")
     _assert_no_csv_download(page, _grid_holding(page, AT_SUM), "Inkorg")
 
 
 def test_the_catalogue_table_has_no_csv_download(page: Page, hostile_url: str) -> None:
-    _open(page, f"{hostile_url}/hitta-avtal")
+    _open(page, f"{hostile_url}/hitta-avtal", "upphandlare")
     _assert_no_csv_download(page, _grid_holding(page, CONTRACT_NAME), "Hitta avtal")
 
 
 def test_the_dashboard_tables_have_no_csv_download(page: Page, hostile_url: str) -> None:
-    _open(page, f"{hostile_url}/avtalstrohet")
+    _open(page, f"{hostile_url}/avtalstrohet", "ledning")
     grid = _grid_holding(page, re.sub(r'"Klicka här"\)$', "", HYPERLINK))
     _assert_no_csv_download(page, grid, "Avtalstrohet, förvaltningar")
     # Every other table on the page too: the switch is app-wide.
