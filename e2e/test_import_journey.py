@@ -1,6 +1,8 @@
 """Journey in a real browser: a procurer imports a messy finance-system export,
-corrects the column mapping, sees the figures on "Avtalstrohet" change by
-exactly what the file holds, and undoes the import again.
+corrects the column mapping, management sees the figures on "Avtalstrohet"
+change by exactly what the file holds, and the procurer undoes the import
+again. Each signs in with their own account (the procurer does not open
+"Avtalstrohet", management does not import).
 
 The server (and its demo database) is shared by the whole test session, so the
 journey ends by undoing its import: the invoice lines and figures are as
@@ -25,6 +27,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from data_access.core.orgnr import format_org_number, luhn_check_digit
 from e2e.helpers import (
+    ACCOUNTS,
     CAPTION,
     DATAFRAME,
     INFO_ALERT,
@@ -38,6 +41,8 @@ from e2e.helpers import (
     metric_value,
     metrics,
     screenshot,
+    sign_in,
+    sign_out,
 )
 from ui.format import MISSING, NBSP, compact_kronor, integer, kronor
 from ui.importing import KIND_LABELS
@@ -51,7 +56,12 @@ STATUS_COLUMNS = ("Avtalat", "Avtalsotroget", "Avtalslöst", "Ej påverkbart", "
 TABLE_COLUMNS = (*STATUS_COLUMNS, "Rader")
 UNDO_CONFIRMATION = "Ja, ta bort exakt de rader som importen lade till"
 UNDONE_BY = "Anna Andersson"
-UNDONE_STATUS = re.compile(rf"^ångrad \d{{4}}-\d\d-\d\d \d\d:\d\d av {UNDONE_BY}$")
+# Who undid it: the name typed under "Ångras av" while the form asks for one,
+# the signed-in procurer (their e-mail) once the page records the viewer.
+UNDONE_STATUS = re.compile(
+    rf"^ångrad \d{{4}}-\d\d-\d\d \d\d:\d\d av "
+    rf"({re.escape(UNDONE_BY)}|{re.escape(ACCOUNTS['upphandlare'].email)})$"
+)
 
 # In the harness's demo (seed 1, ``--end 2026-10-31``) unit 1001 belongs to
 # KSF and unit 2001 to BUF. Of the demo's accounts, 6410 Kontorsmaterial has
@@ -210,6 +220,12 @@ def _open_fidelity(watch: Watch) -> Figures:
     return Figures(metrics(page), caption.inner_text(), by_department)
 
 
+def _switch_to(watch: Watch, role: str) -> None:
+    """Sign out, and sign in again as ``role``."""
+    sign_out(watch.page)
+    sign_in(watch.page, role)
+
+
 def _open_import_page(watch: Watch) -> None:
     page = watch.page
     page.locator('[data-testid="stSidebarNavLink"]', has_text="Importera data").click()
@@ -281,7 +297,9 @@ def _undo(watch: Watch, batch_id: str, file_name: str) -> list[str]:
     wanted = re.compile(rf"^{batch_id}: {re.escape(file_name)} \(")
     _choose(page, undo_select, wanted)
     expect(undo_select).to_have_value(wanted)
-    page.locator('[data-testid="stTextInput"]', has_text="Ångras av").locator("input").fill(UNDONE_BY)
+    undone_by = page.locator('[data-testid="stTextInput"]', has_text="Ångras av").locator("input")
+    if undone_by.count():  # the typed name goes once the undo records the signed-in person
+        undone_by.fill(UNDONE_BY)
     page.locator('[data-testid="stCheckbox"]', has_text=UNDO_CONFIRMATION).click()
     expect(page.get_by_role("checkbox", name=UNDO_CONFIRMATION)).to_be_checked()
     page.get_by_role("button", name="Ångra importen").click()
@@ -309,19 +327,18 @@ def test_import_correct_mapping_see_figures_change_and_undo(
     page = watch.page
     fixture = _write_fixture(tmp_path / FILE_NAME)
 
-    # Before: "Avtalstrohet" for its default period, the last 12 full months
-    # (November 2025 to October 2026), read before anything is imported.
-    page.goto(app_url)
+    # Before: management's "Avtalstrohet" for its default period, the last 12
+    # full months (November 2025 to October 2026), read before anything is imported.
+    sign_in(page, "ledning", app_url)
     expect(page.get_by_role("heading", name="Avtalsfokus", exact=True)).to_be_visible(timeout=TIMEOUT_MS)
     watch.settled()
     before = _open_fidelity(watch)
     assert set(DEPARTMENT_OF_UNIT.values()) <= set(before.by_department), before.by_department
 
-    # 1-2. Upload the export ("Leverantörsfakturor" is preselected). The preview
+    # 1-2. The procurer uploads the export ("Leverantörsfakturor" is preselected). The preview
     # counts the data rows (not the title, empty or "Summa" rows) and adds them up.
-    page.goto(f"{app_url}/importera")
-    expect(page.get_by_role("heading", name="Importera data", exact=True)).to_be_visible(timeout=TIMEOUT_MS)
-    watch.settled()
+    _switch_to(watch, "upphandlare")
+    _open_import_page(watch)
     _upload(watch, fixture, len(LINES))
     assert metrics(page) == {
         "Rader i filen": integer(len(LINES)),
@@ -391,8 +408,9 @@ def test_import_correct_mapping_see_figures_change_and_undo(
     )
     screenshot(page, screenshot_dir / "import-3b-reimported.png")
 
-    # 6. "Avtalstrohet" moved by exactly what the file holds: per department
-    # and status in the table, and in the caption and the cards.
+    # 6. Management's "Avtalstrohet" moved by exactly what the file holds: per
+    # department and status in the table, and in the caption and the cards.
+    _switch_to(watch, "ledning")
     after = _open_fidelity(watch)
     screenshot(page, screenshot_dir / "import-4-fidelity-after.png")
     expected = {code: dict(amounts) for code, amounts in before.by_department.items()}
@@ -414,6 +432,7 @@ def test_import_correct_mapping_see_figures_change_and_undo(
     # 7. Undo the first batch (nothing is preselected: an undo is chosen on
     # purpose), then the re-import, which brought no lines; then everything is
     # as before, and both batches stay listed as undone, by whom and when.
+    _switch_to(watch, "upphandlare")
     _open_import_page(watch)
     expect(page.get_by_role("combobox", name="Ångra en import", exact=True)).to_have_value("")
     expect(page.get_by_role("combobox", name="Ångra en import", exact=True)).to_have_attribute(
@@ -434,6 +453,7 @@ def test_import_correct_mapping_see_figures_change_and_undo(
     assert f"Import {again_id} är ångrad: 0 fakturarader borttagna." in messages
     expect(_batch_listed(page, FILE_NAME)).to_have_count(2)
 
+    _switch_to(watch, "ledning")
     restored = _open_fidelity(watch)
     screenshot(page, screenshot_dir / "import-6-fidelity-restored.png")
     assert restored.line_count == before.line_count
@@ -459,7 +479,7 @@ def test_undo_confirmation_stays_on_screen(
         f"2026-10-15;Kvittenstest AB;{RECEIPT_ORG_NUMBER};1001;4990;100,00\n",
         encoding="utf-8",
     )
-    page.goto(f"{app_url}/importera")
+    sign_in(page, "upphandlare", f"{app_url}/importera")
     expect(page.get_by_role("heading", name="Importera data", exact=True)).to_be_visible(timeout=TIMEOUT_MS)
     watch.settled()
     _upload(watch, fixture, 1)
