@@ -65,6 +65,20 @@ def record(
     return event
 
 
+EXPORT = "export"  # a download that holds personal data
+
+
+def record_export(
+    session: Session, what: str, subject: str | None, rows: int, *, acting: Viewer
+) -> AuditEvent:
+    """Log a download holding personal data (a contact list, the inbox as
+    Excel): ``what`` names the file's kind (``contacts``, ``inbox``),
+    ``subject`` what it was of (``contract:12``), ``rows`` how many rows it
+    held. Only someone allowed to see the data downloads it, so the caller has
+    checked the role already; the entry names ``acting``."""
+    return record(session, EXPORT, subject, f"{what} rows={rows}", actor=acting.label)
+
+
 def months_before(moment: datetime, months: int) -> datetime:
     """The same time ``months`` calendar months earlier; a day the month lacks
     (31 March minus one month) becomes that month's last."""
