@@ -335,9 +335,8 @@ IMPORT_KINDS = ("invoices", "contracts", "organisation", "accounts", "peppol")
 
 def run_import(args: argparse.Namespace, out: TextIO) -> int:
     """Import every file in one transaction, one batch each; print a summary per file."""
-    options = ImportOptions(
-        period=args.period, skip_invalid=args.skip_invalid, profile_name=args.profile, imported_by=args.user
-    )
+    options = ImportOptions(period=args.period, skip_invalid=args.skip_invalid, profile_name=args.profile)
+    acting = cli_viewer(args.user)  # recorded on each batch and in the audit log
     try:
         with session_scope(actor=cli_actor(args.user)) as session:
             for path in args.files:
@@ -350,17 +349,22 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
                                 session,
                                 path.name,
                                 read_upload(path),  # refused by its size before it is read
-                                imported_by=args.user,
                                 skip_invalid=args.skip_invalid,
+                                acting=acting,
                             )
                         ),
                         file=out,
                     )
                     continue
                 opened = open_for_import(
-                    session, ImportKind(args.kind), path.name, path=path, profile_name=args.profile
+                    session,
+                    ImportKind(args.kind),
+                    path.name,
+                    path=path,
+                    profile_name=args.profile,
+                    acting=acting,
                 )
-                summary = import_file(session, opened, options)
+                summary = import_file(session, opened, options, acting=acting)
                 print(format_summary(summary), file=out)
     except (InvalidRowsError, InvalidRegisterRowsError) as error:
         print(f"error: {error}", file=sys.stderr)

@@ -26,6 +26,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
+from data_access.access.viewer import system
 from data_access.core.models import LineStatus
 from data_access.engine.classification import classify_lines
 from data_access.exports.excel import table_workbook
@@ -140,10 +141,10 @@ def test_the_address_opens_the_same_view(fixture: dict[str, int]) -> None:
 
 def test_the_target_is_compared_on_the_page(fixture: dict[str, int], engine: Engine) -> None:
     with Session(engine) as session:
-        set_overall_target(session, "70")
-        set_department_target(session, fixture["utb"], "45,5")
+        set_overall_target(session, "70", acting=system("test"))
+        set_department_target(session, fixture["utb"], "45,5", acting=system("test"))
         with pytest.raises(TargetError):
-            set_overall_target(session, "120")
+            set_overall_target(session, "120", acting=system("test"))
         session.commit()
     captions = [caption.value for caption in dashboard().caption]
     assert "Mål för avtalstroheten: 70\u00a0% (8,5\u00a0p.e. kvar till målet)" in captions
@@ -233,7 +234,7 @@ def test_targets_page_saves_and_refuses_with_the_typed_value_kept(
 
 def test_direct_award_page_lists_the_risk(fixture: dict[str, int], engine: Engine) -> None:
     with Session(engine) as session:
-        set_direct_award_limit(session, "300")
+        set_direct_award_limit(session, "300", acting=system("test"))
         session.commit()
     app = signed_in(AppTest.from_file(APP, default_timeout=60)).run()
     app.switch_page("pages/direct_awards.py").run()

@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
+from data_access.access.viewer import system
 from data_access.core import clock
 from data_access.core.db import session_scope
 from data_access.core.models import (
@@ -66,13 +67,14 @@ FILE_B = "\n".join([HEADER, f"2025-04-01;Delad AB;{SHARED};SOC;1001;4099;50,00"]
 
 def run(engine: Engine, name: str, data: bytes, kind: ImportKind = ImportKind.INVOICES, **options: object):
     with session_scope(engine) as session:
-        opened = open_for_import(session, kind, name, data=data)
-        return import_file(session, opened, ImportOptions(**options))
+        acting = system(str(options.pop("imported_by", "Importören")))
+        opened = open_for_import(session, kind, name, data=data, acting=acting)
+        return import_file(session, opened, ImportOptions(**options), acting=acting)
 
 
 def undo(engine: Engine, batch_id: int, by: str = "Anna Andersson"):
     with session_scope(engine) as session:
-        return undo_batch(session, batch_id, undone_by=by)
+        return undo_batch(session, batch_id, acting=system(by))
 
 
 def version(engine: Engine) -> str:

@@ -57,6 +57,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
+from data_access.access.viewer import system
 from data_access.cli import main
 from data_access.core.db import session_scope
 from data_access.core.models import (
@@ -970,9 +971,10 @@ def through_the_page(
     mapping, apply the user's corrections, preview and report, import.
     ``before`` is the database's rows; returns them as the upload left them."""
     step = "open"
+    acting = system(user or "Importören")  # the page records the signed-in viewer
     try:
         with Session(engine) as session:
-            opened = open_for_import(session, kind, name, data=data)
+            opened = open_for_import(session, kind, name, data=data, acting=acting)
         step = "preview"
         if remap:
             width = len(opened.mapping.headers)
@@ -981,7 +983,7 @@ def through_the_page(
                 {field: None if index is None else index % max(width, 1) for field, index in remap.items()},
             )
         with Session(engine) as session:
-            preview = preview_import(session, opened, ImportOptions(period=period))
+            preview = preview_import(session, opened, ImportOptions(period=period), acting=acting)
         report_notes(preview)
         if preview.summary.problems:
             problems_workbook(preview)
@@ -992,10 +994,10 @@ def through_the_page(
         return before
     assert snapshot(engine) == before, "the preview wrote to the database"
 
-    options = ImportOptions(period=period, skip_invalid=skip_invalid, imported_by=user)
+    options = ImportOptions(period=period, skip_invalid=skip_invalid)
     try:
         with session_scope(engine) as session:
-            summary = import_file(session, opened, options)
+            summary = import_file(session, opened, options, acting=acting)
     except APP_ERRORS as error:
         event(f"{kind.value}: refused at import ({type(error).__name__})")
         assert_clear_refusal(error)
@@ -1014,7 +1016,7 @@ def through_the_peppol_page(
         documents = read_peppol_files(name, data)
         peppol_frame(documents)
         with session_scope(engine) as session:
-            summary = import_peppol_file(session, name, data, imported_by=user)
+            summary = import_peppol_file(session, name, data, acting=system(user or "Importören"))
     except APP_ERRORS as error:
         event("peppol: refused")
         assert_clear_refusal(error)
@@ -1173,9 +1175,11 @@ def test_validation_report_of_a_cell_with_control_characters_downloads(engine: E
         f"Menigo Foodservice AB;556036-0793;1001;4010;{amount}" for amount in ("100,00", "\x08", "200,00")
     ]
     with Session(engine) as session:
-        opened = open_for_import(session, ImportKind.INVOICES, "f.csv", data="\n".join(rows).encode())
+        opened = open_for_import(
+            session, ImportKind.INVOICES, "f.csv", data="\n".join(rows).encode(), acting=system("test")
+        )
     with Session(engine) as session:
-        preview = preview_import(session, opened, ImportOptions(period="2025-03"))
+        preview = preview_import(session, opened, ImportOptions(period="2025-03"), acting=system("test"))
     assert [problem.value for problem in preview.summary.problems] == ["\x08"]
     sheet = openpyxl.load_workbook(io.BytesIO(problems_workbook(preview))).active
     values = [cell for row in sheet.iter_rows(values_only=True) for cell in row if cell]

@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from data_access.access.viewer import system
 from data_access.cli import main
 from data_access.core.db import session_scope
 from data_access.core.models import Department, ImportBatch, InvoiceLine, Supplier
@@ -46,10 +47,16 @@ def count(session: Session, model: type) -> int:
 
 def run_import(engine: Engine, name: str, data: bytes, **options: object):
     with session_scope(engine) as session:
+        acting = system(str(options.pop("imported_by", "Importören")))
         opened = open_for_import(
-            session, ImportKind.INVOICES, name, data=data, profile_name=options.pop("profile", None)
+            session,
+            ImportKind.INVOICES,
+            name,
+            data=data,
+            profile_name=options.pop("profile", None),
+            acting=acting,
         )
-        return import_invoice_file(session, opened, ImportOptions(**options))
+        return import_invoice_file(session, opened, ImportOptions(**options), acting=acting)
 
 
 def messy_workbook() -> bytes:
@@ -142,7 +149,7 @@ def test_undo_removes_exactly_one_batch(engine: Engine) -> None:
     other.save(buffer)
     undone = run_import(engine, "maj.xlsx", buffer.getvalue())
     with session_scope(engine) as session:
-        assert undo_batch(session, undone.batch_id, undone_by="Anna").lines_removed == 1
+        assert undo_batch(session, undone.batch_id, acting=system("Anna")).lines_removed == 1
     with Session(engine) as session:
         listed = {batch.id: batch.is_undone for batch in list_batches(session)}
         assert listed == {kept.batch_id: False, undone.batch_id: True}  # the undone batch stays listed
@@ -167,8 +174,10 @@ def test_the_counts_stay_whole_when_the_report_is_cut(
     rows += [f"2025-03-02;Namnbolaget {n};123;100,00" for n in range(2)]  # 2 with a warning
     rows += ["2025-03-03;Menigo;556036-0793;50,00"]
     with Session(engine) as session:
-        opened = open_for_import(session, ImportKind.INVOICES, "fel.csv", data="\n".join(rows).encode())
-        preview = preview_import(session, opened, ImportOptions())
+        opened = open_for_import(
+            session, ImportKind.INVOICES, "fel.csv", data="\n".join(rows).encode(), acting=system("test")
+        )
+        preview = preview_import(session, opened, ImportOptions(), acting=system("test"))
     summary = preview.summary
     assert (summary.rows_read, summary.rows_with_errors, summary.rows_with_warnings) == (11, 8, 2)
     assert (summary.problem_count, len(summary.problems)) == (10, 5)
@@ -192,8 +201,10 @@ def test_orebro_without_a_period_counts_every_faulty_row(engine: Engine) -> None
 
     data_rows = len(CalamineWorkbook.from_path(OREBRO).get_sheet_by_name("Blad2").to_python()) - 1
     with Session(engine) as session:
-        opened = open_for_import(session, ImportKind.INVOICES, OREBRO.name, data=OREBRO.read_bytes())
-        preview = preview_import(session, opened, ImportOptions())
+        opened = open_for_import(
+            session, ImportKind.INVOICES, OREBRO.name, data=OREBRO.read_bytes(), acting=system("test")
+        )
+        preview = preview_import(session, opened, ImportOptions(), acting=system("test"))
     summary = preview.summary
     assert summary.rows_with_errors == summary.rows_read == data_rows == 68_021
     assert len(summary.problems) == invoices.MAX_REPORTED_PROBLEMS == 50_000
@@ -295,6 +306,7 @@ def test_uk_spend_file_through_a_saved_profile(engine: Engine) -> None:
                 "department": "Service Area",
                 "amount": "Amount",
             },
+            acting=system("test"),
         )
     summary = run_import(
         engine, OXFORD.name, OXFORD.read_bytes(), profile="Oxford City Council", skip_invalid=True

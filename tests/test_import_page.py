@@ -16,14 +16,16 @@ from streamlit.testing.v1 import AppTest
 
 from data_access.core.models import Account, ImportBatch, InvoiceLine
 from data_access.core.settings import data_version
-from tests.app_pages import open_page
+from tests.app_pages import EVERY_ROLE, open_page, provider_user
 from tests.inputs import XLSX, workbook
 from tests.test_import_invoices import MESSY_TOTAL, OREBRO, messy_workbook
 from ui.text import md_unescaped
 
+SIGNED_IN = str(EVERY_ROLE["email"])  # who import_page() signs in as
 
-def import_page() -> AppTest:
-    return open_page("pages/import_data.py")
+
+def import_page(user: dict[str, object] | None = None) -> AppTest:
+    return open_page("pages/import_data.py", user=user)
 
 
 def lines(engine: Engine) -> tuple[int, Decimal | None]:
@@ -36,9 +38,8 @@ def batch_ids(engine: Engine) -> list[int]:
         return list(session.scalars(select(ImportBatch.id).order_by(ImportBatch.id)))
 
 
-def undo_on_page(app: AppTest, batch_id: int, by: str = "Anna Andersson") -> AppTest:
+def undo_on_page(app: AppTest, batch_id: int) -> AppTest:
     app.selectbox(key="undo_batch").select(batch_id)
-    app.text_input(key="undone_by").input(by)
     app.checkbox(key="undo_sure").check()
     return app.form_submit_button[0].click().run()
 
@@ -130,30 +131,28 @@ def test_a_reimport_and_an_undo_are_listed_as_they_are(engine: Engine) -> None:
         f"Import {second} klar" in s.value and "0 nya rader, 7 fanns redan" in s.value for s in app.success
     )
 
-    stale = import_page()  # another tab, opened before the undo
-    undo_on_page(app, first, by="Anna Andersson")
+    # Another procurer's tab, opened before the undo.
+    stale = import_page(provider_user("bo.berg@kommun.example", "upphandlare"))
+    undo_on_page(app, first)
     assert not app.exception and not app.error
     rows = {row["Import"]: row for row in batch_rows(app)}
-    assert rows[first]["Status"].startswith("ångrad ") and rows[first]["Status"].endswith(
-        " av Anna Andersson"
-    )
+    assert rows[first]["Status"].startswith("ångrad ") and rows[first]["Status"].endswith(f" av {SIGNED_IN}")
     assert f"i import {first}, som är ångrad: de raderna finns inte längre" in rows[second]["Resultat"]
     assert first not in undo_choices(app)
     assert app.checkbox(key="undo_sure").value is False  # the next undo is confirmed anew
 
     # The stale tab tries the same undo: a clear message, no error, no change.
     stale.selectbox(key="undo_batch").select(first)
-    stale.text_input(key="undone_by").input("Bo Berg")
     stale.checkbox(key="undo_sure").check()
     stale.form_submit_button[0].click().run()
     assert not stale.exception and not stale.error
     warnings = [md_unescaped(warning.value) for warning in stale.warning]  # as read: no escapes
     assert any(
-        f"Import {first} är redan ångrad (" in warning and "av Anna Andersson). Inget ändrades." in warning
+        f"Import {first} är redan ångrad (" in warning and f"av {SIGNED_IN}). Inget ändrades." in warning
         for warning in warnings
     ), warnings
     with Session(engine) as session:
-        assert session.get(ImportBatch, first).undone_by == "Anna Andersson"
+        assert session.get(ImportBatch, first).undone_by == SIGNED_IN
 
     # A batch with no lines of its own can be undone too.
     undo_on_page(app, second)
@@ -161,7 +160,7 @@ def test_a_reimport_and_an_undo_are_listed_as_they_are(engine: Engine) -> None:
     assert any(f"Import {second} är ångrad: 0 fakturarader borttagna." in s.value for s in app.success)
 
 
-def test_undo_needs_a_name_and_registers_are_not_offered(engine: Engine) -> None:
+def test_undo_needs_a_confirmation_names_who_and_registers_are_not_offered(engine: Engine) -> None:
     app = import_page()
     import_account_plan(app)
     assert not app.exception, [e.value for e in app.exception]
@@ -175,17 +174,18 @@ def test_undo_needs_a_name_and_registers_are_not_offered(engine: Engine) -> None
     app.button(key="run_import").click().run()
     invoices = batch_ids(engine)[-1]
     assert undo_choices(app) == [invoices]
+    assert not [field for field in app.text_input if field.key in ("undone_by", "imported_by")]
+    assert any(f"Ångras av {SIGNED_IN}" in md_unescaped(caption.value) for caption in app.caption)
     app.selectbox(key="undo_batch").select(invoices)
-    app.checkbox(key="undo_sure").check()
-    app.form_submit_button[0].click().run()  # no name
-    assert any("Skriv ditt namn" in warning.value for warning in app.warning)
+    app.form_submit_button[0].click().run()  # not confirmed
+    assert any("Bekräfta först" in warning.value for warning in app.warning)
     assert lines(engine)[0] == 7
 
 
 def test_a_register_preview_writes_nothing_and_the_import_names_who(engine: Engine) -> None:
     """A register's preview runs its import and rolls it back (through the
     page's one write path): no account and no new data version until the
-    import, which is stored with the name typed."""
+    import, which is stored as the signed-in user."""
     with Session(engine) as session:
         version = data_version(session)
     app = import_page()
@@ -197,11 +197,11 @@ def test_a_register_preview_writes_nothing_and_the_import_names_who(engine: Engi
     assert {metric.label: metric.value for metric in app.metric}["Rader i filen"] == "1"
     with Session(engine) as session:
         assert data_version(session) == version and session.scalar(select(func.count(Account.id))) == 0
-    app.text_input(key="imported_by").input("Anna Andersson")
+    assert any(f"Importeras av {SIGNED_IN}" in md_unescaped(caption.value) for caption in app.caption)
     app.button(key="run_import").click().run()
     with Session(engine) as session:
         assert data_version(session) != version and session.scalar(select(func.count(Account.id))) == 1
-        assert session.scalar(select(ImportBatch.imported_by)) == "Anna Andersson"
+        assert session.scalar(select(ImportBatch.imported_by)) == SIGNED_IN
 
 
 def _formatted_values(app: AppTest) -> list[str]:
@@ -230,7 +230,7 @@ def test_no_raw_values_and_swedish_numbers_on_the_page(engine: Engine) -> None:
     app.button(key="run_import").click().run()
     assert not app.exception, [e.value for e in app.exception]
     (row,) = batch_rows(app)
-    assert row["Av"] == "–"  # nobody gave a name
+    assert row["Av"] == SIGNED_IN  # whoever is signed in, never a typed name
     assert row["Rader lästa"] == "1\u00a0201"
     assert row["Resultat"] == "1\u00a0200 nya rader, 1 med fel överhoppade"
     assert row["Importerat belopp"] == "1\u00a0481\u00a0400\u00a0kr"

@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from data_access.access.viewer import system
 from data_access.core.db import session_scope
 from data_access.core.models import InvoiceLine, LineStatus, Supplier
 from data_access.engine.classification import classify_lines
@@ -32,12 +33,16 @@ def zipped(*names: str) -> bytes:
     return buffer.getvalue()
 
 
+IMPORTER = system("Importören")
+
+
 def test_invoices_and_credit_notes(engine: Engine) -> None:
     with session_scope(engine) as session:
         summary = import_peppol_file(
             session,
             "fakturor.zip",
             zipped("base-example.xml", "base-creditnote-correction.xml", "UBL-IN_SE-R-013.xml"),
+            acting=IMPORTER,
         )
     # base-example 2800 - 1500, its correction -2800 + 1500, two SE invoices of 100.
     assert summary.rows_read == summary.imported == 6
@@ -59,7 +64,10 @@ def test_contract_reference_gives_the_category(engine: Engine) -> None:
         world.contract("framework no 1", furniture, [supplier], date(2017, 1, 1), date(2018, 12, 31))
     with session_scope(engine) as session:
         summary = import_peppol_file(
-            session, "Allowance-example.xml", (SAMPLES / "Allowance-example.xml").read_bytes()
+            session,
+            "Allowance-example.xml",
+            (SAMPLES / "Allowance-example.xml").read_bytes(),
+            acting=IMPORTER,
         )
     assert summary.imported == 3
     with Session(engine) as session:
@@ -75,8 +83,8 @@ def test_contract_reference_gives_the_category(engine: Engine) -> None:
 def test_importing_the_same_invoices_twice_adds_nothing(engine: Engine) -> None:
     data = zipped("base-example.xml", "Snippet-full.xml")
     with session_scope(engine) as session:
-        first = import_peppol_file(session, "a.zip", data)
+        first = import_peppol_file(session, "a.zip", data, acting=IMPORTER)
     with session_scope(engine) as session:
-        second = import_peppol_file(session, "a.zip", data)
+        second = import_peppol_file(session, "a.zip", data, acting=IMPORTER)
     assert (second.imported, second.duplicates) == (0, first.imported)
     assert second.earlier_batches == [first.batch_id]

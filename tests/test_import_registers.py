@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from data_access.access.viewer import system
 from data_access.core.db import session_scope
 from data_access.core.models import (
     Account,
@@ -36,8 +37,9 @@ ICA = "556000002" + luhn_check_digit("556000002")
 
 def run(engine: Engine, kind: ImportKind, data: bytes, **options: object):
     with session_scope(engine) as session:
-        opened = open_for_import(session, kind, f"{kind.value}.xlsx", data=data)
-        return import_file(session, opened, ImportOptions(**options))
+        acting = system(str(options.pop("imported_by", "Importören")))
+        opened = open_for_import(session, kind, f"{kind.value}.xlsx", data=data, acting=acting)
+        return import_file(session, opened, ImportOptions(**options), acting=acting)
 
 
 INVOICES = workbook(

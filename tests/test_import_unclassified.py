@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
+from data_access.access.viewer import system
 from data_access.core.db import session_scope
 from data_access.engine.classification import classify_lines
 from data_access.figures.fidelity import SpendFilter
@@ -81,8 +82,9 @@ def test_unclassified_share_of_a_slice(engine: Engine) -> None:
 
 def run(engine: Engine, kind: ImportKind, name: str, data: bytes, **options: object):
     with session_scope(engine) as session:
-        opened = open_for_import(session, kind, name, data=data)
-        return import_file(session, opened, ImportOptions(**options))
+        acting = system(str(options.pop("imported_by", "Importören")))
+        opened = open_for_import(session, kind, name, data=data, acting=acting)
+        return import_file(session, opened, ImportOptions(**options), acting=acting)
 
 
 def test_an_import_without_an_account_plan_is_unclassified_until_the_plan_comes(engine: Engine) -> None:

@@ -100,7 +100,7 @@ def test_the_importer_refuses_a_file_over_the_limit(engine: Engine) -> None:
         session_scope(engine) as session,
         pytest.raises(ImportRefusedError, match="mer än de 1 MB som importen"),
     ):
-        open_for_import(session, ImportKind.INVOICES, "stor.csv", data=big)
+        open_for_import(session, ImportKind.INVOICES, "stor.csv", data=big, acting=system("test"))
 
 
 def test_the_importer_refuses_an_e_invoice_over_the_limit(engine: Engine) -> None:
@@ -109,5 +109,5 @@ def test_the_importer_refuses_an_e_invoice_over_the_limit(engine: Engine) -> Non
         _limit_to_one_mb(session)
     with session_scope(engine) as session:
         with pytest.raises(ImportRefusedError, match="1 MB"):
-            import_peppol_file(session, "stor.xml", data)
+            import_peppol_file(session, "stor.xml", data, acting=system("test"))
         assert session.scalar(select(func.count()).select_from(ImportBatch)) == 0

@@ -10,6 +10,7 @@ from decimal import Decimal
 import pandas as pd
 import streamlit as st
 
+from data_access.access.viewer import Viewer
 from data_access.core import clock
 from data_access.core.models import LineStatus
 from data_access.figures.direct_awards import DirectAwardRisk
@@ -25,12 +26,13 @@ from ui.widgets import flash
 HEADERS = ("Kategori", "Leverantör", "Org.nr", "Avtalslöst belopp", "Leverantörer", "Enheter")
 
 
-def limit_form(state: DataState, limit: Decimal) -> None:
-    """Change the limit; a refused value is said in the form's place."""
+def limit_form(state: DataState, limit: Decimal, viewer: Viewer) -> None:
+    """Change the limit; a refused value is said in the form's place. Only
+    for a viewer who may change it (the page shows it to no one else)."""
     entered = st.text_input("Direktupphandlingsgräns (kr)", value=grouped(limit, 0), key="award_limit_value")
     if st.form_submit_button("Spara gränsen"):
         try:
-            run_command(state, set_direct_award_limit, entered)
+            run_command(state, set_direct_award_limit, entered, acting=viewer)
         except TargetError as error:
             st.error(md(error))  # it quotes what was typed
         else:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import pandas as pd
 import streamlit as st
 
+from data_access.access.roles import Permission
 from data_access.importing.batches import (
     BatchInfo,
     BatchListing,
@@ -19,6 +20,7 @@ from ui.cached import DataState
 from ui.commands import run_command
 from ui.format import MISSING, count_text, integer, kronor
 from ui.importing import ENTITY_NOUNS, KIND_LABELS, WRAPPING_ROW_HEIGHT, held_by, remember_flash
+from ui.signed_in import require_viewer
 from ui.tables import records_table
 from ui.text import md
 
@@ -147,8 +149,9 @@ def undo_message(result: UndoResult) -> str:
 
 
 def undo_form(listing: BatchListing, data_state: DataState) -> None:
-    """Choose an invoice batch, say who you are, confirm, undo. Nothing is
-    preselected, so an undo is always chosen on purpose."""
+    """Choose an invoice batch, confirm, undo, as the signed-in viewer.
+    Nothing is preselected, so an undo is always chosen on purpose."""
+    viewer = require_viewer(Permission.IMPORT_DATA)
     if listing.batches:
         st.caption(
             "Att ångra en import av fakturor tar bort exakt dess rader, och de leverantörer, enheter, "
@@ -170,7 +173,7 @@ def undo_form(listing: BatchListing, data_state: DataState) -> None:
             placeholder="Välj en import",
             key="undo_batch",
         )
-        st.text_input("Ångras av *", key="undone_by", placeholder="Ditt namn")
+        st.caption(f"Ångras av {md(viewer.label)}, som är inloggad. Det står i listan vid importen.")
         st.checkbox(UNDO_CONFIRMATION, key="undo_sure")
         st.form_submit_button("Ångra importen", on_click=_undo_submitted, args=(data_state,))
         warning = st.session_state.pop("_undo_warning", None)
@@ -182,21 +185,18 @@ def _undo_submitted(data_state: DataState) -> None:
     """Runs before the page (a form callback), with the values as submitted:
     a second tab still showing an undone batch gets "redan ångrad", and a
     done undo unticks the confirmation, so the next one is confirmed anew.
-    The undo is recorded as the name typed under "Ångras av"."""
+    The undo is recorded as the signed-in viewer."""
     state = st.session_state
-    chosen, by, sure = state.get("undo_batch"), (state.get("undone_by") or "").strip(), state.get("undo_sure")
+    chosen, sure = state.get("undo_batch"), state.get("undo_sure")
     if not isinstance(chosen, int):
         state["_undo_warning"] = "Välj vilken import som ska ångras."
-        return
-    if not by:
-        state["_undo_warning"] = "Skriv ditt namn: det står i listan vid den ångrade importen."
         return
     if not sure:
         state["_undo_warning"] = "Bekräfta först att importen ska ångras."
         return
     state["undo_sure"] = False
     try:
-        result = run_command(data_state, undo_batch, chosen, undone_by=by, actor=by)
+        result = run_command(data_state, undo_batch, chosen, acting=require_viewer(Permission.IMPORT_DATA))
     except BatchUndoError as error:
         state["_undo_warning"] = str(error)
         return

@@ -4,9 +4,9 @@ the organisation, the account plan).
 
 Nothing is written until the user has seen the preview and the validation
 report and clicked to import; a file with rows in error imports only when
-the user chose to skip them. Every write runs through ``run_command`` as the
-name typed under "Importeras av". Messages quote file names, headers and
-values: shown through ``md``.
+the user chose to skip them. Every step runs through ``run_command`` as the
+signed-in viewer, who must be allowed to import and is recorded as who
+imported. Messages quote file names, headers and values: shown through ``md``.
 """
 
 from __future__ import annotations
@@ -14,10 +14,11 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
+from data_access.access.roles import Permission
+from data_access.access.viewer import Viewer
 from data_access.importing.columns import ImportKind
 from data_access.importing.errors import ImportRefusedError, ValueProblemError
 from data_access.importing.invoices import ImportOptions, InvalidRowsError
-from data_access.importing.peppol import read_peppol_files
 from data_access.importing.profiles import save_profile
 from data_access.importing.registers import InvalidRegisterRowsError
 from data_access.importing.service import (
@@ -28,6 +29,7 @@ from data_access.importing.service import (
     open_for_import,
     preview_import,
     problems_workbook,
+    read_peppol_upload,
     with_columns,
 )
 from ui import cached
@@ -35,7 +37,7 @@ from ui.cached import DataState
 from ui.commands import run_command
 from ui.importing import (
     import_result,
-    importer_input,
+    importer_note,
     mapping_editor,
     peppol_frame,
     peppol_refusals,
@@ -43,6 +45,7 @@ from ui.importing import (
     preview_report,
     remembered,
 )
+from ui.signed_in import require_viewer
 from ui.text import md
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -61,14 +64,15 @@ def upload_input(kind: str) -> UploadedFile | None:
 def peppol_import(state: DataState, upload: UploadedFile) -> bool:
     """The e-invoices of an .xml or .zip, the ones that cannot be imported
     and why, and the import. True when a batch was stored."""
+    viewer = require_viewer(Permission.IMPORT_DATA)
     try:
-        documents = read_peppol_files(upload.name, upload.getvalue())
+        documents = run_command(state, read_peppol_upload, upload.name, upload.getvalue(), acting=viewer)
     except ImportRefusedError as error:
         st.error(md(error))
         return False
     st.dataframe(peppol_frame(documents), hide_index=True, width="stretch")
     refused, skip_refused = peppol_refusals(documents)
-    importer = importer_input()
+    importer_note(viewer)
     if not st.button(
         "Importera e-fakturorna",
         type="primary",
@@ -82,9 +86,8 @@ def peppol_import(state: DataState, upload: UploadedFile) -> bool:
             import_peppol_file,
             upload.name,
             upload.getvalue(),
-            imported_by=importer or None,
             skip_invalid=skip_refused,
-            actor=importer,
+            acting=viewer,
         )
     except ImportRefusedError as error:  # as the spreadsheet import: nothing was written
         st.error(f"{md(error)} Ingenting importerades.")
@@ -98,6 +101,7 @@ def spreadsheet_import(state: DataState, upload: UploadedFile, kind: str) -> boo
     preview and the validation report to the import. True when a batch was
     stored. Opening and validating run again only when the file, the mapping
     or the period changed: a million-row file takes seconds."""
+    viewer = require_viewer(Permission.IMPORT_DATA)
     import_kind = ImportKind(kind)
     profile = st.selectbox(
         "Sparad kolumnmappning",
@@ -111,7 +115,13 @@ def spreadsheet_import(state: DataState, upload: UploadedFile, kind: str) -> boo
             "opened",
             file_key,
             lambda: run_command(
-                state, open_for_import, import_kind, upload.name, data=upload.getvalue(), profile_name=profile
+                state,
+                open_for_import,
+                import_kind,
+                upload.name,
+                data=upload.getvalue(),
+                profile_name=profile,
+                acting=viewer,
             ),
         )
     except ImportRefusedError as error:
@@ -126,7 +136,7 @@ def spreadsheet_import(state: DataState, upload: UploadedFile, kind: str) -> boo
         preview = remembered(
             "preview",
             (*file_key, tuple(sorted(columns.items())), period),
-            lambda: run_command(state, preview_import, opened, ImportOptions(period=period)),
+            lambda: run_command(state, preview_import, opened, ImportOptions(period=period), acting=viewer),
         )
     except (ImportRefusedError, ValueProblemError) as error:
         st.error(md(error))
@@ -144,8 +154,8 @@ def spreadsheet_import(state: DataState, upload: UploadedFile, kind: str) -> boo
     skip_invalid = has_errors and st.checkbox(
         "Importera de giltiga raderna och hoppa över raderna med fel", key="skip_invalid"
     )
-    profile_form(state, opened, import_kind)
-    importer = importer_input()
+    profile_form(state, opened, import_kind, viewer)
+    importer_note(viewer)
     if not st.button(
         "Importera",
         type="primary",
@@ -153,25 +163,27 @@ def spreadsheet_import(state: DataState, upload: UploadedFile, kind: str) -> boo
         key="run_import",
     ):
         return False
-    options = ImportOptions(
-        period=period, skip_invalid=skip_invalid, profile_name=profile, imported_by=importer or None
-    )
-    return _run_import(state, preview, opened, options)
+    options = ImportOptions(period=period, skip_invalid=skip_invalid, profile_name=profile)
+    return _run_import(state, preview, opened, options, viewer)
 
 
-def profile_form(state: DataState, opened: OpenedFile, import_kind: ImportKind) -> None:
+def profile_form(state: DataState, opened: OpenedFile, import_kind: ImportKind, viewer: Viewer) -> None:
     """Save the mapping as corrected, under a name, for the next file."""
     with st.expander("Spara kolumnmappningen till nästa gång"):
         profile_name = st.text_input("Namn", key="profile_name", placeholder="Raindance, leverantörsfakturor")
         if st.button("Spara mappningen", key="save_profile"):
             try:
-                run_command(state, save_profile, profile_name, import_kind, opened.mapping.as_profile())
+                run_command(
+                    state, save_profile, profile_name, import_kind, opened.mapping.as_profile(), acting=viewer
+                )
                 st.success(f"Mappningen {md(repr(profile_name))} är sparad.")
             except ValueError as error:
                 st.error(md(error))
 
 
-def _run_import(state: DataState, preview: FilePreview, opened: OpenedFile, options: ImportOptions) -> bool:
+def _run_import(
+    state: DataState, preview: FilePreview, opened: OpenedFile, options: ImportOptions, viewer: Viewer
+) -> bool:
     """The import with a progress bar; what it stored, or why nothing."""
     bar = st.progress(0.0, text="Importerar …")
     total = max(preview.summary.rows_read, 1)
@@ -182,7 +194,7 @@ def _run_import(state: DataState, preview: FilePreview, opened: OpenedFile, opti
             opened,
             options,
             progress=lambda done, text: bar.progress(min(done / total, 0.99), text=text),
-            actor=options.imported_by,
+            acting=viewer,
         )
     except (InvalidRowsError, InvalidRegisterRowsError, ImportRefusedError) as error:
         bar.empty()

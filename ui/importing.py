@@ -13,8 +13,7 @@ from typing import TypeVar
 import pandas as pd
 import streamlit as st
 
-from data_access.core.lengths import length_problem
-from data_access.core.models import ImportBatch
+from data_access.access.viewer import Viewer
 from data_access.core.orgnr import format_org_number
 from data_access.figures.unclassified import BatchUnclassified
 from data_access.importing.columns import ColumnMapping, field_specs
@@ -145,19 +144,10 @@ def period_input() -> str | None:
     return period
 
 
-def importer_input() -> str:
-    """Who imports: kept with the batch, so everyone sees who read in what.
-    A name longer than the batch holds is said under the field; the import
-    then refuses it too (``invoice_rows.refuse_batch_values``)."""
-    name = st.text_input(
-        "Importeras av",
-        key="imported_by",
-        placeholder="Ditt namn",
-        help="Sparas med importen, så att alla ser vem som läste in vad.",
-    ).strip()
-    if problem := length_problem(ImportBatch.imported_by, name):
-        st.error(problem)
-    return name
+def importer_note(viewer: Viewer) -> None:
+    """Who imports: the signed-in person, kept with the batch so everyone
+    sees who read in what. Nobody types a name: the import records the viewer."""
+    st.caption(f"Importeras av {md(viewer.label)}, som är inloggad. Det sparas med importen.")
 
 
 def cell_text(value: object) -> str:

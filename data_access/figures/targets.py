@@ -2,7 +2,10 @@
 and the direct-award limit that the risk list measures spend against.
 
 Both change figures people compare against, so setting them bumps the data
-version like any other change.
+version like any other change. Reading them is open to every page that shows
+them; changing the targets needs :attr:`Permission.EDIT_TARGETS` (admin), the
+limit :attr:`Permission.EDIT_DIRECT_AWARD_LIMIT` (upphandlare, admin), and
+each change leaves a ``setting_changed`` entry in the audit log.
 """
 
 from __future__ import annotations
@@ -13,6 +16,9 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from data_access.access import audit
+from data_access.access.roles import Permission
+from data_access.access.viewer import Viewer
 from data_access.core.lengths import length_problem
 from data_access.core.models import AppSetting, Department
 from data_access.core.settings import get_setting, set_setting
@@ -24,6 +30,7 @@ DIRECT_AWARD_LIMIT = "direct_award_limit_kr"
 DEFAULT_DIRECT_AWARD_LIMIT = Decimal("700000")
 # Far above any real limit, and within what money columns hold (data_access.core.money).
 MAX_DIRECT_AWARD_LIMIT = Decimal("1000000000000")
+CHANGED = "setting_changed"  # the audit action of every change here
 
 
 class TargetError(ValueError):
@@ -71,13 +78,27 @@ def parse_target(value: Decimal | float | str | None) -> Decimal | None:
     return pct.quantize(Decimal("0.01"))
 
 
-def set_overall_target(session: Session, value: Decimal | float | str | None) -> None:
-    pct = parse_target(value)
-    set_setting(session, OVERALL_TARGET, "" if pct is None else str(pct))
+def _target_detail(pct: Decimal | None) -> str:
+    return "pct=none" if pct is None else f"pct={pct}"
 
 
-def set_department_target(session: Session, department_id: int, value: Decimal | float | str | None) -> None:
+def set_overall_target(session: Session, value: Decimal | float | str | None, *, acting: Viewer) -> None:
+    acting.require(Permission.EDIT_TARGETS)
     pct = parse_target(value)
+    text = "" if pct is None else str(pct)
+    if get_setting(session, OVERALL_TARGET, "") != text:  # the form saves every target at once
+        audit.record(session, CHANGED, "setting:overall_target", _target_detail(pct), actor=acting.label)
+    set_setting(session, OVERALL_TARGET, text)
+
+
+def set_department_target(
+    session: Session, department_id: int, value: Decimal | float | str | None, *, acting: Viewer
+) -> None:
+    acting.require(Permission.EDIT_TARGETS)
+    pct = parse_target(value)
+    before = session.scalar(select(Department.fidelity_target_pct).where(Department.id == department_id))
+    if before != pct:  # the form saves every department's target at once
+        audit.record(session, CHANGED, f"department:{department_id}", _target_detail(pct), actor=acting.label)
     session.execute(update(Department).where(Department.id == department_id).values(fidelity_target_pct=pct))
 
 
@@ -86,7 +107,8 @@ def direct_award_limit(session: Session) -> Decimal:
     return Decimal(value) if value else DEFAULT_DIRECT_AWARD_LIMIT
 
 
-def set_direct_award_limit(session: Session, value: Decimal | int | str) -> None:
+def set_direct_award_limit(session: Session, value: Decimal | int | str, *, acting: Viewer) -> None:
+    acting.require(Permission.EDIT_DIRECT_AWARD_LIMIT)
     try:
         limit = Decimal(str(value).replace(" ", "").replace("\u00a0", "").replace(",", "."))
     except InvalidOperation as error:
@@ -102,4 +124,6 @@ def set_direct_award_limit(session: Session, value: Decimal | int | str) -> None
     problem = length_problem(AppSetting.value, text)
     if problem:  # pragma: no cover - the bound above keeps it to 13 digits
         raise TargetError(problem)
+    if get_setting(session, DIRECT_AWARD_LIMIT) != text:
+        audit.record(session, CHANGED, "setting:direct_award_limit", f"kr={text}", actor=acting.label)
     set_setting(session, DIRECT_AWARD_LIMIT, text)

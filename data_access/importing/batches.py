@@ -5,6 +5,10 @@ created (suppliers, units, departments, accounts) that nothing else uses; the
 batch stays listed as undone, with who and when. A register batch (contract
 register, organisation, account plan) is not undone: a register overwrites
 earlier values it does not keep, so undo refuses it and says what to do.
+
+Undo takes the acting viewer and requires :attr:`Permission.IMPORT_DATA`;
+the batch records ``acting.label`` as who undid it, and the audit log an
+``import_undone`` entry with the batch id and what was removed (counts).
 """
 
 from __future__ import annotations
@@ -17,6 +21,9 @@ from decimal import Decimal
 from sqlalchemy import Column, ColumnElement, Table, delete, func, select
 from sqlalchemy.orm import Session
 
+from data_access.access import audit
+from data_access.access.roles import Permission
+from data_access.access.viewer import Viewer
 from data_access.core import clock
 from data_access.core.lengths import length_problem
 from data_access.core.models import (
@@ -47,6 +54,7 @@ CREATED_ENTITIES: tuple[type[Unit | Department | Supplier | Account], ...] = (
     Supplier,
     Account,
 )
+UNDONE = "import_undone"  # the audit action of an undo
 IN_LIST_CHUNK = 5_000  # ids per IN (...): well under SQLite's limit on bound values
 
 
@@ -184,13 +192,14 @@ class UndoResult:
     later_batches_affected: list[int] = field(default_factory=list)  # batches that had found these rows
 
 
-def undo_batch(session: Session, batch_id: int, undone_by: str | None = None) -> UndoResult:
+def undo_batch(session: Session, batch_id: int, *, acting: Viewer) -> UndoResult:
     """Undo an invoice batch in the caller's transaction: remove exactly its
     lines, then what it created (or an earlier undone batch left behind) that
     nothing else uses; rebuild the summaries of its months, mark the batch
     undone and replace the data version. Raises a ``BatchUndoError`` with a
     message for the user when the batch is missing, already undone or a register."""
-    undoer = (undone_by or "").strip()
+    acting.require(Permission.IMPORT_DATA)
+    undoer = acting.label
     if problem := length_problem(ImportBatch.undone_by, undoer):  # it was cut to fit before
         raise BatchUndoError(f"{problem} Inget ändrades.")
     batch = session.get(ImportBatch, batch_id)
@@ -226,8 +235,12 @@ def undo_batch(session: Session, batch_id: int, undone_by: str | None = None) ->
         )
     )
     batch.undone_at = clock.now()
-    batch.undone_by = undoer or None
+    batch.undone_by = undoer
     session.flush()
+    removed_counts = "".join(f" {entity}={count}" for entity, count in sorted(result.removed.items()))
+    audit.record(
+        session, UNDONE, f"batch:{batch_id}", f"lines_removed={removed}{removed_counts}", actor=acting.label
+    )
     return result
 
 

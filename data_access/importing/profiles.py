@@ -1,5 +1,7 @@
 """Saved column mappings: the correction a user made once, reused by the next
-import of a file from the same system (and by the CLI's ``--profile``)."""
+import of a file from the same system (and by the CLI's ``--profile``).
+Saving one is part of importing (:attr:`Permission.IMPORT_DATA`); reading
+them is not guarded, since a mapping names only column headers."""
 
 from __future__ import annotations
 
@@ -8,14 +10,19 @@ import json
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from data_access.access.roles import Permission
+from data_access.access.viewer import Viewer
 from data_access.core.lengths import length_problem
 from data_access.core.models import ImportProfile
 from data_access.importing.columns import ImportKind
 from data_access.importing.errors import ImportRefusedError
 
 
-def save_profile(session: Session, name: str, kind: ImportKind, mapping: dict[str, str]) -> None:
+def save_profile(
+    session: Session, name: str, kind: ImportKind, mapping: dict[str, str], *, acting: Viewer
+) -> None:
     """Create or replace the profile ``name`` (field -> header text)."""
+    acting.require(Permission.IMPORT_DATA)
     name = name.strip()
     if not name:
         raise ValueError("Profilen behöver ett namn")

@@ -1,6 +1,17 @@
 """Whole-file imports: open and check the file, find or apply the column
 mapping, run the import in one transaction. The CLI and the import page both
-come through here."""
+come through here.
+
+Every entry point here takes the acting viewer and requires
+:attr:`Permission.IMPORT_DATA` (upphandlare): opening a file for import, the
+preview, the imports themselves (which record ``acting.label`` as who
+imported, on the batch and in the audit log). The building blocks they call
+stay unguarded, because nothing else calls them: ``invoices.import_invoices``,
+``invoices.start_batch``, ``invoices.land_batch``,
+``peppol_import.import_peppol``, ``registers.import_accounts``,
+``registers.import_contracts``, ``registers.import_organisation`` (and
+``engine.bulk.land_lines``, which the demo loader also uses).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +21,9 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from data_access.access import audit
+from data_access.access.roles import Permission
+from data_access.access.viewer import Viewer
 from data_access.core.lengths import count_text
 from data_access.exports.excel import table_workbook
 from data_access.importing.columns import ColumnMapping, ImportKind, apply_profile, field_specs, guess_mapping
@@ -24,7 +38,7 @@ from data_access.importing.invoices import (
     earlier_batches,
     import_invoices,
 )
-from data_access.importing.peppol import read_peppol_files
+from data_access.importing.peppol import PeppolDocument, read_peppol_files
 from data_access.importing.peppol_import import import_peppol
 from data_access.importing.profiles import load_profile
 from data_access.importing.registers import (
@@ -37,6 +51,7 @@ from data_access.importing.registers import (
 from data_access.importing.upload_limit import check_upload_size
 
 HEADER_ROWS_TO_SCAN = 40
+IMPORTED = "import"  # the audit action of a stored batch
 KIND_NAMES = {
     ImportKind.INVOICES: "leverantörsfakturor",
     ImportKind.CONTRACTS: "ett avtalsregister",
@@ -62,8 +77,10 @@ def open_for_import(
     data: bytes | None = None,
     path: Path | None = None,
     profile_name: str | None = None,
+    acting: Viewer,
 ) -> OpenedFile:
     """Check the file and map its columns; ImportRefusedError says what is wrong."""
+    acting.require(Permission.IMPORT_DATA)
     size = len(data) if data is not None else (path.stat().st_size if path is not None else 0)
     check_upload_size(session, file_name, size)
     table = open_table(file_name, data=data, path=path)
@@ -92,22 +109,46 @@ def open_for_import(
     return OpenedFile(table=table, mapping=mapping, head=head)
 
 
+def _recorded(options: ImportOptions, acting: Viewer) -> ImportOptions:
+    """The options as the batch records them: imported by the acting viewer,
+    whatever name the options held."""
+    return replace(options, imported_by=acting.label)
+
+
+def _audit_import(
+    session: Session, kind: str, summary: InvoiceImportSummary | RegisterImportSummary, acting: Viewer
+) -> None:
+    """The audit entry of a stored batch: its kind and counts, no file name
+    (it may name a person) and no values."""
+    if isinstance(summary, RegisterImportSummary):
+        counts = f"created={summary.created} updated={summary.updated}"
+    else:
+        counts = f"imported={summary.imported} duplicates={summary.duplicates}"
+    detail = f"kind={kind} rows={summary.rows_read} {counts} skipped={summary.skipped}"
+    audit.record(session, IMPORTED, f"batch:{summary.batch_id}", detail, actor=acting.label)
+
+
 def import_invoice_file(
     session: Session,
     opened: OpenedFile,
     options: ImportOptions,
     progress: Progress | None = None,
+    *,
+    acting: Viewer,
 ) -> InvoiceImportSummary:
     """Import an opened file in the caller's transaction (see import_invoices)."""
-    return import_invoices(
+    acting.require(Permission.IMPORT_DATA)
+    summary = import_invoices(
         session,
         opened.table.iter_rows(),
         opened.mapping,
         file_name=opened.table.file_name,
         checksum=opened.table.checksum,
-        options=options,
+        options=_recorded(options, acting),
         progress=progress,
     )
+    _audit_import(session, "invoices", summary, acting)
+    return summary
 
 
 REGISTER_IMPORTERS = {
@@ -118,45 +159,67 @@ REGISTER_IMPORTERS = {
 
 
 def import_file(
-    session: Session, opened: OpenedFile, options: ImportOptions, progress: Progress | None = None
+    session: Session,
+    opened: OpenedFile,
+    options: ImportOptions,
+    progress: Progress | None = None,
+    *,
+    acting: Viewer,
 ) -> InvoiceImportSummary | RegisterImportSummary:
     """Import an opened file of any tabular kind in the caller's transaction."""
+    acting.require(Permission.IMPORT_DATA)
     if opened.mapping.kind == ImportKind.INVOICES:
-        return import_invoice_file(session, opened, options, progress)
-    return REGISTER_IMPORTERS[opened.mapping.kind](
+        return import_invoice_file(session, opened, options, progress, acting=acting)
+    kind = opened.mapping.kind
+    summary = REGISTER_IMPORTERS[kind](
         session,
         opened.table.iter_rows(),
         opened.mapping,
         file_name=opened.table.file_name,
         checksum=opened.table.checksum,
         skip_invalid=options.skip_invalid,
-        user=options.imported_by,
+        user=acting.label,
     )
+    _audit_import(session, kind.value, summary, acting)
+    return summary
 
 
 def _example_headers(kind: ImportKind) -> str:
     return ", ".join(spec.label for spec in field_specs(kind)[:4])
 
 
+def read_peppol_upload(
+    session: Session, file_name: str, data: bytes, *, acting: Viewer
+) -> list[PeppolDocument]:
+    """The e-invoices of an upload, for the page to show before importing:
+    held to the upload limit and refused as the import would refuse them.
+    Writes nothing."""
+    acting.require(Permission.IMPORT_DATA)
+    check_upload_size(session, file_name, len(data))
+    return read_peppol_files(file_name, data)
+
+
 def import_peppol_file(
     session: Session,
     file_name: str,
     data: bytes,
-    imported_by: str | None = None,
+    *,
     skip_invalid: bool = False,
+    acting: Viewer,
 ) -> InvoiceImportSummary:
     """One e-invoice (.xml) or a .zip of many, as one batch, in the caller's transaction."""
-    check_upload_size(session, file_name, len(data))
-    documents = read_peppol_files(file_name, data)
+    documents = read_peppol_upload(session, file_name, data, acting=acting)
     checksum = hashlib.sha256(data).hexdigest()
-    return import_peppol(
+    summary = import_peppol(
         session,
         documents,
         file_name=file_name,
         checksum=checksum,
-        imported_by=imported_by,
+        imported_by=acting.label,
         skip_invalid=skip_invalid,
     )
+    _audit_import(session, "peppol", summary, acting)
+    return summary
 
 
 @dataclass
@@ -188,13 +251,16 @@ def with_columns(opened: OpenedFile, columns: dict[str, int | None]) -> OpenedFi
     return OpenedFile(table=opened.table, mapping=mapping, head=opened.head)
 
 
-def preview_import(session: Session, opened: OpenedFile, options: ImportOptions) -> FilePreview:
+def preview_import(
+    session: Session, opened: OpenedFile, options: ImportOptions, *, acting: Viewer
+) -> FilePreview:
     """Validate the whole file without keeping anything.
 
     Invoices are parsed without touching the database; a register import is
     run for real and rolled back, so its report is exactly what importing would
     say. The session is rolled back either way: give it a session of its own.
     """
+    acting.require(Permission.IMPORT_DATA)
     mapping = opened.mapping
     try:
         if mapping.kind == ImportKind.INVOICES:
@@ -219,7 +285,7 @@ def preview_import(session: Session, opened: OpenedFile, options: ImportOptions)
             summary.earlier_batches = earlier_batches(session, opened.table.checksum)
             return FilePreview(opened, summary, sample)
         try:
-            summary = import_file(session, opened, replace(options, skip_invalid=True))
+            summary = import_file(session, opened, replace(options, skip_invalid=True), acting=acting)
         except (InvalidRegisterRowsError, InvalidRowsError) as error:
             summary = error.summary
         sample = [
