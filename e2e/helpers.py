@@ -31,9 +31,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from data_access.access import accounts
+from data_access.access.roles import ROLE_PERMISSIONS, Role
 from data_access.access.viewer import system
 from data_access.core.db import engine_for, session_scope
 from data_access.core.models import Need, Unit, UnitContact
+from ui.navigation import LANDING_ORDER, PageSpec, pages_for
 
 # --------------------------------------------------------------------------- the server
 
@@ -294,6 +296,23 @@ def sign_in(page: Page, role: str, url: str | None = None) -> None:
     expect(sign_out_button).to_be_visible(timeout=TIMEOUT_MS)
     page.wait_for_selector(APP_IDLE, timeout=TIMEOUT_MS)
     expect(page.locator(EXCEPTION)).to_have_count(0)
+
+
+def role_pages(role: str) -> tuple[PageSpec, ...]:
+    """The pages the navigation offers ``role``, in its order."""
+    return pages_for(ROLE_PERMISSIONS[Role(role)])
+
+
+def landing_page(role: str) -> PageSpec:
+    """The page ``role`` lands on after sign-in, served at ``/`` (as
+    ``ui.navigation`` chooses it: the first of LANDING_ORDER it may open)."""
+    allowed = role_pages(role)
+    return next((spec for path in LANDING_ORDER for spec in allowed if spec.url_path == path), allowed[0])
+
+
+def page_heading(spec: PageSpec) -> str:
+    """A page's title as its h1 shows it: the overview's is the app's name."""
+    return "Avtalsfokus" if spec.default else spec.title
 
 
 def open_in_session(page: Page, path: str) -> None:

@@ -8,11 +8,12 @@ and the CLI call), in which every supplier, unit, department, contract,
 category, contact person and contract manager is named with a payload: a
 Markdown link, a Markdown image, an HTML image, a bare address, a colour, an
 icon and a formula in dollars. Then every
-page of the navigation and every deep link (the contract and unit pages, the
+page of each role's navigation and every deep link (the contract and unit pages, the
 dashboard's drill-downs and its "Vart går pengarna?", Vem köper vad, the
 target page, the public needs form and its receipt, the catalogue's chosen
 contract) is opened in Chromium, and the payloads are typed into the address
-bar as well. Each view is checked for:
+bar as well, each signed in as a role that may open it (the receipt without
+sign-in). Each view is checked for:
 
 - no request to another host or port than the app's own server,
 - no ``<a>`` pointing outside the app (but the ``mailto:`` links the app
@@ -41,6 +42,7 @@ from playwright.sync_api import Locator, Page, Request, expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from data_access.access.viewer import system
 from data_access.core.db import engine_for, session_scope
 from data_access.core.models import Contract, Department, Unit
 from data_access.core.orgnr import luhn_check_digit
@@ -62,11 +64,14 @@ from e2e.helpers import (
     TIMEOUT_MS,
     VIEWPORT,
     demo_database,
+    landing_page,
+    page_heading,
+    role_pages,
     select_row,
     served,
+    sign_in,
     write_csv,
 )
-from ui.navigation import PAGES
 from ui.text import WORD_JOINER
 
 pytestmark = JOURNEY_MARKS
@@ -114,8 +119,9 @@ def _import(url: str, kind: str, path: Path) -> None:
     """Through the importers the page and the CLI call (in this process: a
     CLI run per file would cost the journey seconds of start-up each)."""
     with session_scope(engine_for(url)) as session:
-        opened = open_for_import(session, ImportKind(kind), path.name, path=path)
-        import_file(session, opened, ImportOptions())
+        acting = system("e2e")
+        opened = open_for_import(session, ImportKind(kind), path.name, path=path, acting=acting)
+        import_file(session, opened, ImportOptions(), acting=acting)
 
 
 MANAGER_CELLS = [MANAGER, MANAGER_EMAIL, "1"]  # one bid
@@ -190,6 +196,7 @@ def _hostile_world(folder: Path) -> World:
             session,
             NeedInput(text="Mindre förpackningar, tack.", unit_id=unit_id, contract_id=contract_id),
             new_token(),
+            acting=system("e2e"),
         )
         session.commit()
     engine.dispose()
@@ -235,15 +242,20 @@ class Journey:
         if f"{parts.scheme}://{parts.netloc}" != self.base_url:
             self.outside_requests.append(f"{self.view}: {request.url}")
 
-    def open(self, view: str, path: str | None, heading: str) -> None:
-        """Go to ``path`` (None: a click has already gone) and wait until the
-        page with ``heading`` is drawn."""
+    def open(self, view: str, path: str | None, heading: str, role: str | None = None) -> None:
+        """Go to ``path`` (None: a click has already gone), signed in as
+        ``role`` (a page load is a new session, which asks for sign-in; the
+        address asked for opens after it; None: a page open without sign-in),
+        and wait until the page with ``heading`` is drawn."""
         self.timings.append((self.view, time.monotonic() - self.started))
         self.started = time.monotonic()
         self.view, self.views = view, self.views + 1
-        if path is not None:
+        if path is not None and role is None:
             self.page.goto(self.base_url + path)
-        expect(self.page.get_by_role("heading", name=heading, exact=True)).to_be_visible(timeout=TIMEOUT_MS)
+        elif path is not None:
+            sign_in(self.page, role, self.base_url + path)
+        title = self.page.get_by_role("heading", name=heading, exact=True, level=1)
+        expect(title).to_be_visible(timeout=TIMEOUT_MS)
         self.settled()
 
     def settled(self) -> None:
@@ -321,7 +333,9 @@ def _dashboard(journey: Journey, world: World) -> None:
     """The drill-downs: a department, its units, their lines; a category's and
     a supplier's lines; and where the category's money goes instead."""
     page = journey.page
-    journey.open("dashboard department", f"/avtalstrohet?forv={world.department_id}", "Avtalstrohet")
+    journey.open(
+        "dashboard department", f"/avtalstrohet?forv={world.department_id}", "Avtalstrohet", "ledning"
+    )
     journey.select_row(_grid(page, "Avtalstrohet"))
     journey.shows(HEADING, f"Enheter i {DEPARTMENT}", exact=True)
     journey.shows(MARKDOWN, f"Fakturarader: {DEPARTMENT}", exact=True)
@@ -329,7 +343,7 @@ def _dashboard(journey: Journey, world: World) -> None:
     unit = _read(page.locator(DATAFRAME).nth(1).locator("[role=gridcell]", has_text="U9").first.inner_text())
     journey.shows(MARKDOWN, f"Fakturarader: {UNIT if unit == 'U99' else OTHER_UNIT}", exact=True)
 
-    journey.open("dashboard elsewhere", "/avtalstrohet", "Avtalstrohet")
+    journey.open("dashboard elsewhere", "/avtalstrohet", "Avtalstrohet", "ledning")
     _tab(journey, "Vart går pengarna?")
     page.get_by_placeholder("Välj kategori", exact=True).click()
     page.get_by_role("option", name=CATEGORY, exact=True).click()
@@ -341,7 +355,7 @@ def _dashboard(journey: Journey, world: World) -> None:
 
 def _contract_page(journey: Journey, screenshot: Path) -> None:
     page = journey.page
-    journey.open("contract", f"/avtal?{urlencode({'contract': REFERENCE})}", "Avtal")
+    journey.open("contract", f"/avtal?{urlencode({'contract': REFERENCE})}", "Avtal", "upphandlare")
     journey.shows(HEADING, f"{REFERENCE} {CONTRACT_NAME}", exact=True)
     journey.shows(MARKDOWN, f"Kategori {CATEGORY}", exact=True)
     journey.shows(MARKDOWN, f"Leverantörer {ON_SUPPLIER}", exact=True)
@@ -356,7 +370,7 @@ def _contract_page(journey: Journey, screenshot: Path) -> None:
 
 def _unit_page(journey: Journey, screenshots: Path) -> None:
     page = journey.page
-    journey.open("unit", "/enhet?unit=U99", "Enhet")
+    journey.open("unit", "/enhet?unit=U99", "Enhet", "upphandlare")
     journey.shows(HEADING, f"U99 {UNIT}", exact=True)
     page.set_viewport_size(LAPTOP)
     page.wait_for_timeout(300)
@@ -380,7 +394,7 @@ def _catalogue(journey: Journey) -> None:
     """The contract chosen in Hitta avtal: its link in the table and its page
     link both open that very contract (point 8)."""
     page = journey.page
-    journey.open("catalogue", "/hitta-avtal", "Hitta avtal")
+    journey.open("catalogue", "/hitta-avtal", "Hitta avtal", "upphandlare")
     search = page.get_by_role("textbox", name="Sök", exact=True)
     search.fill("ÖK 2024/1")
     search.press("Enter")
@@ -400,14 +414,15 @@ def _catalogue(journey: Journey) -> None:
         if parse_qs(urlsplit(link).query).get("contract") != [REFERENCE]:
             journey.problems.append(f"catalogue: {link} does not carry {REFERENCE!r}")
     journey.view, journey.views = "catalogue link", journey.views + 1
-    page.goto(table_link)
+    sign_in(page, "upphandlare", table_link)  # the table's link opens a new tab: a new session
     expect(page.get_by_role("heading", name="Avtal", exact=True)).to_be_visible(timeout=TIMEOUT_MS)
     journey.settled()
     journey.shows(HEADING, f"{REFERENCE} {CONTRACT_NAME}", exact=True)
 
 
 def _needs(journey: Journey, world: World) -> None:
-    journey.open("needs form", f"/behov?{urlencode({'contract': REFERENCE, 'unit': 'U99'})}", "Lämna behov")
+    needs_form = f"/behov?{urlencode({'contract': REFERENCE, 'unit': 'U99'})}"
+    journey.open("needs form", needs_form, "Lämna behov", "enhet")
     journey.shows(ALERT, f"Avtalsansvarig för {REFERENCE}: {MANAGER}, {MANAGER_EMAIL}")  # after its icon
     journey.open("receipt", f"/behov?kvitto={world.token}", "Ditt ärende")
     journey.shows(METRIC, UNIT)
@@ -416,17 +431,19 @@ def _needs(journey: Journey, world: World) -> None:
 
 def _others(journey: Journey) -> None:
     page = journey.page
-    journey.open("targets", "/mal", "Mål")
+    journey.open("targets", "/mal", "Mål", "admin")  # the admin sets them, so sees their labels
     journey.shows(LABEL, f"F99 {DEPARTMENT} (%)", exact=True)
-    journey.open("direct awards", "/direktupphandlingar", "Direktupphandlingar")
+    journey.open("direct awards", "/direktupphandlingar", "Direktupphandlingar", "upphandlare")
     journey.select_row(_grid(page, "Avtalslöst belopp"))
     journey.shows(MARKDOWN, f"Fakturarader: {NO_CONTRACT_CATEGORY}")
-    journey.open("who buys what", "/vem-koper-vad", "Vem köper vad")
+    journey.open("who buys what", "/vem-koper-vad", "Vem köper vad", "upphandlare")
     journey.select_row(_grid(page, "Avtalsotroget"))
     journey.shows(MARKDOWN, UNIT, exact=True)
-    journey.open("inbox", "/inkorg", "Inkorg")
+    journey.open("inbox", "/inkorg", "Inkorg", "upphandlare")
     journey.select_row(_grid(page, "Behov"))
 
+
+ROLES = ("upphandlare", "ledning", "enhet", "admin")
 
 REFLECTED: list[tuple[str, str, str, str]] = [
     (f"/avtal?contract={quote(payload)}", "Avtal", "Avtalet {} finns inte. Välj ett avtal i listan.", payload)
@@ -444,11 +461,13 @@ def test_no_name_or_address_is_markdown_nor_reaches_another_host(
     page.set_viewport_size(VIEWPORT)
     journey = Journey(page, base_url)
 
-    journey.open("page /", "/", "Avtalsfokus")  # the default page
-    for spec in PAGES:  # every other page of the navigation, as it first opens, through the sidebar
-        if not spec.default:
-            page.locator(f'{NAV_LINK}[href$="/{spec.url_path}"]').click()
-            journey.open(f"page {spec.url_path}", None, spec.title)
+    for role in ROLES:  # every page of every role's navigation, as it first opens, through the sidebar
+        landing = landing_page(role)
+        journey.open(f"{role}: page /", "/", page_heading(landing), role)  # where the role lands
+        for spec in role_pages(role):
+            if spec != landing:
+                page.locator(f'{NAV_LINK}[href$="/{spec.url_path}"]').click()
+                journey.open(f"{role}: page {spec.url_path}", None, page_heading(spec))
     _contract_page(journey, screenshot_dir / "hostile_contract_1366.png")
     _unit_page(journey, screenshot_dir)
     _dashboard(journey, world)
@@ -456,7 +475,7 @@ def test_no_name_or_address_is_markdown_nor_reaches_another_host(
     _needs(journey, world)
     _catalogue(journey)
     for path, heading, message, payload in REFLECTED:
-        journey.open(f"address bar {path}", path, heading)
+        journey.open(f"address bar {path}", path, heading, "upphandlare")
         journey.shows(ALERT, message.format(payload), exact=True)
     page.wait_for_timeout(500)  # a late request still counts
 

@@ -23,13 +23,16 @@ from e2e.helpers import (
     TIMEOUT_MS,
     Watch,
     demo_database,
+    landing_page,
     open_in_session,
+    page_heading,
+    role_pages,
     screenshot_whole_page,
     served,
     sign_in,
     sign_in_form,
 )
-from ui.navigation import LANDING_ORDER, PAGES, PageSpec, pages_for
+from ui.navigation import PAGES, PageSpec
 
 pytestmark = JOURNEY_MARKS
 
@@ -42,18 +45,11 @@ def _role_for(spec: PageSpec) -> Role:
 
 
 def _pages_of(role: Role) -> tuple[PageSpec, ...]:
-    return pages_for(ROLE_PERMISSIONS[role])
+    return role_pages(role.value)
 
 
 def _landing(role: Role) -> PageSpec:
-    """The page a role lands on, served at ``/`` (as ``ui.navigation`` chooses it)."""
-    allowed = _pages_of(role)
-    return next((spec for path in LANDING_ORDER for spec in allowed if spec.url_path == path), allowed[0])
-
-
-def _heading(spec: PageSpec) -> str:
-    # The overview's h1 is the app's name, not its navigation title "Översikt".
-    return "Avtalsfokus" if spec.default else spec.title
+    return landing_page(role.value)
 
 
 def _path(spec: PageSpec, role: Role) -> str:
@@ -61,7 +57,7 @@ def _path(spec: PageSpec, role: Role) -> str:
 
 
 def _wait_until_rendered(page: Page, spec: PageSpec) -> None:
-    heading = page.get_by_role("heading", name=_heading(spec), exact=True, level=1)
+    heading = page.get_by_role("heading", name=page_heading(spec), exact=True, level=1)
     expect(heading).to_be_visible(timeout=TIMEOUT_MS)
     page.wait_for_selector(APP_IDLE, timeout=TIMEOUT_MS)
     expect(page.locator(EXCEPTION)).to_have_count(0)
