@@ -29,7 +29,9 @@ from data_access.importing.upload_limit import (
     set_upload_limit,
     upload_limit_mb,
 )
+from tests.app_pages import open_page
 from tests.handmade import peppol_invoice
+from ui.text import md_unescaped
 
 CONFIG = Path(__file__).resolve().parents[1] / ".streamlit" / "config.toml"
 ADMIN = viewer_with("admin@kommun.example", ["admin"])
@@ -110,4 +112,21 @@ def test_the_importer_refuses_an_e_invoice_over_the_limit(engine: Engine) -> Non
     with session_scope(engine) as session:
         with pytest.raises(ImportRefusedError, match="1 MB"):
             import_peppol_file(session, "stor.xml", data, acting=system("test"))
+        assert session.scalar(select(func.count()).select_from(ImportBatch)) == 0
+
+
+@pytest.mark.parametrize(("kind", "name"), [("invoices", "stor.csv"), ("peppol", "stor.xml")])
+def test_the_import_page_says_a_file_is_over_the_admins_limit(engine: Engine, kind: str, name: str) -> None:
+    """Streamlit takes the file (it is under maxUploadSize); the importer
+    refuses it against the admin's lower limit, in Swedish, before reading it."""
+    with session_scope(engine) as session:
+        _limit_to_one_mb(session)
+    data = (CSV if kind == "invoices" else peppol_invoice()) + b" " * MB
+    app = open_page("pages/import_data.py")
+    app.radio(key="kind").set_value(kind).run()
+    app.file_uploader(key=f"upload_{kind}").set_value((name, data, "text/plain")).run()
+    assert not app.exception, [exception.value for exception in app.exception]
+    shown = [md_unescaped(error.value) for error in app.error]
+    assert any("mer än de 1 MB som importen tar emot" in message for message in shown), shown
+    with Session(engine) as session:
         assert session.scalar(select(func.count()).select_from(ImportBatch)) == 0
