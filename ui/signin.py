@@ -146,7 +146,7 @@ def _demo_buttons() -> None:
 
 
 def _local_form(state: DataState) -> None:
-    with st.form("local_sign_in"):
+    with st.form("local_sign_in", width=480):  # a sign-in form, not a page-wide one
         st.subheader("Logga in med konto")
         email = st.text_input("E-postadress", autocomplete="username")
         password = st.text_input("Lösenord", type="password", autocomplete="current-password")
@@ -155,7 +155,7 @@ def _local_form(state: DataState) -> None:
         refusal = _sign_in_locally(state, email, password)
         if refusal is None:
             st.rerun()
-        st.error(refusal)
+        st.error(refusal, width=480)  # under the form, as wide as it
     st.caption(
         "Konton läggs upp av administratören, eller med kommandot python -m data_access users add på servern."
     )
