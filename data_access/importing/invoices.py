@@ -4,6 +4,10 @@ Rows are parsed a chunk at a time (``invoice_rows``), their supplier, unit,
 department and account resolved or created, and the lines landed in bulk,
 classified on the way in (``bulk.land_lines``). Nothing is written if the file has invalid rows
 and the user did not choose to skip them.
+
+``import_invoices``, ``start_batch`` and ``land_batch`` take no acting viewer:
+they are steps of the guarded entry points in ``importing.service`` (which
+require IMPORT_DATA and record who imported), and nothing else calls them.
 """
 
 from __future__ import annotations
@@ -49,6 +53,8 @@ class ImportOptions:
     period: str | None = None  # YYYY-MM for a file without a date column
     skip_invalid: bool = False  # import the valid rows and leave the rest
     profile_name: str | None = None
+    # Who the batch names: the service's entry points set it to the acting
+    # viewer's label, whatever the caller passed (nobody types a name).
     imported_by: str | None = None
 
 
