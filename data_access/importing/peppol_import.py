@@ -4,6 +4,10 @@ The seller's org number identifies the supplier, the buyer reference the
 unit (when a unit has that code), the accounting cost the account, and the
 contract reference the contract the invoice names, which gives a line its
 category when its account gives none. Credit notes come in negative.
+
+``import_peppol`` takes no acting viewer: it is a step of
+``importing.service.import_peppol_file`` (which requires IMPORT_DATA and
+passes the acting viewer's label as ``imported_by``), and nothing else calls it.
 """
 
 from __future__ import annotations

@@ -2,6 +2,10 @@
 plan (account -> category, influenceable), the organisation with its contact
 people, and the contract register. Each file is one transaction and one
 batch; afterwards the lines the change can affect are reclassified.
+
+The importers take no acting viewer: they are steps of
+``importing.service.import_file`` (which requires IMPORT_DATA and passes the
+acting viewer's label as ``user``), and nothing else calls them.
 """
 
 from __future__ import annotations
