@@ -4,6 +4,7 @@ until the user has seen the preview and the validation report."""
 
 import streamlit as st
 
+from data_access.access.roles import Permission
 from ui import cached
 from ui.import_batches import batch_table, undo_form
 from ui.import_flow import peppol_import, spreadsheet_import, upload_input
@@ -16,6 +17,7 @@ state = page_start(
     "kontaktpersoner, kontoplanen eller e-fakturor. Du ser en förhandsgranskning och en "
     "valideringsrapport innan något sparas, och en import av fakturor kan ångras.",
     empty=None,
+    permission=Permission.IMPORT_DATA,
 ).state
 
 kind = kind_choice()
