@@ -12,6 +12,8 @@ function added next year cannot forget it:
   entry point, the sign-in itself or the command line;
 * every function that reads personal data (:data:`PERSONAL_DATA_READS`) takes
   ``acting``;
+* every function with ``acting`` refuses a viewer without any permission
+  (``AccessDenied``) and writes nothing;
 * every cached read in ``ui.cached`` that passes ``acting=`` on takes the
   viewer as a parameter, so the viewer is part of Streamlit's cache key.
 """
@@ -20,11 +22,15 @@ from __future__ import annotations
 
 import ast
 import inspect
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine
 
+from data_access.access.roles import AccessDenied
 from data_access.access.viewer import Viewer
+from data_access.core.db import session_scope
 from tests import test_write_path as registry
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,6 +43,7 @@ UNGUARDED: dict[str, str] = {
     "core.settings.set_setting": "storage for the guarded setters (targets, settings, upload limit)",
     "core.work.mark_written": "the unit of work's own note for bulk writes",
     "access.audit.record": "the audit log itself, written by guarded commands and the sign-in",
+    "access.audit.record_export": "the audit entry of a download, written by the guarded export commands",
     "access.accounts.authenticate": "the sign-in: nobody is signed in yet",
     "access.identity.record_provider_sign_in": "the sign-in: nobody is signed in yet",
     "demo.generator.load_demo": "start-up on the embedded demo database and the command line only",
@@ -103,6 +110,17 @@ def _call(name: str) -> registry.Call:
         if name in table:
             return table[name]
     raise AssertionError(f"{name} is not in tests/test_write_path.py with a call")
+
+
+@pytest.mark.parametrize("name", GUARDED)
+def test_a_viewer_without_any_permission_is_refused_and_nothing_is_written(engine: Engine, name: str) -> None:
+    ids = replace(registry.build_world(engine), acting=NOBODY)
+    before = registry.version(engine), registry.users_and_log(engine)
+    with pytest.raises(AccessDenied), session_scope(engine, actor="ingen") as session:
+        _call(name)(session, ids)
+    assert (registry.version(engine), registry.users_and_log(engine)) == before, (
+        f"{name} wrote before refusing"
+    )
 
 
 def _cached_functions() -> list[ast.FunctionDef]:

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from data_access.access import app_settings, audit, identity
 from data_access.access.app_settings import AppSettings, SettingError
+from data_access.access.roles import Permission
 from data_access.access.viewer import Viewer
 from data_access.core import config
 from data_access.core.db import engine_for, session_scope
@@ -31,6 +32,7 @@ from ui import links
 from ui.cached import DataState
 from ui.commands import run_command
 from ui.format import count_text
+from ui.signed_in import require_viewer
 from ui.text import md
 from ui.widgets import flash
 
@@ -55,7 +57,7 @@ def save_access(session: Session, domains: str, contact: str, *, acting: Viewer)
 def _saved(state: DataState, command: Callable[..., object], *args: object, what: str) -> None:
     """Run the form's command; say a refusal, or flash and rerun."""
     try:
-        run_command(state, command, *args)
+        run_command(state, command, *args, acting=require_viewer(Permission.MANAGE_SETTINGS))
     except (SettingError, UploadLimitError) as error:
         st.error(f"{what} sparades inte: {md(error)}")
     else:

@@ -25,13 +25,14 @@ import streamlit as st
 
 from data_access.access import accounts, identity
 from data_access.access.accounts import AccountError, UserRow
-from data_access.access.roles import Role
+from data_access.access.roles import Permission, Role
 from data_access.access.viewer import Viewer
 from data_access.core.db import engine_for, session_scope
 from data_access.core.reference import Option
 from ui import cached
 from ui.cached import DataState
 from ui.commands import run_command
+from ui.signed_in import require_viewer
 from ui.signin import provider_configured
 from ui.tables import records_table, swedish_table
 from ui.text import md
@@ -150,6 +151,7 @@ def add_user_form(state: DataState, units: Sequence[Option]) -> None:
             unit_codes=unit_codes,
             password=password or None,
             display_name=name,
+            acting=require_viewer(Permission.MANAGE_USERS),
         )
     except AccountError as error:
         st.error(f"Användaren lades inte till: {md(error)}")  # quotes what was typed; the form keeps it
@@ -180,7 +182,14 @@ def change_user_form(state: DataState, rows: Sequence[UserRow], units: Sequence[
         saved = st.form_submit_button("Spara roller och enheter", type="primary")
     if saved:
         try:
-            run_command(state, accounts.set_roles, row.email, roles, unit_codes=unit_codes)
+            run_command(
+                state,
+                accounts.set_roles,
+                row.email,
+                roles,
+                unit_codes=unit_codes,
+                acting=require_viewer(Permission.MANAGE_USERS),
+            )
         except AccountError as error:
             st.error(f"Ändringen sparades inte: {md(error)}")
         else:
@@ -203,7 +212,9 @@ def _password_form(state: DataState, row: UserRow) -> None:
     if not saved:
         return
     try:
-        run_command(state, accounts.set_password, row.email, password)
+        run_command(
+            state, accounts.set_password, row.email, password, acting=require_viewer(Permission.MANAGE_USERS)
+        )
     except AccountError as error:
         st.error(f"Lösenordet byttes inte: {md(error)}")
     else:
@@ -222,7 +233,7 @@ def _access_button(state: DataState, row: UserRow) -> None:
     if not pressed:
         return
     try:
-        run_command(state, command, row.email)
+        run_command(state, command, row.email, acting=require_viewer(Permission.MANAGE_USERS))
     except AccountError as error:
         st.error(md(error))
     else:

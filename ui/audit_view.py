@@ -155,7 +155,7 @@ def retention_section(state: DataState, viewer: Viewer) -> None:
     if not older or not viewer.may(Permission.MANAGE_SETTINGS):
         return
     if st.button("Ta bort de äldre posterna nu", icon=":material/delete:", key="audit_purge"):
-        removed = run_command(state, audit.purge_older_than, months)
+        removed = run_command(state, audit.purge_older_than, months, acting=viewer)
         flash(f"{count_text(removed, 'post', 'poster')} togs bort.")
         st.rerun()
 

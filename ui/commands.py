@@ -13,7 +13,6 @@ the caches alone.
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -29,8 +28,7 @@ def run_command(
     state: DataState,
     command: Callable[..., R],
     *args: object,
-    acting: Viewer | None = None,
-    actor: str | None = None,
+    acting: Viewer,
     **kwargs: object,
 ) -> R:
     """Run ``command(session, *args, acting=acting, **kwargs)`` in one unit of
@@ -43,15 +41,5 @@ def run_command(
     command returns stay readable after it closes; a command must still not
     return an ORM object whose unloaded relationships the page then walks.
     """
-    # TRANSITION (issue 13): until every command takes ``acting``, a command
-    # without it is called as before, under the typed ``actor``.
-    if acting is None:
-        from ui.signed_in import current_viewer
-
-        acting = current_viewer()
-    takes_acting = "acting" in inspect.signature(command).parameters
-    name = acting.label if acting is not None else (actor or "webbanvändare")
-    with session_scope(engine_for(state.url), actor=Actor.named(name)) as session:
-        if takes_acting:
-            return command(session, *args, acting=acting, **kwargs)
-        return command(session, *args, **kwargs)
+    with session_scope(engine_for(state.url), actor=Actor(acting.label)) as session:
+        return command(session, *args, acting=acting, **kwargs)

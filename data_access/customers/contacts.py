@@ -159,4 +159,4 @@ def record_contact_export(session: Session, subject: str, rows: int, *, acting: 
     it held. Only someone who may see contact people downloads them, so the
     page's button calls this when it is pressed."""
     acting.require(Permission.VIEW_CONTACTS)
-    audit.record_export(session, "contacts", subject, rows, acting=acting)
+    audit.record_export(session, "contacts", subject, rows, actor=acting.label)

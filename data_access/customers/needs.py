@@ -550,7 +550,7 @@ def record_inbox_export(session: Session, rows: int, *, acting: Viewer) -> None:
     (submitters and notes are personal data): called when the download
     button is clicked. Only someone who may read the inbox downloads it."""
     acting.require(Permission.VIEW_INBOX)
-    audit.record_export(session, INBOX_EXPORT, None, rows, acting=acting)
+    audit.record_export(session, INBOX_EXPORT, None, rows, actor=acting.label)
 
 
 BUSIEST_KEYS = 15  # the inbox's chart of needs per contract or category has room for this many
