@@ -251,10 +251,10 @@ def test_target_and_limit_changes_are_recorded(engine: Engine) -> None:
     with session_scope(engine) as session:
         targets.set_overall_target(session, "", acting=ADMIN)
     assert events(engine, "setting_changed") == [
-        (ADMIN.label, "setting_changed", "setting:overall_target", "pct=75.00"),
+        (ADMIN.label, "setting_changed", "setting:fidelity_target_pct", "pct=75.00"),
         (ADMIN.label, "setting_changed", f"department:{department}", "pct=80.50"),
-        (PROCURER.label, "setting_changed", "setting:direct_award_limit", "kr=500000"),
-        (ADMIN.label, "setting_changed", "setting:overall_target", "pct=none"),
+        (PROCURER.label, "setting_changed", "setting:direct_award_limit_kr", "kr=500000"),
+        (ADMIN.label, "setting_changed", "setting:fidelity_target_pct", "pct=none"),
     ]
 
 

@@ -21,6 +21,9 @@ from data_access.access.audit import AuditEntry
 from data_access.access.roles import Permission
 from data_access.access.viewer import Viewer
 from data_access.core.db import engine_for, session_scope
+from data_access.customers import contacts, needs, visits
+from data_access.figures import targets
+from data_access.importing import batches, service, upload_limit
 from ui.cached import DataState
 from ui.commands import run_command
 from ui.format import count_text, integer
@@ -44,22 +47,15 @@ ACTION_LABELS: dict[str, str] = {
     accounts.USER_DISABLED: "Användare avstängd",
     app_settings.CHANGED: "Inställning ändrad",
     audit.PURGED: "Gamla poster borttagna",
-    "export": "Nedladdning med personuppgifter",
-    "access_denied": "Nekad åtkomst",
-    "contact_added": "Kontaktperson tillagd",
-    "contact_changed": "Kontaktperson ändrad",
-    "contact_updated": "Kontaktperson ändrad",
-    "contact_removed": "Kontaktperson borttagen",
-    "contract_manager_changed": "Avtalsansvarig ändrad",
-    "contract_manager_set": "Avtalsansvarig ändrad",
-    "triage": "Ärende hanterat",
-    "need_triaged": "Ärende hanterat",
-    "visit_added": "Besök registrerat",
-    "import": "Import",
-    "import_undone": "Import ångrad",
-    "undo": "Import ångrad",
-    "target_changed": "Mål ändrat",
-    "direct_award_limit_changed": "Direktupphandlingsgräns ändrad",
+    audit.EXPORT: "Nedladdning med personuppgifter",
+    contacts.CONTACT_ADDED: "Kontaktperson tillagd",
+    contacts.CONTACT_CHANGED: "Kontaktperson ändrad",
+    contacts.CONTACT_REMOVED: "Kontaktperson borttagen",
+    contacts.MANAGER_CHANGED: "Avtalsansvarig ändrad",
+    needs.TRIAGED: "Ärende hanterat",
+    visits.VISIT_ADDED: "Besök registrerat",
+    service.IMPORTED: "Import",
+    batches.UNDONE: "Import ångrad",
 }
 
 # What a subject's prefix names (``user:12`` is "användare 12").
@@ -78,7 +74,9 @@ SETTING_NAMES: dict[str, str] = {
     identity.ACCESS_CONTACT_SETTING: "kontakt vid saknad behörighet",
     app_settings.BASE_URL_SETTING: "basadress i länkar",
     app_settings.RETENTION_SETTING: "granskningsloggens lagringstid",
-    "upload_limit_mb": "uppladdningsgräns",
+    upload_limit.UPLOAD_LIMIT: "uppladdningsgräns",
+    targets.OVERALL_TARGET: "målet för hela kommunen",
+    targets.DIRECT_AWARD_LIMIT: "direktupphandlingsgränsen",
 }
 
 

@@ -28,6 +28,12 @@ from data_access.core.lengths import length_problem
 from data_access.core.models import Contract, Person, UnitContact
 from data_access.core.validation import FieldErrors
 
+# Audit actions (ids only in the entries, never the person's name or details).
+CONTACT_ADDED = "contact_added"
+CONTACT_CHANGED = "contact_changed"
+CONTACT_REMOVED = "contact_removed"
+MANAGER_CHANGED = "contract_manager_changed"
+
 
 class ContactError(FieldErrors):
     """What is wrong with a contact, per field (``name``, ``email``, ``role``, ``phone``)."""
@@ -93,7 +99,7 @@ def add_unit_contact(session: Session, unit_id: int, contact: ContactInput, *, a
     else:
         link.role = cleaned.role
     session.flush()
-    audit.record(session, "contact_added", f"unit:{unit_id}", f"person:{person.id}", actor=acting.label)
+    audit.record(session, CONTACT_ADDED, f"unit:{unit_id}", f"person:{person.id}", actor=acting.label)
     return person.id
 
 
@@ -118,7 +124,7 @@ def update_unit_contact(
     if link is not None:
         link.role = cleaned.role
     session.flush()
-    audit.record(session, "contact_changed", f"unit:{unit_id}", f"person:{person_id}", actor=acting.label)
+    audit.record(session, CONTACT_CHANGED, f"unit:{unit_id}", f"person:{person_id}", actor=acting.label)
 
 
 def remove_unit_contact(session: Session, unit_id: int, person_id: int, *, acting: Viewer) -> None:
@@ -129,7 +135,7 @@ def remove_unit_contact(session: Session, unit_id: int, person_id: int, *, actin
         delete(UnitContact).where(UnitContact.unit_id == unit_id, UnitContact.person_id == person_id)
     ).rowcount
     if removed:
-        audit.record(session, "contact_removed", f"unit:{unit_id}", f"person:{person_id}", actor=acting.label)
+        audit.record(session, CONTACT_REMOVED, f"unit:{unit_id}", f"person:{person_id}", actor=acting.label)
 
 
 def set_contract_manager(session: Session, contract_id: int, contact: ContactInput, *, acting: Viewer) -> int:
@@ -144,7 +150,7 @@ def set_contract_manager(session: Session, contract_id: int, contact: ContactInp
     session.flush()
     audit.record(
         session,
-        "contract_manager_changed",
+        MANAGER_CHANGED,
         f"contract:{contract_id}",
         f"person:{person.id}",
         actor=acting.label,

@@ -21,6 +21,9 @@ from data_access.core.lengths import count_text, nul_problem
 from data_access.core.models import Contract, Unit, Visit
 from data_access.core.validation import FieldErrors
 
+# Audit actions (ids only in the entries, never the person's name or details).
+VISIT_ADDED = "visit_added"
+
 # Both are Text columns, so the database sets no limit: these do. The list of
 # participants had none (a form could store any amount of text in it).
 NOTES_MAX = 10_000
@@ -85,7 +88,7 @@ def add_visit(
     )
     session.add(visit)
     session.flush()
-    audit.record(session, "visit_added", f"unit:{unit_id}", f"visit:{visit.id}", actor=acting.label)
+    audit.record(session, VISIT_ADDED, f"unit:{unit_id}", f"visit:{visit.id}", actor=acting.label)
     return visit.id
 
 

@@ -87,7 +87,7 @@ def set_overall_target(session: Session, value: Decimal | float | str | None, *,
     pct = parse_target(value)
     text = "" if pct is None else str(pct)
     if get_setting(session, OVERALL_TARGET, "") != text:  # the form saves every target at once
-        audit.record(session, CHANGED, "setting:overall_target", _target_detail(pct), actor=acting.label)
+        audit.record(session, CHANGED, f"setting:{OVERALL_TARGET}", _target_detail(pct), actor=acting.label)
     set_setting(session, OVERALL_TARGET, text)
 
 
@@ -125,5 +125,5 @@ def set_direct_award_limit(session: Session, value: Decimal | int | str, *, acti
     if problem:  # pragma: no cover - the bound above keeps it to 13 digits
         raise TargetError(problem)
     if get_setting(session, DIRECT_AWARD_LIMIT) != text:
-        audit.record(session, CHANGED, "setting:direct_award_limit", f"kr={text}", actor=acting.label)
+        audit.record(session, CHANGED, f"setting:{DIRECT_AWARD_LIMIT}", f"kr={text}", actor=acting.label)
     set_setting(session, DIRECT_AWARD_LIMIT, text)
