@@ -197,6 +197,27 @@ def test_repeated_failures_slow_down_and_a_right_password_afterwards_resets_them
     ]
 
 
+def test_an_address_without_an_account_slows_down_alike(engine: Engine, at: Clock) -> None:
+    """A wait that only real accounts got would tell who has one: an unknown
+    address (and a provider user without a password) waits the same way."""
+    add(engine)
+    add(engine, "sso@x.example", password=None)
+    answers: dict[str, list[object]] = {}
+    for email in ("anna.berg@x.example", "okand@x.example", "sso@x.example"):
+        answers[email] = [sign_in(engine, email, "fel-lösenord-här") for _ in range(4)]
+    waiting = SignInRefusal(
+        "För många misslyckade inloggningar. Försök igen om 1 sekund.", retry_after=timedelta(seconds=1)
+    )
+    for email, got in answers.items():
+        assert got == [SignInRefusal(REFUSED)] * 3 + [waiting], email
+    at.advance(1)
+    assert sign_in(engine, "okand@x.example", "fel-lösenord-här") == SignInRefusal(REFUSED)
+    at.advance(1)  # the fourth real attempt asks for two seconds, as for a real account
+    assert sign_in(engine, "okand@x.example", "x" * 12) == waiting
+    # Text that is no e-mail is nobody's account: never slowed (it would slow everyone's typos).
+    assert {str(sign_in(engine, "inte en adress", "x")) for _ in range(5)} == {str(SignInRefusal(REFUSED))}
+
+
 def test_many_failures_never_lock_for_more_than_the_cap(engine: Engine, at: Clock) -> None:
     add(engine)
     with session_scope(engine) as session:

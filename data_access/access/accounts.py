@@ -23,12 +23,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from data_access.access import audit
@@ -36,7 +36,7 @@ from data_access.access.roles import Permission
 from data_access.access.viewer import Viewer
 from data_access.core import clock
 from data_access.core.lengths import max_length
-from data_access.core.models import ROLES, Unit, User, UserRole, UserUnit
+from data_access.core.models import ROLES, AuditEvent, Unit, User, UserRole, UserUnit
 
 # The hasher every new hash is made with; a hash made with other parameters
 # is replaced at its owner's next sign-in.
@@ -380,6 +380,41 @@ def _audit_actor(email: str) -> str:
         return NOT_AN_EMAIL
 
 
+# How far back failed attempts at an address without a password still count.
+PASSWORDLESS_WINDOW = timedelta(days=1)
+
+
+def _passwordless_failures(session: Session, actor: str, now: datetime) -> tuple[int, datetime | None]:
+    """Failed attempts at an address without a local password (unknown, or
+    signing in through the provider) over :data:`PASSWORDLESS_WINDOW`, and the
+    latest; none for input that is no e-mail (nobody's account)."""
+    if actor == NOT_AN_EMAIL:
+        return 0, None
+    count, latest = session.execute(
+        select(func.count(), func.max(AuditEvent.at)).where(
+            AuditEvent.action == SIGN_IN_REFUSED,
+            AuditEvent.actor == actor,
+            AuditEvent.detail.in_(("unknown", "no_password")),
+            AuditEvent.at >= now - PASSWORDLESS_WINDOW,
+        )
+    ).one()
+    return int(count or 0), latest
+
+
+def _wait(failures: int, last_failed_at: datetime | None, now: datetime) -> timedelta | None:
+    """How long until the next attempt is checked, or None when it may be now."""
+    if last_failed_at is None:
+        return None
+    allowed_at = last_failed_at + delay_after(failures)
+    return allowed_at - now if now < allowed_at else None
+
+
+def _wait_refusal(wait: timedelta) -> SignInRefusal:
+    return SignInRefusal(
+        f"För många misslyckade inloggningar. Försök igen om {wait_text(wait)}.", retry_after=wait
+    )
+
+
 def authenticate(session: Session, email: str, password: str) -> User | SignInRefusal:
     """Check a local account's password: the user when it is right, else why
     not. Writes the outcome to the audit log and keeps the failure count, in
@@ -394,14 +429,17 @@ def authenticate(session: Session, email: str, password: str) -> User | SignInRe
         return refusal or SignInRefusal(REFUSED)
 
     if user is None or user.password_hash is None:
+        # The same slowdown as a real account's, counted from the log: a wait
+        # that only real accounts got would tell who has one.
+        failures, last_failed_at = _passwordless_failures(session, actor, now)
+        wait = _wait(failures, last_failed_at, now)
+        if wait is not None:
+            return refuse(f"wait:{failures}", _wait_refusal(wait))
         _verify_nothing(password[:MAX_PASSWORD_LENGTH])
         return refuse("unknown" if user is None else "no_password")
-    if user.last_failed_at is not None:
-        allowed_at = user.last_failed_at + delay_after(user.failed_logins)
-        if now < allowed_at:
-            wait = allowed_at - now
-            message = f"För många misslyckade inloggningar. Försök igen om {wait_text(wait)}."
-            return refuse(f"wait:{user.failed_logins}", SignInRefusal(message, retry_after=wait))
+    wait = _wait(user.failed_logins, user.last_failed_at, now)
+    if wait is not None:
+        return refuse(f"wait:{user.failed_logins}", _wait_refusal(wait))
     if len(password) > MAX_PASSWORD_LENGTH or not _password_matches(user.password_hash, password):
         user.failed_logins = User.failed_logins + 1  # in SQL: two attempts at once both count
         user.last_failed_at = now
