@@ -109,13 +109,16 @@ def _answers(url: str) -> bool:
 
 
 @contextmanager
-def mock_provider(folder: Path, port: int) -> Iterator[Provider]:
-    """``python -m oidc_provider_mock`` on ``127.0.0.1:port`` until the block ends.
-    Nonces are required, as a real provider would check them."""
+def mock_provider(folder: Path, port: int, token_seconds: int | None = None) -> Iterator[Provider]:
+    """``python -m oidc_provider_mock`` on ``127.0.0.1:port`` until the block ends;
+    its ID tokens expire after ``token_seconds`` (default: an hour). Nonces are
+    required, as a real provider would check them."""
     provider = Provider(f"http://127.0.0.1:{port}")
-    log_path = folder / "oidc-provider.log"
+    log_path = folder / f"oidc-provider-{port}.log"
     command = [sys.executable, "-m", "oidc_provider_mock", "--host", "127.0.0.1", "--port", str(port)]
     command += ["--require-nonce", "true"]
+    if token_seconds is not None:
+        command += ["--token-max-age", str(token_seconds)]
     with log_path.open("w") as log:
         process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
     try:

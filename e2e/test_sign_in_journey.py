@@ -16,12 +16,14 @@ import os
 import re
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from sqlalchemy import select
 
 from data_access.access import identity
@@ -135,7 +137,14 @@ def _sign_out(page: Page, world: SignInWorld) -> None:
     """ "Logga ut": Streamlit forgets the sign-in and sends the browser to the
     provider's end-session page, which returns to the app's sign-in page."""
     page.locator(SIDEBAR).get_by_role("button", name="Logga ut").click()
-    page.wait_for_url(re.compile(re.escape(world.provider.end_session_url)), timeout=TIMEOUT_MS)
+    try:
+        page.wait_for_url(re.compile(re.escape(world.provider.end_session_url)), timeout=TIMEOUT_MS)
+    except PlaywrightTimeoutError:
+        pytest.fail(
+            f"'Logga ut' never reached Streamlit's /auth/logout (the browser is at {page.url}): the "
+            "sign-in cookie is still set, and a reload signs the person in again. st.logout() sends "
+            "the browser there in a message that a st.rerun() right after it clears before it is sent."
+        )
     page.get_by_role("button", name="End session").click()
     page.wait_for_url(re.compile("^" + re.escape(world.app_url)), timeout=TIMEOUT_MS)
     expect(page.get_by_role("heading", name="Logga in")).to_be_visible(timeout=TIMEOUT_MS)
@@ -220,3 +229,51 @@ def test_the_providers_roles_claim_gives_its_roles_to_a_person_the_app_does_not_
     assert _nav_titles(page) == MANAGER_PAGES  # "okänd-roll" is no role: ignored
     expect(page.locator(SIDEBAR)).to_contain_text("Roller: ledning")
     screenshot(page, screenshot_dir / "sign_in_provider_06_roles_claim.png", LAPTOP)
+
+
+# The expiry: ID tokens of a few seconds, on a server whose clock is the real
+# one (the journeys' fixed demo day would put every token's exp weeks ahead).
+TOKEN_SECONDS = 8
+
+
+@pytest.fixture(scope="module")
+def short_tokens(world: SignInWorld, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SignInWorld]:
+    """A second provider whose ID tokens expire after :data:`TOKEN_SECONDS`,
+    and a second server on the same database pointed at it."""
+    folder = tmp_path_factory.mktemp("oidc-expiry")
+    provider_port = loopback_port()
+    app_port = loopback_port(taken={provider_port})
+    app_url = f"http://127.0.0.1:{app_port}"
+    with mock_provider(folder, provider_port, token_seconds=TOKEN_SECONDS) as provider:
+        provider.register(PROCURER, email=PROCURER, name=PROCURER_NAME)
+        env = {**secrets_env(secrets_file(folder, provider, app_url)), "AVTALSFOKUS_TODAY": ""}
+        with served(world.database_url, folder, port=app_port, extra_env=env):
+            yield SignInWorld(app_url, provider, world.database_url, "", "", "")
+
+
+def test_a_passed_id_token_exp_signs_the_person_out_at_the_next_click(
+    page: Page, short_tokens: SignInWorld
+) -> None:
+    page.set_viewport_size(LAPTOP)
+    keep_on_loopback(page)
+    watch = Watch(page)
+    page.goto(short_tokens.app_url)
+    _sign_in_at_provider(page, short_tokens, PROCURER)
+    watch.settled()
+    signed_in_at = time.monotonic()
+    assert "Inkorg" in _nav_titles(page)
+
+    page.wait_for_timeout(max(0.0, TOKEN_SECONDS + 2 - (time.monotonic() - signed_in_at)) * 1000)
+    page.locator(NAV_LINK, has_text="Inkorg").click()  # a run after exp: the app signs out
+    page.wait_for_url(re.compile(re.escape(short_tokens.provider.end_session_url)), timeout=TIMEOUT_MS)
+    page.get_by_role("button", name="End session").click()
+    page.wait_for_url(re.compile("^" + re.escape(short_tokens.app_url)), timeout=TIMEOUT_MS)
+    expect(page.get_by_role("heading", name="Logga in")).to_be_visible(timeout=TIMEOUT_MS)
+    expect(page.locator(NAV_LINK)).to_have_count(0)
+    watch.settled()
+
+    engine = engine_for(short_tokens.database_url)
+    with session_scope(engine) as session:
+        refused = select(AuditEvent.actor).where(AuditEvent.action == identity.PROVIDER_REFUSED)
+        assert list(session.scalars(refused)) == []  # signing out is no stranger's refused sign-in
+    engine.dispose()
