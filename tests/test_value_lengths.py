@@ -303,7 +303,7 @@ def test_a_period_or_a_name_that_does_not_fit_the_batch_refuses_the_import(
         ({"period": "2016-03-01"}, "ska skrivas ÅÅÅÅ-MM"),
         ({"period": "mars 2016"}, "ska skrivas ÅÅÅÅ-MM"),
         ({"period": "2016-13"}, "ingen månad 13"),
-        ({"imported_by": "N" * 201}, "Namnet i ”Importeras av” är 201 tecken; högst 200 får plats."),
+        ({"imported_by": "N" * 201}, "E-postadressen för den som importerar är 201 tecken; högst 200 får plats."),
     ):
         with pytest.raises(ImportRefusedError, match=message):
             run_file(engine, ImportKind.INVOICES, path, **options)
@@ -521,7 +521,7 @@ def test_account_plan_values_are_measured(
 
 def test_register_batch_values_are_measured(engine: Engine, tmp_path: Path) -> None:
     path = register_file(tmp_path, "org.csv", GOOD_ORGANISATION)
-    with pytest.raises(ImportRefusedError, match="Importeras av"):
+    with pytest.raises(ImportRefusedError, match="den som importerar"):
         run_file(engine, ImportKind.ORGANISATION, path, imported_by="N" * 201)
     assert count(engine, ImportBatch) == count(engine, Unit) == 0
 
@@ -785,7 +785,7 @@ def test_a_mapping_name_too_long_is_refused(engine: Engine) -> None:
 def test_undone_by_is_refused_not_cut(engine: Engine, tmp_path: Path) -> None:
     path = csv_file(tmp_path, "a.csv", ["Datum", "Leverantör", "Belopp"], ["2025-01-02", "A", "1"])
     batch_id = run_file(engine, ImportKind.INVOICES, path).batch_id
-    with session_scope(engine) as session, pytest.raises(BatchUndoError, match="Ångras av"):
+    with session_scope(engine) as session, pytest.raises(BatchUndoError, match="den som ångrar"):
         undo_batch(session, batch_id, acting=system("U" * 201))
     assert count(engine, InvoiceLine) == 1
     with session_scope(engine) as session:
@@ -862,7 +862,7 @@ def test_a_nul_character_typed_into_a_form_is_refused_on_both_databases(
                 acting=system("test"),
             )
     path = csv_file(tmp_path, "a.csv", ["Datum", "Leverantör", "Belopp"], ["2025-01-02", "A", "1"])
-    with pytest.raises(ImportRefusedError, match="Importeras av” innehåller"):
+    with pytest.raises(ImportRefusedError, match="den som importerar innehåller"):
         run_file(engine, ImportKind.INVOICES, path, imported_by="Eva\x00")
     assert (
         count(engine, Need) == 1

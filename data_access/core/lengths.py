@@ -58,15 +58,15 @@ _SUBJECT_LIST: tuple[tuple[InstrumentedAttribute, str], ...] = (
     (Contract.purchasing_body, "Inköpscentralens namn"),
     (InvoiceLine.invoice_number, "Fakturanumret"),
     (ImportBatch.source_name, "Filnamnet"),
-    (ImportBatch.imported_by, "Namnet i ”Importeras av”"),
-    (ImportBatch.undone_by, "Namnet i ”Ångras av”"),
+    (ImportBatch.imported_by, "E-postadressen för den som importerar"),
+    (ImportBatch.undone_by, "E-postadressen för den som ångrar"),
     (ImportBatch.profile_name, "Mappningens namn"),
     (ImportBatch.period, "Perioden"),
     (ImportProfile.name, "Mappningens namn"),
     (Need.submitter_name, "Namnet"),
     (Need.submitter_email, "E-postadressen"),
     (Need.assignee, "Handläggarens namn"),
-    (NeedEvent.changed_by, "Ditt namn"),
+    (NeedEvent.changed_by, "E-postadressen för den som ändrar"),
     (AppSetting.value, "Värdet"),
 )
 
