@@ -171,13 +171,19 @@ def test_an_expired_id_token_signs_out(engine: Engine) -> None:
     assert navigation_titles(app_for(future)) == EXPECTED_PAGES["ledning"]
 
 
-def test_the_token_expiry_follows_the_apps_clock(engine: Engine) -> None:
+def test_the_token_expiry_is_real_time_not_the_apps_date(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A demo server set to another day must neither accept an expired token
+    nor refuse a fresh one: the expiry is compared with the real moment."""
     from data_access.core import clock
 
     user = provider_user("ledning@kommun.example", "ledning") | {"exp": 1_893_456_000}  # 2030-01-01 UTC
-    with clock.frozen(date(2031, 1, 1)):
+    monkeypatch.setattr(clock, "epoch_seconds", lambda: 1_893_456_001.0)
+    with clock.frozen(date(2026, 1, 1)):
         assert navigation_titles(app_for(user)) == []
-    with clock.frozen(date(2029, 1, 1)):
+    monkeypatch.setattr(clock, "epoch_seconds", lambda: 1_893_455_999.0)
+    with clock.frozen(date(2031, 1, 1)):
         assert navigation_titles(app_for(user)) == EXPECTED_PAGES["ledning"]
 
 

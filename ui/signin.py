@@ -7,7 +7,7 @@ Three ways in, chosen by configuration, never by the visitor:
   (and the provider's ``roles`` claim) becomes a viewer through
   ``data_access.access.identity``. Streamlit's sign-in cookie lives 30 days
   and Streamlit does not look at the ID token's ``exp``: :func:`run_viewer`
-  signs the person out once it has passed, by the app's clock.
+  signs the person out once it has passed (real time: ``clock.epoch_seconds``).
 * **Local accounts** (``python -m data_access users add ... --password-stdin``)
   where no provider is configured: e-mail and password, argon2 and the
   per-account slowdown in ``data_access.access.accounts``.
@@ -62,7 +62,7 @@ def demo_sign_in_offered(state: DataState) -> bool:
 def _token_expired(expires: object) -> bool:
     if isinstance(expires, bool) or not isinstance(expires, int | float):
         return False
-    return expires <= clock.now().timestamp()
+    return expires <= clock.epoch_seconds()
 
 
 def run_viewer(state: DataState) -> Viewer | NoAccess | None:
@@ -104,7 +104,8 @@ def sign_out() -> None:
     st.session_state.pop(DEMO_ROLE_KEY, None)
     st.session_state.pop(AUDITED_KEY, None)
     if st.user.get("is_logged_in"):
-        st.logout()
+        st.logout()  # sends the browser to the provider's sign-out
+        st.stop()  # a rerun here would drop that message, and the sign-in cookie would stay
     st.rerun()
 
 

@@ -9,11 +9,15 @@ starts failing because the calendar moved:
   process, a Streamlit server included; the time of day still runs, so
   timestamps taken a moment apart stay in order.
 - ``frozen(date(...))`` fixes it inside a ``with`` block, for one test.
+
+:func:`epoch_seconds` is the exception: the real moment, for comparing with
+times stamped elsewhere (an identity provider's token expiry).
 """
 
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -51,6 +55,15 @@ def now() -> datetime:
     real = datetime.now().replace(microsecond=0)
     day = _configured_day()
     return real if day is None else datetime.combine(day, real.time())
+
+
+def epoch_seconds() -> float:
+    """The real moment as seconds since 1970 (UTC), never shifted by
+    ``AVTALSFOKUS_TODAY`` or ``frozen``: for comparing with times other
+    systems stamped, such as an ID token's ``exp``. A demo server set to a
+    past day must not accept expired tokens, nor one set to a later day
+    refuse every fresh one. Tests that need another moment monkeypatch it."""
+    return time.time()
 
 
 @contextmanager
