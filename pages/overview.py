@@ -29,14 +29,17 @@ else:
 st.divider()
 WHO_COMES_FOR_WHAT = {
     "Ledning": "Hur hög är avtalstroheten, var är den låg och blir den bättre?",
-    "Upphandlare": "Vilka enheter köper i en kategori, på avtal och utanför? Importera data.",
+    "Upphandlare": "Vem köper på avtalen och vem köper utanför, vad behöver enheterna, och var finns risker?",
     "Beställare": "Vilka avtal finns och vem är avtalsansvarig?",
 }
-columns = st.columns(len(WHO_COMES_FOR_WHAT))
-for column, (section, text) in zip(columns, WHO_COMES_FOR_WHAT.items(), strict=True):
+# A card per section the viewer has pages in, with only those pages.
+mine = pages_for(start.viewer.permissions)
+sections = {spec.section for spec in mine}
+cards = {section: text for section, text in WHO_COMES_FOR_WHAT.items() if section in sections}
+for column, (section, text) in zip(st.columns(len(cards) or 1), cards.items(), strict=False):
     with column.container(border=True):
         st.markdown(f"**{section}**")
         st.write(text)
-        for spec in pages_for(start.viewer.permissions):
+        for spec in mine:
             if spec.section == section:
                 st.page_link(spec.path, label=spec.title, icon=spec.icon)
