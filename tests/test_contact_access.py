@@ -368,3 +368,11 @@ def test_the_pages_refuse_a_management_user_themselves(ids: Ids, path: str) -> N
     shown = on_screen(app)
     assert not [value for value in CONTACT_VALUES if value in shown]
     assert not app.dataframe and not app.get("download_button")
+
+
+def test_a_visit_records_who_registered_it(engine: Engine, ids: Ids) -> None:
+    with session_scope(engine) as session:
+        visit_id = visits.add_visit(session, visit_date=date(2025, 5, 2), unit_id=ids.u1, acting=PROCURER)
+    with session_scope(engine) as session:
+        (record,) = [v for v in visits.visits(session, unit_id=ids.u1, acting=PROCURER) if v.id == visit_id]
+    assert record.recorded_by == "anna@kommun.example"

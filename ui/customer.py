@@ -85,6 +85,7 @@ def visits_table(records: list[VisitRecord]) -> None:
             "Deltagare": "participants",
             "Anteckningar": "notes",
             "Följs upp": "follow_up_date",
+            "Registrerat av": "recorded_by",
         },
     )
     st.dataframe(swedish_table(frame), hide_index=True, width="stretch")

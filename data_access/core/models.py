@@ -448,6 +448,7 @@ class Visit(Base):
     participants: Mapped[str | None] = mapped_column(Text)
     notes: Mapped[str | None] = mapped_column(Text)
     follow_up_date: Mapped[date | None] = mapped_column(Date)
+    recorded_by: Mapped[str | None] = mapped_column(String(254))  # the signed-in e-mail; None before sign-in
 
 
 class AppSetting(Base):

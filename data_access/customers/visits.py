@@ -45,6 +45,7 @@ class VisitRecord:
     participants: str | None
     notes: str | None
     follow_up_date: date | None
+    recorded_by: str | None  # who registered it (the signed-in e-mail)
 
 
 def add_visit(
@@ -85,6 +86,7 @@ def add_visit(
         participants=participants.strip() or None,
         notes=notes.strip() or None,
         follow_up_date=follow_up_date,
+        recorded_by=acting.label,
     )
     session.add(visit)
     session.flush()
@@ -104,6 +106,7 @@ def _visit_records() -> Select:
             Visit.participants,
             Visit.notes,
             Visit.follow_up_date,
+            Visit.recorded_by,
         )
         .join(Unit, Unit.id == Visit.unit_id)
         .outerjoin(Contract, Contract.id == Visit.contract_id)
