@@ -303,7 +303,7 @@ def test_a_period_or_a_name_that_does_not_fit_the_batch_refuses_the_import(
         ({"period": "2016-03-01"}, "ska skrivas ÅÅÅÅ-MM"),
         ({"period": "mars 2016"}, "ska skrivas ÅÅÅÅ-MM"),
         ({"period": "2016-13"}, "ingen månad 13"),
-        ({"imported_by": "N" * 201}, "E-postadressen för den som importerar är 201 tecken; högst 200 får plats."),
+        ({"imported_by": "N" * 201}, "den som importerar är 201 tecken; högst 200 får plats."),
     ):
         with pytest.raises(ImportRefusedError, match=message):
             run_file(engine, ImportKind.INVOICES, path, **options)
