@@ -116,7 +116,8 @@ def test_several_roles_get_the_union_of_their_pages(engine: Engine) -> None:
     assert set(navigation_titles(app)) == expected
 
 
-def test_a_local_account_signs_in_with_its_password(engine: Engine) -> None:
+def add_lena(engine: Engine) -> None:
+    """A management user with a local account and the password "ett långt lösenord"."""
     with Session(engine) as session, session.begin():
         accounts.add_user(
             session,
@@ -125,6 +126,10 @@ def test_a_local_account_signs_in_with_its_password(engine: Engine) -> None:
             password="ett långt lösenord",
             acting=system("test"),
         )
+
+
+def test_a_local_account_signs_in_with_its_password(engine: Engine) -> None:
+    add_lena(engine)
     app = app_for({"is_logged_in": False})
     app.text_input[0].input("lena@kommun.example")
     app.text_input[1].input("fel lösenord!!")
@@ -205,14 +210,7 @@ def test_an_address_the_role_does_not_open_shows_the_refusal(engine: Engine) -> 
 
 
 def test_a_deep_link_opens_after_signing_in(engine: Engine) -> None:
-    with Session(engine) as session, session.begin():
-        accounts.add_user(
-            session,
-            "lena@kommun.example",
-            roles=("ledning",),
-            password="ett långt lösenord",
-            acting=system("test"),
-        )
+    add_lena(engine)
     app = AppTest.from_file(APP, default_timeout=60)
     app.user = {"is_logged_in": False}
     app.query_params["kat"] = "7"
