@@ -148,7 +148,7 @@ def _demo_buttons() -> None:
 
 def _local_form(state: DataState) -> None:
     with st.form("local_sign_in", width=480):  # a sign-in form, not a page-wide one
-        st.subheader("Logga in med konto")
+        st.subheader("Med e-post och lösenord")
         email = st.text_input("E-postadress", autocomplete="username")
         password = st.text_input("Lösenord", type="password", autocomplete="current-password")
         submitted = st.form_submit_button("Logga in", type="primary")
@@ -157,9 +157,10 @@ def _local_form(state: DataState) -> None:
         if refusal is None:
             st.rerun()
         st.error(refusal, width=480)  # under the form, as wide as it
-    st.caption(
-        "Konton läggs upp av administratören, eller med kommandot python -m data_access users add på servern."
-    )
+    with session_scope(engine_for(state.url)) as session:
+        contact = identity.access_contact(session)
+    st.caption("Har du inget konto eller har glömt lösenordet?")
+    st.text(contact)  # the admin's own words: shown as text
 
 
 def no_access_page(state: DataState, refused: NoAccess) -> None:
