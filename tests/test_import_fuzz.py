@@ -25,6 +25,8 @@ The properties, on SQLite and on PostgreSQL:
   summaries are exactly what reclassifying everything from scratch gives.
 
 The CI run is small and reproducible (derandomized, no example database).
+At the end of the module one line per test and backend says how many
+examples ran and how they ended (imported, refused, exit codes).
 ``AVTALSFOKUS_FUZZ=long`` runs 1,000 random examples per test, and
 ``AVTALSFOKUS_FUZZ=<n>`` runs n: ``AVTALSFOKUS_FUZZ=long pytest tests/test_import_fuzz.py``
 (add ``AVTALSFOKUS_FUZZ_SHRINK=0`` to see failures as found, unshrunk: shrinking
@@ -41,8 +43,9 @@ import re
 import tempfile
 import warnings
 import zipfile
-from collections import Counter
-from contextlib import redirect_stderr
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from contextlib import nullcontext, redirect_stderr
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -117,6 +120,53 @@ def _fuzz_settings(ci_examples: int) -> settings:
     if os.environ.get("AVTALSFOKUS_FUZZ_SHRINK") == "0":  # a hunt: report failures as found
         common["phases"] = [Phase.explicit, Phase.reuse, Phase.generate]
     return settings(max_examples=examples, derandomize=False, **common)
+
+
+# --------------------------------------------------------------------------- the tally
+
+
+class _Tally:
+    """How many examples each fuzz test ran, and how each ended: the figures a
+    report on the fuzzing quotes (issue 14), printed when the module ends."""
+
+    def __init__(self) -> None:
+        self.cases: Counter[str] = Counter()
+        self.outcomes: defaultdict[str, Counter[str]] = defaultdict(Counter)
+        self.current = ""
+
+    def case(self, test: str, engine: Engine) -> None:
+        """One example of ``test`` starts on ``engine``'s backend."""
+        self.current = f"{test}[{engine.dialect.name}]"
+        self.cases[self.current] += 1
+
+    def outcome(self, text: str) -> None:
+        """How the current example's upload ended (also a Hypothesis event)."""
+        event(text)
+        self.outcomes[self.current][text] += 1
+
+    def lines(self) -> list[str]:
+        return [
+            f"fuzz {name}: {count} cases; per upload: "
+            + ", ".join(f"{text} {n}" for text, n in sorted(self.outcomes[name].items()))
+            for name, count in sorted(self.cases.items())
+        ]
+
+
+TALLY = _Tally()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _print_the_tally(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Write the tally to the terminal (also under ``-q``) once the module ran."""
+    yield
+    plugins = request.config.pluginmanager
+    reporter, capture = plugins.get_plugin("terminalreporter"), plugins.get_plugin("capturemanager")
+    with capture.global_and_fixture_disabled() if capture is not None else nullcontext():
+        for line in TALLY.lines():
+            if reporter is not None:
+                reporter.write_line(line)
+            else:
+                print(line)
 
 
 # --------------------------------------------------------------------------- values
@@ -988,7 +1038,7 @@ def through_the_page(
         if preview.summary.problems:
             problems_workbook(preview)
     except APP_ERRORS as error:
-        event(f"{kind.value}: refused at {step}")
+        TALLY.outcome(f"{kind.value}: refused at {step}")
         assert_clear_refusal(error)
         assert snapshot(engine) == before
         return before
@@ -999,11 +1049,11 @@ def through_the_page(
         with session_scope(engine) as session:
             summary = import_file(session, opened, options, acting=acting)
     except APP_ERRORS as error:
-        event(f"{kind.value}: refused at import ({type(error).__name__})")
+        TALLY.outcome(f"{kind.value}: refused at import ({type(error).__name__})")
         assert_clear_refusal(error)
         assert snapshot(engine) == before
         return before
-    event(f"{kind.value}: imported")
+    TALLY.outcome(f"{kind.value}: imported")
     assert summary.rows_read == preview.summary.rows_read, "the preview read another file than the import"
     return assert_complete_batch(engine, before, summary)
 
@@ -1018,11 +1068,11 @@ def through_the_peppol_page(
         with session_scope(engine) as session:
             summary = import_peppol_file(session, name, data, acting=system(user or "Importören"))
     except APP_ERRORS as error:
-        event("peppol: refused")
+        TALLY.outcome("peppol: refused")
         assert_clear_refusal(error)
         assert snapshot(engine) == before
         return before
-    event("peppol: imported")
+    TALLY.outcome("peppol: imported")
     assert summary.rows_read == sum(len(document.lines) for document in documents)
     return assert_complete_batch(engine, before, summary)
 
@@ -1056,11 +1106,12 @@ def page_case(draw: st.DrawFn) -> dict[str, object]:
     }
 
 
-@_fuzz_settings(ci_examples=75)
+@_fuzz_settings(ci_examples=150)
 @given(case=page_case())
 def test_tabular_uploads_through_the_import_page(
     engine: Engine, world: FuzzWorld, case: dict[str, object]
 ) -> None:
+    TALLY.case("tabular uploads", engine)
     before = rows = world.start()
     arguments = {key: case[key] for key in ("remap", "period", "skip_invalid", "user")}
     for _ in range(2 if case["twice"] else 1):  # the second time: the same file again
@@ -1069,11 +1120,12 @@ def test_tabular_uploads_through_the_import_page(
         world.give_back(before)
 
 
-@_fuzz_settings(ci_examples=60)
+@_fuzz_settings(ci_examples=120)
 @given(upload=levels.flatmap(peppol_upload), user=users, twice=st.booleans())
 def test_peppol_uploads_through_the_import_page(
     engine: Engine, world: FuzzWorld, upload: tuple[str, bytes], user: str | None, twice: bool
 ) -> None:
+    TALLY.case("peppol uploads", engine)
     before = rows = world.start()
     for _ in range(2 if twice else 1):
         rows = through_the_peppol_page(engine, rows, *upload, user)
@@ -1113,12 +1165,13 @@ def cli_case(draw: st.DrawFn) -> dict[str, object]:
     return {"kind": kind, "files": files, "flags": flags}
 
 
-@_fuzz_settings(ci_examples=30)
+@_fuzz_settings(ci_examples=60)
 @given(case=cli_case())
 def test_cli_imports_all_or_nothing(engine: Engine, world: FuzzWorld, case: dict[str, object]) -> None:
     """``python -m data_access import KIND FILE... [flags]``: exit 0 with a
     batch per file, 1 with a Swedish message and nothing written, or 2 for a
     usage error; never a traceback."""
+    TALLY.case("cli imports", engine)
     before = world.start()
     with tempfile.TemporaryDirectory() as folder:
         paths = []
@@ -1134,7 +1187,7 @@ def test_cli_imports_all_or_nothing(engine: Engine, world: FuzzWorld, case: dict
             except SystemExit as exit_:  # argparse: a usage error
                 code = exit_.code
     message = errors.getvalue()
-    event(f"cli {case['kind']}: exit {code}")
+    TALLY.outcome(f"cli {case['kind']}: exit {code}")
     assert code in (0, 1, 2), (code, message)
     if code:
         assert snapshot(engine) == before
