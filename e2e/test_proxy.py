@@ -39,11 +39,13 @@ from e2e.helpers import (
     Watch,
     demo_database,
     landing_page,
+    metric_value,
     open_in_session,
     page_heading,
     role_pages,
     served,
     sign_in,
+    write_csv,
 )
 from e2e.proxy import NGINX, NO_NGINX_REASON, SHIPPED_CONF, Proxy, insecure_tls, port_in_range, proxied
 
@@ -62,6 +64,13 @@ JOURNEYS = {
     "ledning": ("avtalstrohet", "mal", "hitta-avtal"),
     "upphandlare": ("inkorg", "vem-koper-vad", "importera", "hitta-avtal"),
 }
+
+# An invoice file for the import page's preview (nothing is imported).
+UPLOAD_ROWS = [
+    ["Fakturadatum", "Leverantör", "Belopp"],
+    ["2026-10-01", "Proxy AB", "100,00"],
+    ["2026-10-02", "Proxy AB", "200,00"],
+]
 
 # Reports every CSP violation to the console, where the test reads it.
 CSP_WATCH = """document.addEventListener('securitypolicyviolation', e =>
@@ -175,12 +184,12 @@ def _new_browser(browser: Browser) -> tuple[BrowserContext, Page, Watch]:
 
 
 def test_signed_in_sessions_stay_on_their_server_with_no_csp_violation(
-    stack: tuple[Proxy, list[str]], browser: Browser
+    stack: tuple[Proxy, list[str]], browser: Browser, tmp_path: Path
 ) -> None:
     """Two browsers sign in through the proxy and move through their pages in one
-    session each (reruns over the WebSocket): they stay signed in, nothing breaks
-    the CSP, the page's language is Swedish, and the log shows each browser's
-    requests, its WebSocket included, on one server."""
+    session each (reruns over the WebSocket, an upload, a download): they stay
+    signed in, nothing breaks the CSP, the page's language is Swedish, and the
+    log shows each browser's requests, its WebSocket included, on one server."""
     proxy, _ = stack
     keys: dict[str, str] = {}
     for role, paths in JOURNEYS.items():
@@ -196,6 +205,16 @@ def test_signed_in_sessions_stay_on_their_server_with_no_csp_violation(
             page.wait_for_load_state("networkidle", timeout=TIMEOUT_MS)
             watch.settled()  # console errors (CSP violations among them), page errors, failed requests
             expect(page.locator(SIDEBAR).get_by_role("button", name=SIGN_OUT_BUTTON)).to_be_visible()
+            if path == "importera":  # an upload: an HTTP request that must reach the session's server
+                upload = write_csv(tmp_path / "proxy.csv", UPLOAD_ROWS)
+                page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(upload)
+                expect(metric_value(page, "Rader i filen")).to_have_text("2", timeout=TIMEOUT_MS)
+                watch.settled()
+            if path == "hitta-avtal":  # a download: the file lives in that server's memory
+                with page.expect_download(timeout=TIMEOUT_MS) as download:
+                    page.locator('[data-testid="stDownloadButton"] button').first.click()
+                assert Path(download.value.path()).read_bytes()[:2] == b"PK"  # an .xlsx
+                watch.settled()
         keys[role] = next(c["value"] for c in context.cookies() if c["name"] == ROUTE_COOKIE)
         context.close()  # nginx logs a WebSocket when it closes
 
@@ -211,6 +230,14 @@ def test_signed_in_sessions_stay_on_their_server_with_no_csp_violation(
         if all(streams[key] for key in keys.values()) or time.monotonic() > deadline:
             break
         time.sleep(0.2)
+    paths_of: dict[str, list[str]] = defaultdict(list)
+    for entry in _log(proxy):
+        paths_of[entry["route"]].append(entry["path"])
+    procurer = paths_of[keys["upphandlare"]]
+    assert any(path.startswith("/_stcore/upload_file") for path in procurer), (
+        "the upload did not pass the proxy"
+    )
+    assert any(path.startswith("/media/") for path in procurer), "the download did not pass the proxy"
     for role, key in keys.items():
         assert len(served_by[key]) == 1, (role, served_by[key])
         assert streams[key] >= 1, f"{role}: no WebSocket upgrade logged through the proxy"
