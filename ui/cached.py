@@ -5,6 +5,9 @@ Streamlit hashes the frozen dataclass by value (its URL and data version),
 and an import or a contract change replaces the version, so the next run
 misses the cache and reads fresh figures, for every user at once. Each
 function is named after the query it wraps.
+
+Every one only reads, so each is a ``retried_read``: a connection lost under
+it (the database restarted just then) costs one more attempt, not the page.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import streamlit as st
 from data_access.access.viewer import Viewer
 from data_access.core import reference
 from data_access.core.config import database_url
-from data_access.core.db import engine_for, session_scope
+from data_access.core.db import engine_for, retried_read, session_scope
 from data_access.core.models import LineStatus
 from data_access.core.periods import Period
 from data_access.core.settings import data_version, is_demo_data
@@ -58,6 +61,7 @@ class DataState:
     is_demo: bool
 
 
+@retried_read
 def data_state() -> DataState:
     """Read once per run (one small query): the key for every cache below."""
     url = database_url()
@@ -69,6 +73,7 @@ def data_state() -> DataState:
 
 
 @st.cache_data(show_spinner=False)
+@retried_read
 def data_period(state: DataState) -> reference.DataPeriod:
     """reference.data_period: the first and last invoice date in the data."""
     with session_scope(engine_for(state.url)) as session:
@@ -76,6 +81,7 @@ def data_period(state: DataState) -> reference.DataPeriod:
 
 
 @st.cache_data(show_spinner=False)
+@retried_read
 def months_with_lines(state: DataState) -> list[date]:
     """reference.months_with_lines: the months that hold invoice lines."""
     with session_scope(engine_for(state.url)) as session:
@@ -83,6 +89,7 @@ def months_with_lines(state: DataState) -> list[date]:
 
 
 @st.cache_data(show_spinner=False)
+@retried_read
 def departments(state: DataState) -> list[reference.Option]:
     """reference.departments: every department, by code."""
     with session_scope(engine_for(state.url)) as session:
@@ -90,6 +97,7 @@ def departments(state: DataState) -> list[reference.Option]:
 
 
 @st.cache_data(show_spinner=False)
+@retried_read
 def units(state: DataState, department_ids: tuple[int, ...] = ()) -> list[reference.Option]:
     """reference.units: the units of these departments (every unit without any)."""
     with session_scope(engine_for(state.url)) as session:
@@ -97,6 +105,7 @@ def units(state: DataState, department_ids: tuple[int, ...] = ()) -> list[refere
 
 
 @st.cache_data(show_spinner=False)
+@retried_read
 def categories(state: DataState) -> list[reference.Option]:
     """reference.categories: every category, by code."""
     with session_scope(engine_for(state.url)) as session:
@@ -104,6 +113,7 @@ def categories(state: DataState) -> list[reference.Option]:
 
 
 @st.cache_data(show_spinner=False)
+@retried_read
 def suppliers(state: DataState) -> list[reference.Option]:
     """reference.suppliers: every supplier."""
     with session_scope(engine_for(state.url)) as session:
@@ -114,6 +124,7 @@ def suppliers(state: DataState) -> list[reference.Option]:
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
+@retried_read
 def fidelity_total(state: DataState, spend_filter: SpendFilter) -> FidelityFigures:
     """fidelity.fidelity_total: the headline figures of a filter."""
     with session_scope(engine_for(state.url)) as session:
@@ -121,6 +132,7 @@ def fidelity_total(state: DataState, spend_filter: SpendFilter) -> FidelityFigur
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
+@retried_read
 def fidelity_breakdown(state: DataState, dimension: Dimension, spend_filter: SpendFilter) -> pd.DataFrame:
     """fidelity.fidelity_breakdown per dimension, as a DataFrame (breakdown_frame)."""
     with session_scope(engine_for(state.url)) as session:
@@ -130,6 +142,7 @@ def fidelity_breakdown(state: DataState, dimension: Dimension, spend_filter: Spe
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
+@retried_read
 def fidelity_matrix(
     state: DataState, dimensions: tuple[Dimension, Dimension], spend_filter: SpendFilter
 ) -> pd.DataFrame:
@@ -140,6 +153,7 @@ def fidelity_matrix(
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
+@retried_read
 def line_page(
     state: DataState,
     spend_filter: SpendFilter,
@@ -163,6 +177,7 @@ def line_page(
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
+@retried_read
 def category_suppliers(state: DataState, category_id: int, spend_filter: SpendFilter) -> CategorySuppliers:
     """spend_elsewhere.category_suppliers: who is bought from in a category, on contract and off."""
     with session_scope(engine_for(state.url)) as session:
@@ -173,6 +188,7 @@ def category_suppliers(state: DataState, category_id: int, spend_filter: SpendFi
 
 
 @st.cache_data(show_spinner=False)
+@retried_read
 def load_targets(state: DataState) -> Targets:
     """targets.load_targets: the overall and per-department fidelity targets."""
     with session_scope(engine_for(state.url)) as session:
@@ -180,6 +196,7 @@ def load_targets(state: DataState) -> Targets:
 
 
 @st.cache_data(show_spinner=False)
+@retried_read
 def direct_award_limit(state: DataState) -> Decimal:
     """targets.direct_award_limit: the limit a year's off-contract spend is held against."""
     with session_scope(engine_for(state.url)) as session:
@@ -187,6 +204,7 @@ def direct_award_limit(state: DataState) -> Decimal:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
+@retried_read
 def direct_award_risks(state: DataState, year: int, limit: Decimal) -> list[DirectAwardRisk]:
     """direct_awards.direct_award_risks: a financial year's spend without a contract over the limit."""
     with session_scope(engine_for(state.url)) as session:
@@ -197,6 +215,7 @@ def direct_award_risks(state: DataState, year: int, limit: Decimal) -> list[Dire
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
+@retried_read
 def search_contracts(
     state: DataState,
     today: date,
@@ -219,6 +238,7 @@ def search_contracts(
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
+@retried_read
 def contracts_called_off(state: DataState, first_day: date, last_day: date) -> set[int]:
     """contracts.contracts_called_off: the contracts bought on between two days."""
     with session_scope(engine_for(state.url)) as session:
@@ -226,6 +246,7 @@ def contracts_called_off(state: DataState, first_day: date, last_day: date) -> s
 
 
 @st.cache_data(show_spinner=False)
+@retried_read
 def open_need_counts(state: DataState) -> dict[int, int]:
     """contracts.open_need_counts: open needs per contract."""
     with session_scope(engine_for(state.url)) as session:
@@ -233,6 +254,7 @@ def open_need_counts(state: DataState) -> dict[int, int]:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
+@retried_read
 def contract_customers(
     state: DataState, viewer: Viewer, contract_id: int, period: Period
 ) -> ContractCustomers:
@@ -243,6 +265,7 @@ def contract_customers(
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
+@retried_read
 def unit_contacts(state: DataState, viewer: Viewer, unit_ids: tuple[int, ...]) -> list[Contact]:
     """contract_buyers.unit_contacts: the contact people of these units
     (personal data: the viewer is in the key)."""
@@ -251,6 +274,7 @@ def unit_contacts(state: DataState, viewer: Viewer, unit_ids: tuple[int, ...]) -
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
+@retried_read
 def unit_overview(state: DataState, unit_id: int, period: Period) -> UnitOverview:
     """unit_overview.unit_overview: what a unit buys, on contract and elsewhere."""
     with session_scope(engine_for(state.url)) as session:
@@ -258,6 +282,7 @@ def unit_overview(state: DataState, unit_id: int, period: Period) -> UnitOvervie
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
+@retried_read
 def visits(
     state: DataState, viewer: Viewer, unit_id: int | None, contract_id: int | None
 ) -> list[VisitRecord]:
@@ -267,6 +292,7 @@ def visits(
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
+@retried_read
 def open_follow_ups(state: DataState, viewer: Viewer) -> list[VisitRecord]:
     """visits.open_follow_ups: follow-ups not yet done, the most overdue first
     (the viewer in the key)."""
@@ -278,6 +304,7 @@ def open_follow_ups(state: DataState, viewer: Viewer) -> list[VisitRecord]:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
+@retried_read
 def inbox(
     state: DataState, viewer: Viewer, inbox_filter: InboxFilter, limit: int | None = None
 ) -> list[InboxRow]:
@@ -288,6 +315,7 @@ def inbox(
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
+@retried_read
 def need_count(state: DataState, viewer: Viewer, inbox_filter: InboxFilter) -> int:
     """needs.need_count: how many needs the filter holds (a list may show only the first)."""
     with session_scope(engine_for(state.url)) as session:
@@ -295,6 +323,7 @@ def need_count(state: DataState, viewer: Viewer, inbox_filter: InboxFilter) -> i
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
+@retried_read
 def status_counts(state: DataState, viewer: Viewer, inbox_filter: InboxFilter) -> dict[str, int]:
     """needs.status_counts: the filter's needs per status."""
     with session_scope(engine_for(state.url)) as session:
@@ -302,6 +331,7 @@ def status_counts(state: DataState, viewer: Viewer, inbox_filter: InboxFilter) -
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
+@retried_read
 def need_stats(state: DataState, viewer: Viewer, by: str, inbox_filter: InboxFilter) -> list[NeedStatsRow]:
     """needs.need_stats: the filter's needs and ratings per contract, unit or category."""
     with session_scope(engine_for(state.url)) as session:
@@ -309,6 +339,7 @@ def need_stats(state: DataState, viewer: Viewer, by: str, inbox_filter: InboxFil
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
+@retried_read
 def history(state: DataState, viewer: Viewer, need_id: int) -> list[HistoryEvent]:
     """needs.history: every change of a need, with who and when (and the internal notes)."""
     with session_scope(engine_for(state.url)) as session:
@@ -316,6 +347,7 @@ def history(state: DataState, viewer: Viewer, need_id: int) -> list[HistoryEvent
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
+@retried_read
 def receipt(state: DataState, token: str) -> Receipt | None:
     """needs.receipt: what a receipt link shows the unit (None for an unknown token);
     open without sign-in, the token is the key (the page limits how often it is asked)."""
@@ -327,6 +359,7 @@ def receipt(state: DataState, token: str) -> Receipt | None:
 
 
 @st.cache_data(show_spinner=False)
+@retried_read
 def profile_names(state: DataState, kind: ImportKind) -> list[str]:
     """profiles.profile_names: the saved column mappings of an import kind."""
     with session_scope(engine_for(state.url)) as session:
@@ -334,6 +367,7 @@ def profile_names(state: DataState, kind: ImportKind) -> list[str]:
 
 
 @st.cache_data(show_spinner=False)
+@retried_read
 def batch_listing(state: DataState) -> BatchListing:
     """batches.batch_listing: the imports so far (every import and undo replaces the version)."""
     with session_scope(engine_for(state.url)) as session:
@@ -352,6 +386,7 @@ from data_access.figures import unit_fidelity as unit_fidelity_queries  # noqa: 
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
+@retried_read
 def my_units(state: DataState, viewer: viewer_types.Viewer) -> list[own_unit_queries.OwnUnit]:
     """own_unit.own_units: the units the viewer belongs to."""
     with session_scope(engine_for(state.url)) as session:
@@ -359,6 +394,7 @@ def my_units(state: DataState, viewer: viewer_types.Viewer) -> list[own_unit_que
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
+@retried_read
 def my_unit_fidelity(
     state: DataState, viewer: viewer_types.Viewer, unit_id: int, period: Period
 ) -> unit_fidelity_queries.UnitFidelity:
@@ -368,6 +404,7 @@ def my_unit_fidelity(
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
+@retried_read
 def my_unit_off_contract(
     state: DataState, viewer: viewer_types.Viewer, unit_id: int, period: Period
 ) -> list[own_unit_queries.OffContractSpend]:
@@ -377,6 +414,7 @@ def my_unit_off_contract(
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
+@retried_read
 def my_unit_needs(
     state: DataState, viewer: viewer_types.Viewer, unit_id: int
 ) -> list[own_unit_queries.OwnNeed]:
@@ -386,6 +424,7 @@ def my_unit_needs(
 
 
 @st.cache_data(show_spinner=False)
+@retried_read
 def whom_to_ask(state: DataState) -> str:
     """identity.access_contact: whom a person without access (or without a unit) should ask."""
     with session_scope(engine_for(state.url)) as session:

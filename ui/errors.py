@@ -20,9 +20,12 @@ import logging
 import secrets
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from datetime import date, time, timedelta
+from decimal import Decimal
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from data_access.access.roles import AccessDenied
 from data_access.core.db import is_database_unreachable
@@ -86,6 +89,35 @@ def report(error: BaseException, where: str = "") -> str:
     return reference
 
 
+# What a person types or chooses (text, numbers, dates, a choice or several):
+# the values kept across a run that stops on an error. Not True/False, which
+# is also what a clicked button holds: a click is never replayed.
+_TYPED = (str, int, float, Decimal, date, time, timedelta)
+
+
+def _is_typed(value: object) -> bool:
+    if isinstance(value, list | tuple):
+        return all(_is_typed(item) for item in value)
+    return isinstance(value, _TYPED) and not isinstance(value, bool)
+
+
+def keep_typed_values() -> None:
+    """Hold on to what the person typed while the run stops on an error.
+
+    A run that stops before the page draws its form (the database did not
+    answer at the start) leaves the form's widgets out of that run, and
+    Streamlit then forgets their values: the text typed into the needs form
+    was gone when the page came back. Set again through session state, each
+    value is the widget's when the page next draws it. Values of widgets this
+    run already drew are Streamlit's to keep, and a button's click is not
+    kept (see ``_TYPED``)."""
+    for key, value in st.session_state.to_dict().items():
+        if not _is_typed(value):
+            continue
+        with suppress(StreamlitAPIException):  # its widget ran in this run, which keeps it
+            st.session_state[key] = value
+
+
 @contextmanager
 def shown_with_reference(where: str = "") -> Iterator[None]:
     """Run a page (or the start-up) so that any unexpected exception becomes the
@@ -93,7 +125,8 @@ def shown_with_reference(where: str = "") -> Iterator[None]:
     ``st.rerun``, ``st.switch_page``) raises BaseExceptions that are no
     ``Exception`` and passes through untouched. After a reported error the run
     stops as Streamlit stops it after an uncaught one, so the widgets the page
-    did not reach keep their values (a form's choices survive)."""
+    did not reach keep their values (a form's choices and text survive,
+    :func:`keep_typed_values`)."""
     try:
         yield
     except AccessDenied as refusal:  # a page or data function refused the role: say so, log nothing
@@ -101,6 +134,7 @@ def shown_with_reference(where: str = "") -> Iterator[None]:
         st.stop()
     except Exception as error:
         report(error, where)
+        keep_typed_values()
         st.stop()
 
 

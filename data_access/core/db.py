@@ -3,14 +3,24 @@
 SQLite gets WAL, foreign keys and a busy timeout on every connection so that
 several Streamlit sessions and an import can share one file. PostgreSQL is
 used through psycopg 3 with the same code.
+
+A database restart must not cost a person more than one "försök igen": the
+PostgreSQL pool pings a connection before it hands it out (a restart leaves
+every pooled one dead), and a read whose connection is lost all the same is
+run once more (:func:`retried_read`); a write never is.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+import logging
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy import exc as sa_exc
@@ -18,7 +28,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from data_access.core.config import database_url
-from data_access.core.work import Actor, set_actor
+from data_access.core.work import Actor, has_written, set_actor
+
+LOGGER = logging.getLogger("avtalsfokus")
+P = ParamSpec("P")
+R = TypeVar("R")
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # How long a page waits for PostgreSQL to answer a new connection before it says
@@ -90,12 +104,78 @@ def session_scope(engine: Engine | None = None, *, actor: Actor | str | None = N
     set_actor(session, actor)
     try:
         yield session
+        _note_if_written(session)
         session.commit()
     except BaseException:
+        _note_if_written(session)
         session.rollback()
         raise
     finally:
         session.close()
+
+
+@dataclass
+class _ReadAttempt:
+    """One attempt of a :func:`retried_read`: whether a unit of work inside it wrote."""
+
+    wrote: bool = False
+
+
+_READ_ATTEMPT: ContextVar[_ReadAttempt | None] = ContextVar("avtalsfokus_read_attempt", default=None)
+
+
+def _note_if_written(session: Session) -> None:
+    """Tell the read attempt around this unit of work (if any) that it wrote
+    or was about to (changes not yet flushed count), before the commit or
+    rollback forgets it: such an attempt is never repeated."""
+    attempt = _READ_ATTEMPT.get()
+    if attempt is not None and (has_written(session) or session.new or session.dirty or session.deleted):
+        attempt.wrote = True
+
+
+@event.listens_for(Session, "before_commit")
+def _note_commit(session: Session) -> None:
+    # A commit inside the read (not only session_scope's own) ends what has_written knows.
+    _note_if_written(session)
+
+
+def retried_read(read: Callable[P, R]) -> Callable[P, R]:
+    """Run ``read`` once more when the database connection was lost under it
+    and it had written nothing: for functions that only read, through
+    :func:`session_scope` (the pages' cached reads).
+
+    The pool's ping catches the connections a database restart left dead
+    before they are used; this catches one that dies between the ping and
+    the query (the server restarted or ended the session just then), so the
+    person sees the page instead of a "försök igen". A second failure is
+    raised as it is, and the page says the database does not answer. The
+    repeat is only ever for a read: an attempt in which any unit of work
+    wrote is not repeated (its commit may have landed), and an error that is
+    not a lost connection (a failing query) is not either."""
+
+    @functools.wraps(read)
+    def read_with_one_retry(*args: P.args, **kwargs: P.kwargs) -> R:
+        outer = _READ_ATTEMPT.get()
+        for retries_left in (1, 0):
+            attempt = _ReadAttempt()
+            token = _READ_ATTEMPT.set(attempt)
+            try:
+                return read(*args, **kwargs)
+            except Exception as error:
+                if not retries_left or attempt.wrote or not is_database_unreachable(error):
+                    raise
+                LOGGER.warning(
+                    "%s lost its database connection (%s); reading once more",
+                    read.__qualname__,
+                    type(error).__name__,
+                )
+            finally:
+                _READ_ATTEMPT.reset(token)
+                if outer is not None and attempt.wrote:
+                    outer.wrote = True
+        raise AssertionError("unreachable: the last attempt returns or raises")
+
+    return read_with_one_retry
 
 
 def is_sqlite(engine: Engine) -> bool:
