@@ -11,8 +11,10 @@ commits. A process killed in between must leave the batch whole or absent:
 
 The import runs as the command line does it on a schedule
 (``python -m data_access import invoices FILE``) on a database of its own on
-the PostgreSQL server, and is killed once its transaction holds the lock
-that writing invoice lines takes (polled in ``pg_locks``, no sleeping). An
+the PostgreSQL server, and is killed at one of two moments, seen in
+``pg_locks`` (polled, no sleeping): once its batch row is written (the
+lock writing ``import_batch`` takes; the file is still being read), and
+once it writes invoice lines (the lock on ``invoice_line``). An
 app session opened before keeps serving, a fresh one starts cleanly on the
 same database (the migrations at start find nothing to trip over), and the
 same import run again lands the whole file once.
@@ -59,10 +61,11 @@ def demo_url() -> Iterator[str]:
         yield url
 
 
-def big_invoice_file(engine: Engine, path: Path) -> Path:
-    """``LINES`` invoice lines as an export from the finance system (CSV,
-    semicolons, Swedish headers), from the demo's suppliers and units, each
-    with its own invoice number so that no line repeats another."""
+def big_invoice_file(engine: Engine, path: Path, month: int) -> Path:
+    """``LINES`` invoice lines of a month of 2025 as an export from the
+    finance system (CSV, semicolons, Swedish headers), from the demo's
+    suppliers and units, each with its own invoice number so that no line
+    repeats another."""
     with Session(engine) as session:
         suppliers = session.execute(
             select(Supplier.name, Supplier.org_number).where(Supplier.org_number.is_not(None)).limit(40)
@@ -73,7 +76,8 @@ def big_invoice_file(engine: Engine, path: Path) -> Path:
         name, org_number = suppliers[n % len(suppliers)]
         day = 1 + n % 28
         amount = f"{100 + n % 9_000},{n % 100:02d}"
-        rows.append(f"2025-02-{day:02d};KILL-{n};{name};{org_number};{units[n % len(units)]};4010;{amount}")
+        unit = units[n % len(units)]
+        rows.append(f"2025-{month:02d}-{day:02d};KILL-{month}-{n};{name};{org_number};{unit};4010;{amount}")
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     return path
 
@@ -126,18 +130,19 @@ def _wait_until(condition, what: str, process: subprocess.Popen[str] | None = No
         time.sleep(0.02)  # polling the database, not waiting blindly
 
 
-def _others_writing_lines(engine: Engine) -> bool:
+def _another_writes(engine: Engine, table: str) -> bool:
     """Another backend of this database holds the lock that writing
-    invoice lines takes: the import is landing its lines."""
+    ``table`` takes: the import has got that far in its transaction."""
     with engine.connect() as connection:
         return bool(
             connection.scalar(
                 text(
                     "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
-                    "WHERE c.relname = 'invoice_line' AND l.mode = 'RowExclusiveLock' AND l.granted "
+                    "WHERE c.relname = :table AND l.mode = 'RowExclusiveLock' AND l.granted "
                     "AND l.pid <> pg_backend_pid() AND l.database = "
                     "(SELECT oid FROM pg_database WHERE datname = current_database())"
-                )
+                ),
+                {"table": table},
             )
         )
 
@@ -152,11 +157,16 @@ def _other_backends(engine: Engine) -> int:
         )
 
 
+KILL_POINTS = {"import_batch": 1, "invoice_line": 2}  # the table written when killed, and the month
+
+
+@pytest.mark.parametrize("written", list(KILL_POINTS))
 def test_an_import_killed_half_way_leaves_no_partial_batch_and_the_app_serves_on(
-    demo_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    demo_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, written: str
 ) -> None:
     engine = engine_for(demo_url)
-    path = big_invoice_file(engine, tmp_path / "leverantorsfakturor-2025-02.csv")
+    month = KILL_POINTS[written]
+    path = big_invoice_file(engine, tmp_path / f"leverantorsfakturor-2025-{month:02d}.csv", month)
     before = stored(engine)
     monkeypatch.setenv("DATABASE_URL", demo_url)
     st.cache_data.clear()
@@ -166,7 +176,7 @@ def test_an_import_killed_half_way_leaves_no_partial_batch_and_the_app_serves_on
 
     importing = _import(demo_url, path)
     try:
-        _wait_until(lambda: _others_writing_lines(engine), "it wrote invoice lines", importing)
+        _wait_until(lambda: _another_writes(engine, written), f"it wrote {written}", importing)
     finally:
         os.kill(importing.pid, signal.SIGKILL)
         importing.communicate()
