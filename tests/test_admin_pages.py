@@ -322,7 +322,7 @@ def test_an_admin_sets_a_local_password(units: Engine) -> None:
 
 def test_a_settings_change_is_logged_and_shown(engine: Engine) -> None:
     app = admin_page("pages/settings.py")
-    assert [link.label for link in app.get("page_link")] == [
+    assert [link.label for link in app.main.get("page_link")] == [
         "Mål för avtalstroheten",
         "Direktupphandlingsgränsen",
     ]

@@ -156,7 +156,7 @@ def test_a_chosen_row_is_shown_in_full_with_a_link_to_the_unit(buyers: dict[str,
     details = [markdown.value for markdown in app.markdown]
     assert "**Granen**" in details
     assert any("Leverantörer: ICA" in text and "Senaste köp: 2026\\-08\\-01" in text for text in details)
-    (link,) = app.get("page_link")
+    (link,) = app.main.get("page_link")
     assert (link.proto.label, link.proto.page, link.proto.query_string) == (
         "Öppna enhetens sida",
         "enhet",

@@ -418,7 +418,7 @@ def test_mostly_unclassified_spend_says_why_and_links_to_the_account_plan(
     (warning,) = [w.value for w in app.warning if "oklassificerad" in w.value]
     assert warning.startswith("75\u00a0% av den påverkbara volymen (9\u00a0000\u00a0kr, 1 fakturarad)")
     assert "Importera kontoplanen" in warning
-    links = {link.proto.label: link.proto.page for link in app.get("page_link")}
+    links = {link.proto.label: link.proto.page for link in app.main.get("page_link")}
     assert links["Importera kontoplanen"] == "importera"  # the import page's address
 
 

@@ -278,7 +278,7 @@ def test_most_spend_unclassified_says_why_and_links_to_the_account_plan(engine: 
     )
     assert "1 konto saknar kategori i kontoplanen (störst: 4010 Livsmedel)" in notice
     assert "Importera kontoplanen" in notice
-    (link,) = [element.proto for element in app.get("page_link")]
+    (link,) = [element.proto for element in app.main.get("page_link")]
     assert link.label == "Importera kontoplanen" and link.query_string == "kind=accounts"
 
     linked = open_page("pages/import_data.py", {"kind": "accounts"})

@@ -311,7 +311,7 @@ def test_the_page_shows_the_unit_of_a_contact_person(engine: Engine, known: Know
     assert "Maria Avtal" in shown and "Per Pris" in shown and "mailto:maria.avtal@kommun.example" in shown
     assert SECRET_NOTE not in shown and "Ulla Upphandlare" not in shown
     assert app.metric[0].label == "Avtalstrohet" and app.metric[0].value == percent(Decimal("62.857"))
-    links = [link for link in app.get("page_link")]
+    links = [link for link in app.main.get("page_link")]
     assert any("unit=U1" in str(link.proto) for link in links)
     assert len(app.get("vega_lite_chart")) == 1  # the trend, with its figures in the table below
     months = next(frame.value for frame in app.dataframe if "Månad" in frame.value.columns)

@@ -186,6 +186,22 @@ def _page(spec: PageSpec, *, default: bool) -> StreamlitPage:
     return st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=spec.url_path, default=default)
 
 
+def _accessibility() -> StreamlitPage:
+    """Tillgänglighet, open to everyone (the law's statement needs no
+    account): outside PAGES, as it needs no permission. Hidden from the
+    menu: the sidebar's last line links to it on every page (``ui.page``),
+    and the sign-in page has its own link."""
+    from ui import accessibility
+
+    return st.Page(
+        accessibility.PATH,
+        title=accessibility.TITLE,
+        icon=accessibility.ICON,
+        url_path=accessibility.URL_PATH,
+        visibility="hidden",
+    )
+
+
 def _everywhere(show: Callable[[], None], title: str) -> list[StreamlitPage]:
     """``show`` at the sign-in address and at every page's address, so
     whatever address a visitor opens is found (no English "Page not found")."""
@@ -227,15 +243,20 @@ def navigation_for(state: object, viewer: object) -> StreamlitPage:
                 visibility="hidden",
             )
         )
+        hidden.append(_accessibility())
         sections.setdefault(allowed[-1].section, []).extend(hidden)
         signin.account_sidebar(state, viewer)
         return st.navigation(sections)
     if isinstance(viewer, (signin.NoAccess, Viewer)):  # a viewer whose roles open no page
         refused = viewer if isinstance(viewer, signin.NoAccess) else signin.NoAccess(viewer.email)
         return st.navigation(
-            _everywhere(lambda: signin.no_access_page(state, refused), "Ingen behörighet"), position="hidden"
+            [
+                *_everywhere(lambda: signin.no_access_page(state, refused), "Ingen behörighet"),
+                _accessibility(),
+            ],
+            position="hidden",
         )
-    pages = _everywhere(lambda: signin.sign_in_page(state), "Logga in")
+    pages = [*_everywhere(lambda: signin.sign_in_page(state), "Logga in"), _accessibility()]
     if st.query_params.get("kvitto"):  # a receipt link: the token is the key
         needs = next(spec for spec in PAGES if spec.url_path == NEEDS_SPEC_PATH)
         pages = [page for page in pages if page.url_path != NEEDS_SPEC_PATH] + [_page(needs, default=False)]

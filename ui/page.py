@@ -14,7 +14,7 @@ from data_access.access.roles import AccessDenied, Permission
 from data_access.access.viewer import Viewer
 from data_access.core.periods import Period, last_full_months
 from data_access.core.reference import DataPeriod
-from ui import cached
+from ui import accessibility, cached
 from ui.cached import DataState
 from ui.signed_in import require_viewer
 from ui.widgets import demo_notice
@@ -65,6 +65,7 @@ def page_start(
     invoice lines yet), a page whose data holds no invoice lines says so and
     stops. ``empty=None`` for a page that works without them (importing,
     targets, a form)."""
+    accessibility.sidebar_link()  # the statement the law requires, linked from every page
     try:
         viewer = require_viewer(permission)
     except AccessDenied as refusal:  # shown here, so a page run any other way refuses too

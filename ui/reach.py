@@ -238,5 +238,6 @@ def contact_section(
             )
     st.caption("Adresserna i gruppen, att klistra in i fältet Hemlig kopia (Bcc) i Outlook:")
     line = outlook_line(addresses)
-    # A long line wraps in a box of a few rows that scrolls (the copy button takes it all).
-    st.code(line, language=None, wrap_lines=True, height="content" if len(line) < 500 else 150)
+    # The whole line, wrapped: a box that scrolls cannot be reached by keyboard
+    # (Streamlit's code block takes no focus; axe scrollable-region-focusable).
+    st.code(line, language=None, wrap_lines=True, height="content")

@@ -30,6 +30,7 @@ from data_access.access.viewer import Viewer
 from data_access.core import clock
 from data_access.core.config import is_default_database
 from data_access.core.db import engine_for, session_scope
+from ui import accessibility
 from ui.cached import DataState
 
 LOCAL_EMAIL_KEY = "_signed_in_email"  # a local account's e-mail, after its password was right
@@ -123,6 +124,7 @@ def sign_in_page(state: DataState) -> None:
     """The only page a visitor who is not signed in gets."""
     st.title("Logga in")
     st.write("Avtalsfokus visar avtalstrohet, vem som köper på avtalen och enheternas behov.")
+    accessibility.link()  # the statement the law requires, reachable without an account
     if provider_configured():
         st.write("Logga in med ditt konto i kommunen.")
         if st.button("Logga in", type="primary", icon=":material/login:"):
