@@ -41,7 +41,7 @@ from data_access.core.db import (
 from data_access.core.migrate import upgrade_database
 from data_access.core.models import Contract, ContractSupplier, Need, Unit
 from data_access.demo.generator import DemoOptions, load_demo
-from tests.app_pages import open_page
+from tests.app_pages import APP, open_page, signed_in
 from tests.factories import World
 from tests.test_error_handling import _assert_nothing_technical, _logged, _reference_on_page
 from tests.throwaway_postgres import ThrowawayCluster, postgres_binaries, throwaway_cluster
@@ -122,6 +122,9 @@ def test_a_page_says_try_again_while_postgresql_is_down_and_shows_again_after(
         _assert_says_try_again(app, caplog)
         app.run()  # clicking again while it is still down: the same message, a new reference
         _assert_says_try_again(app, caplog)
+        arriving = signed_in(AppTest.from_file(APP, default_timeout=60))  # someone opening a deep link
+        arriving.query_params["contract"] = on_demo.contract
+        _assert_says_try_again(arriving.run(), caplog)
     finally:
         on_demo.cluster.start()
 
