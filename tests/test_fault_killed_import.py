@@ -9,12 +9,14 @@ commits. A process killed in between must leave the batch whole or absent:
 * whole: every batch's ``imported_count`` is the number of lines that name
   it, and no more than its ``row_count`` (``land_batch`` sets both last).
 
-The import runs as the command line does it on a schedule
-(``python -m data_access import invoices FILE``) on a database of its own on
-the PostgreSQL server, and is killed at one of two moments, seen in
-``pg_locks`` (polled, no sleeping): once its batch row is written (the
-lock writing ``import_batch`` takes; the file is still being read), and
-once it writes invoice lines (the lock on ``invoice_line``). An
+The import runs on a database of its own on the PostgreSQL server, either
+as the command line does it on a schedule (``python -m data_access import
+invoices FILE``) or as an app server does it for the import page (the page's
+code in a process of its own, tests/page_import_process.py, after its
+preview), and is killed at a moment seen in ``pg_locks`` (polled, no
+sleeping): once its batch row is written (the lock writing ``import_batch``
+takes; the file is still being read), or once it writes invoice lines (the
+lock on ``invoice_line``). An
 app session opened before keeps serving, a fresh one starts cleanly on the
 same database (the migrations at start find nothing to trip over), and the
 same import run again lands the whole file once.
@@ -109,9 +111,14 @@ def assert_batches_whole(engine: Engine) -> None:
         assert not lines_per_batch, f"lines without a whole batch: {lines_per_batch}"
 
 
-def _import(url: str, path: Path) -> subprocess.Popen[str]:
+def _import(url: str, path: Path, way: str) -> subprocess.Popen[str]:
+    """The import as a process: the command line, or the import page's code."""
+    command = {
+        "cli": ["-m", "data_access", "import", "invoices", str(path), "--user", "schemalagd import"],
+        "page": [str(ROOT / "tests" / "page_import_process.py"), str(path)],
+    }[way]
     return subprocess.Popen(
-        [sys.executable, "-m", "data_access", "import", "invoices", str(path), "--user", "schemalagd import"],
+        [sys.executable, *command],
         cwd=ROOT,
         env={**os.environ, "DATABASE_URL": url},
         stdout=subprocess.PIPE,
@@ -157,15 +164,17 @@ def _other_backends(engine: Engine) -> int:
         )
 
 
-KILL_POINTS = {"import_batch": 1, "invoice_line": 2}  # the table written when killed, and the month
+# How the import runs, the table it writes when it is killed, and its file's month.
+KILL_POINTS = [("cli", "import_batch", 1), ("cli", "invoice_line", 2), ("page", "invoice_line", 3)]
 
 
-@pytest.mark.parametrize("written", list(KILL_POINTS))
+@pytest.mark.parametrize(
+    ("way", "written", "month"), KILL_POINTS, ids=[f"{w}-{t}" for w, t, _ in KILL_POINTS]
+)
 def test_an_import_killed_half_way_leaves_no_partial_batch_and_the_app_serves_on(
-    demo_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, written: str
+    demo_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, way: str, written: str, month: int
 ) -> None:
     engine = engine_for(demo_url)
-    month = KILL_POINTS[written]
     path = big_invoice_file(engine, tmp_path / f"leverantorsfakturor-2025-{month:02d}.csv", month)
     before = stored(engine)
     monkeypatch.setenv("DATABASE_URL", demo_url)
@@ -174,8 +183,11 @@ def test_an_import_killed_half_way_leaves_no_partial_batch_and_the_app_serves_on
     serving = open_page("pages/import_data.py")  # a person at work on the app meanwhile
     engine.dispose()  # the app's pooled connections are not the import's: count only the import's
 
-    importing = _import(demo_url, path)
+    importing = _import(demo_url, path, way)
     try:
+        if way == "page":  # the preview writes and rolls back: kill in the import that follows it
+            assert importing.stdout is not None
+            assert importing.stdout.readline() == "previewed\n", importing.communicate()[1]
         _wait_until(lambda: _another_writes(engine, written), f"it wrote {written}", importing)
     finally:
         os.kill(importing.pid, signal.SIGKILL)
