@@ -299,3 +299,17 @@ def test_vem_koper_vad_links_units_and_reaches_them(buyers: dict[str, int]) -> N
     (button,) = mail_buttons(app)
     assert bcc(button[1]) == ["bo@exempel.se", "anna@exempel.se"]
     assert parse_qs(urlsplit(button[1]).query)["subject"] == ["Livsmedel"]
+
+
+def test_a_link_to_another_record_of_the_same_page_opens_that_record(buyers: dict[str, int]) -> None:
+    """Within one session, ``/enhet?unit=U1`` and then a link to ``/enhet?unit=U2``
+    shows U2: the address wins whenever it changed, not only the first time."""
+    app = open_page("pages/unit.py", {"unit": "U1"})
+    assert app.selectbox(key="unit_choice").value == "U1"
+    app.query_params["unit"] = "U2"
+    app.run()
+    assert not app.exception
+    assert app.selectbox(key="unit_choice").value == "U2"
+    app.selectbox(key="unit_choice").set_value("U3").run()  # choosing in the select still works
+    assert app.query_params["unit"] == "U3"
+    assert app.selectbox(key="unit_choice").value == "U3"

@@ -261,15 +261,22 @@ def deep_linked_choice(
 ) -> str | None:
     """A searchable select whose choice is in the address (``?param=value``):
     a shared link opens the same record, and choosing one updates the link.
-    ``unknown`` is the message for a link to a value that does not exist."""
+    ``unknown`` is the message for a link to a value that does not exist.
+
+    The address wins whenever it changed since the last run (a link to the
+    same page with another record, within one session), not only on the
+    first: otherwise the select kept the record it showed first."""
     wanted = st.query_params.get(param)
-    if key not in st.session_state and wanted in labels:
+    seen_key = f"{key}__address"  # the address value this select last followed or wrote
+    if wanted in labels and (key not in st.session_state or st.session_state.get(seen_key) != wanted):
         st.session_state[key] = wanted
+    st.session_state[seen_key] = wanted
     chosen = st.selectbox(
         label, list(labels), format_func=labels.__getitem__, index=None, placeholder=placeholder, key=key
     )
     if chosen is not None:
         st.query_params[param] = chosen
+        st.session_state[seen_key] = chosen
     elif wanted and wanted not in labels:
         st.error(unknown.format(md(wanted)))  # what the address says, as text: never a link
     return chosen
