@@ -14,13 +14,14 @@ session, as an operator's restart does under a person at work:
 * ``pg_ctl restart -m fast`` between two runs is not noticed at all;
 * the typed text survives the same outage faked on SQLite too;
 * a read whose connection is cut under it is run once more
-  (``data_access.core.db.retried_read``), a unit of work that wrote and a
-  failing query are not.
+  (``data_access.core.db.retried_read``); a unit of work that wrote, a
+  failing query and a database that cannot be reached at all are not.
 """
 
 from __future__ import annotations
 
 import logging
+import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -273,3 +274,25 @@ def test_typed_text_survives_a_run_that_stopped_before_the_form(
     app.run()
     with Session(engine) as session:
         assert session.scalars(select(Need.text)).all() == [NEED_TEXT]
+
+
+def test_a_database_that_cannot_be_reached_is_not_tried_twice() -> None:
+    """A refused (or timed-out) connection is no connection lost under a
+    read: trying again at once would only make the person wait twice."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # nothing listens there once the probe is closed
+    url = f"postgresql+psycopg://postgres@127.0.0.1:{port}/nothing"
+    calls: list[int] = []
+
+    @retried_read
+    def read() -> None:
+        with session_scope(engine_for(url)) as session:
+            calls.append(1)
+            session.execute(text("SELECT 1"))
+
+    with pytest.raises(OperationalError) as caught:
+        read()
+    assert is_database_unreachable(caught.value)
+    assert len(calls) == 1
+    engine_for(url).dispose()

@@ -151,7 +151,10 @@ def retried_read(read: Callable[P, R]) -> Callable[P, R]:
     raised as it is, and the page says the database does not answer. The
     repeat is only ever for a read: an attempt in which any unit of work
     wrote is not repeated (its commit may have landed), and an error that is
-    not a lost connection (a failing query) is not either."""
+    not a lost connection is not either: not a failing query, and not a
+    database that cannot be reached at all (a connection refused or timed
+    out, which a second try at once would only make the person wait for
+    twice as long)."""
 
     @functools.wraps(read)
     def read_with_one_retry(*args: P.args, **kwargs: P.kwargs) -> R:
@@ -162,7 +165,7 @@ def retried_read(read: Callable[P, R]) -> Callable[P, R]:
             try:
                 return read(*args, **kwargs)
             except Exception as error:
-                if not retries_left or attempt.wrote or not is_database_unreachable(error):
+                if not retries_left or attempt.wrote or not connection_lost_under_it(error):
                     raise
                 LOGGER.warning(
                     "%s lost its database connection (%s); reading once more",
@@ -176,6 +179,13 @@ def retried_read(read: Callable[P, R]) -> Callable[P, R]:
         raise AssertionError("unreachable: the last attempt returns or raises")
 
     return read_with_one_retry
+
+
+def connection_lost_under_it(error: BaseException) -> bool:
+    """True when a connection the pool handed out died under a statement
+    (SQLAlchemy marks the error as having invalidated it), as opposed to a
+    database that cannot be connected to, or a query that failed."""
+    return any(isinstance(link, sa_exc.DBAPIError) and link.connection_invalidated for link in _chain(error))
 
 
 def is_sqlite(engine: Engine) -> bool:
