@@ -62,7 +62,9 @@ LOG_LINE = re.compile(
 # Pages each browser opens in its one session: charts, tables and forms.
 JOURNEYS = {
     "ledning": ("avtalstrohet", "mal", "hitta-avtal"),
-    "upphandlare": ("inkorg", "vem-koper-vad", "importera", "hitta-avtal"),
+    # The import page last: leaving it after an upload lets Streamlit's frontend
+    # delete the uploaded file, a request whose answer can race the next page.
+    "upphandlare": ("inkorg", "vem-koper-vad", "hitta-avtal", "importera"),
 }
 
 # An invoice file for the import page's preview (nothing is imported).
