@@ -21,6 +21,7 @@ from data_access.figures.fidelity import Dimension, SpendFilter
 from ui import cached, links
 from ui.buyers import UnitCell, buyer_table, row_details, text_or_dash
 from ui.cached import DataState
+from ui.chart_figures import show_trend_figures
 from ui.charts import fidelity_trend
 from ui.commands import run_command
 from ui.customer import contact_form
@@ -263,3 +264,4 @@ def suppliers_and_trend(state: DataState, contract: ContractListing, period: Per
     )
     if not trend.empty:
         draw_chart(fidelity_trend(trend))
+        show_trend_figures(trend)

@@ -18,6 +18,7 @@ from data_access.core.reference import DataPeriod
 from data_access.figures.fidelity import Dimension, SpendFilter
 from ui import cached
 from ui.cached import DataState
+from ui.chart_figures import show_heatmap_figures, show_trend_figures
 from ui.charts import PARTIAL_MARK, fidelity_bars, fidelity_heatmap, fidelity_trend, target_rule
 from ui.dashboard_view import DashboardView
 from ui.drilldown import excel_download, show_lines
@@ -89,6 +90,7 @@ class Dashboard:
         trend = cached.fidelity_breakdown(self.state, Dimension.MONTH, self.spend_filter)
         unfinished = partial_months(self.in_data.first, self.in_data.last, clock.today())
         draw_chart(fidelity_trend(trend, self.target_value, unfinished))
+        show_trend_figures(trend)
         if any(month.strftime("%Y-%m") in set(trend["key"]) for month in unfinished):
             st.caption(
                 f"{PARTIAL_MARK.strip()} Månaden är inte komplett: fakturaraderna går till och med "
@@ -159,6 +161,7 @@ class Dashboard:
             st.info("Ingen påverkbar volym i urvalet.")
         else:
             draw_chart(fidelity_heatmap(cells))
+            show_heatmap_figures(cells)
 
     def tabs(self) -> None:
         """The breakdowns; only the open tab runs (and queries), and the open

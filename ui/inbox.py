@@ -18,6 +18,7 @@ from data_access.customers.needs import InboxFilter, InboxRow, NeedStatsRow, rec
 from data_access.exports.excel import table_workbook
 from ui import cached
 from ui.cached import DataState
+from ui.chart_figures import show_needs_by_type_figures, show_needs_per_month_figures
 from ui.charts import PARTIAL_MARK, busiest_needs_chart, monthly_needs_chart
 from ui.commands import run_command
 from ui.drilldown import EXCEL_MIME
@@ -193,8 +194,10 @@ def need_statistics(state: DataState, viewer: Viewer, inbox_filter: InboxFilter)
         st.caption("Inga behov i urvalet.")
         return
     draw_chart(busiest_needs_chart(rows))
+    show_needs_by_type_figures(rows, "Kategori" if by == "category" else "Avtal")
     running_month = clock.today().replace(day=1)
     draw_chart(monthly_needs_chart(rows, running_month))
+    show_needs_per_month_figures(rows, running_month)
     if any(row.month == running_month for row in rows):
         st.caption(f"{PARTIAL_MARK.strip()} {month_name(running_month).capitalize()} pågår fortfarande.")
     st.dataframe(
