@@ -141,10 +141,11 @@ def _add_accounts(url: str) -> None:
     _enhet_unit["code"] = unit_code
 
 
-def demo_database(folder: Path) -> str:
-    """A fresh demo database in ``folder``, with the journeys' local accounts
-    (:data:`ACCOUNTS`): its URL."""
-    url = f"sqlite:///{folder / 'e2e.db'}"
+def demo_database(folder: Path, database_url: str | None = None) -> str:
+    """A fresh demo database in ``folder`` (or at ``database_url``, an empty
+    database such as a throwaway PostgreSQL one), with the journeys' local
+    accounts (:data:`ACCOUNTS`): its URL."""
+    url = database_url or f"sqlite:///{folder / 'e2e.db'}"
     subprocess.run(
         [sys.executable, "-m", "data_access", "demo", "--lines", "4000", "--end", DEMO_END],
         cwd=REPO_ROOT,

@@ -1,0 +1,139 @@
+"""Many users at once (issue 14): two app servers on one PostgreSQL database
+behind the shipped nginx configuration, and SESSIONS browser sessions at once
+in Chromium (e2e/load.py: units sending needs by deep link, procurers on a
+contract page and the inbox, management filtering the dashboard), twice.
+
+What it proves: no session meets an error, an exception or a timeout; every
+need sent is stored exactly once; a need sent through server A is the newest
+in the inbox a procurer opens on server B; and each server's memory, measured
+once the round's sessions have closed, levels off: the second round adds
+less than a generous bound to what the first did. The figures are printed as
+a table (``pytest -s`` shows it; bench/load_sessions.py is the larger run).
+
+SESSIONS = 10 is what two shared cores carry in about a minute of test time
+(both servers, nginx, PostgreSQL and ten Chromium pages on the same cores).
+The servers forget a closed session after DISCONNECTED_TTL seconds instead of
+Streamlit's 120, so that "after the sessions close" means the previous
+round's sessions are gone by the end of the next round, on both rounds alike.
+
+Needs PostgreSQL (TEST_DATABASE_URL) and Debian's nginx; skipped with the
+reason otherwise.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from datetime import date
+
+import pytest
+
+import e2e.proxy
+from data_access.core.db import engine_for, session_scope
+from data_access.customers.contracts import search_contracts
+from e2e import load
+from e2e.helpers import DEMO_TODAY, JOURNEY_MARKS, demo_database, enhet_unit_code, served
+from e2e.proxy import NGINX, NO_NGINX_REASON, proxied
+from tests.conftest import PG_SKIP_REASON, fresh_postgres_database
+
+pytestmark = [
+    *JOURNEY_MARKS,
+    pytest.mark.skipif(not NGINX.exists(), reason=NO_NGINX_REASON),
+    pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"), reason=PG_SKIP_REASON),
+]
+
+SESSIONS = 10
+ROUNDS = 2
+DISCONNECTED_TTL = 10
+# Growth in the second round, per server: below a quarter of the first round's, or 50 MB.
+GROWTH_SHARE, GROWTH_MB = 0.25, 50.0
+# This module's loopback ports (app servers, then nginx's two listeners).
+APP_PORTS = (8780, 8781)
+PROXY_PORTS = range(8790, 8800)
+SHARED_ENV = {
+    "STREAMLIT_SERVER_COOKIE_SECRET": "e2e-load-" + "0123456789abcdef" * 3,
+    "STREAMLIT_SERVER_DISCONNECTED_SESSION_TTL": str(DISCONNECTED_TTL),
+}
+
+
+@dataclass(frozen=True)
+class Stack:
+    database_url: str
+    proxy_url: str
+    servers: tuple[str, ...]  # each app server's own address
+    pids: tuple[int, ...]
+    target: load.Target
+
+
+def first_contract(database_url: str) -> str:
+    """The reference of the contract the catalogue lists first (the needs journey's choice)."""
+    engine = engine_for(database_url)
+    with session_scope(engine, actor="load") as session:
+        reference = search_contracts(session, today=date.fromisoformat(DEMO_TODAY))[0].reference
+    engine.dispose()
+    return reference
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    tmp = tmp_path_factory.mktemp("load")
+    with ExitStack() as stack, pytest.MonkeyPatch.context() as patch:
+        patch.setattr(e2e.proxy, "PORT_RANGE", PROXY_PORTS)
+        database_url = stack.enter_context(
+            contextmanager_of(fresh_postgres_database(os.environ["TEST_DATABASE_URL"]))
+        )
+        demo_database(tmp, database_url)
+        unit_code = enhet_unit_code()
+        target = load.Target(
+            first_contract(database_url),
+            unit_code,
+            load.add_unit_accounts(database_url, unit_code, SESSIONS),
+        )
+        servers = []
+        for name, port in zip(("a", "b"), APP_PORTS, strict=True):
+            folder = tmp / name
+            folder.mkdir()
+            servers.append(stack.enter_context(served(database_url, folder, port=port, extra_env=SHARED_ENV)))
+        proxy = stack.enter_context(proxied(servers, tmp / "nginx"))
+        pids = tuple(load.server_pid(port) for port in APP_PORTS)
+        yield Stack(database_url, proxy.url, tuple(servers), pids, target)
+
+
+@contextmanager
+def contextmanager_of(generator: Iterator[str]) -> Iterator[str]:
+    """A one-yield generator (fresh_postgres_database) as a context manager."""
+    yield from generator
+
+
+def test_many_sessions_on_two_servers_behind_the_proxy(stack: Stack) -> None:
+    baseline = [load.rss_mb(pid) for pid in stack.pids]
+    rounds, memory = [], []
+    for number in range(1, ROUNDS + 1):
+        rounds.append(load.run_round([stack.proxy_url], SESSIONS, number, stack.target, tag="lasttest"))
+        memory.append([load.rss_mb(pid) for pid in stack.pids])
+    attempted = [text for result in rounds for text in result.attempted]
+    stored = load.stored_counts(stack.database_url, attempted)
+    table = load.report(rounds, stored, memory, ("A", "B"))
+    print(
+        f"\n{SESSIONS} sessions x {ROUNDS} rounds through nginx; RSS MB at start: "
+        + ", ".join(f"{mb:.0f}" for mb in baseline)
+        + f"\n{table}"
+    )
+
+    assert not [error for result in rounds for error in result.errors], [r.errors for r in rounds]
+    units = sum(1 for result in rounds for o in result.outcomes if o.role == "enhet")
+    assert len(attempted) == units
+    assert all(count == 1 for count in stored.values()), stored
+
+    # A need sent through server A is the newest in the inbox on server B.
+    text = "Lasttest: skickat via server A, läst på server B."
+    seen = load.send_here_read_there(stack.servers[0], stack.servers[1], stack.target, text)
+    assert seen == text
+    assert load.stored_counts(stack.database_url, [text])[text] == 1
+
+    for server, start, (first, second) in zip(("A", "B"), baseline, memory, strict=True):
+        growth_first, growth_second = first - start, second - first
+        bound = max(GROWTH_SHARE * growth_first, GROWTH_MB)
+        assert growth_second < bound, (server, start, first, second)
