@@ -36,9 +36,9 @@ START_TIMEOUT = 15.0
 PORT_RANGE = range(8720, 8750)
 
 
-def port_in_range(taken: Sequence[int] = ()) -> int:
-    """A loopback port in :data:`PORT_RANGE` that nothing listens on and is not in ``taken``."""
-    for port in PORT_RANGE:
+def port_in_range(taken: Sequence[int] = (), ports: range = PORT_RANGE) -> int:
+    """A loopback port in ``ports`` that nothing listens on and is not in ``taken``."""
+    for port in ports:
         if port in taken:
             continue
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
@@ -47,7 +47,7 @@ def port_in_range(taken: Sequence[int] = ()) -> int:
             except OSError:
                 continue
             return port
-    raise RuntimeError(f"no free port in {PORT_RANGE}")
+    raise RuntimeError(f"no free port in {ports}")
 
 
 def _substitute_once(text: str, old: str, new: str) -> str:
@@ -60,12 +60,12 @@ def render(upstreams: Sequence[str], https_port: int, http_port: int, folder: Pa
     """The shipped configuration with this machine's ports, certificate and log."""
     text = SHIPPED_CONF.read_text(encoding="utf-8")
     servers = "\n".join(
-        f"    server {urlparse(url).netloc} max_fails=1 fail_timeout=10s;" for url in upstreams
+        f"    server {urlparse(url).netloc} max_fails=3 fail_timeout=10s;" for url in upstreams
     )
     text = _substitute_once(
         text,
-        "    server 127.0.0.1:8501 max_fails=1 fail_timeout=10s;\n"
-        "    server 127.0.0.1:8502 max_fails=1 fail_timeout=10s;",
+        "    server 127.0.0.1:8501 max_fails=3 fail_timeout=10s;\n"
+        "    server 127.0.0.1:8502 max_fails=3 fail_timeout=10s;",
         servers,
     )
     text = _substitute_once(text, "listen 80;", f"listen 127.0.0.1:{http_port};")
@@ -148,15 +148,17 @@ def _listening(port: int) -> bool:
 
 
 @contextmanager
-def proxied(upstreams: Sequence[str], folder: Path) -> Iterator[Proxy]:
+def proxied(upstreams: Sequence[str], folder: Path, ports: range = PORT_RANGE) -> Iterator[Proxy]:
     """nginx with the shipped configuration in front of ``upstreams`` (their base
-    URLs), on loopback ports of :data:`PORT_RANGE`; yields it and stops it."""
+    URLs), on loopback ports of ``ports``; yields it and stops it. Browsers need
+    ``ignore_https_errors=True`` (the certificate is self-signed), urllib
+    :func:`insecure_tls`."""
     if not NGINX.exists():
         pytest.skip(NO_NGINX_REASON)
     folder.mkdir(parents=True, exist_ok=True)
     taken = [urlparse(url).port or 0 for url in upstreams]
-    https_port = port_in_range(taken)
-    http_port = port_in_range([*taken, https_port])
+    https_port = port_in_range(taken, ports)
+    http_port = port_in_range([*taken, https_port], ports)
     _self_signed_certificate(folder)
     (folder / "avtalsfokus.conf").write_text(
         render(upstreams, https_port, http_port, folder), encoding="utf-8"

@@ -240,6 +240,9 @@ def test_signed_in_sessions_stay_on_their_server_with_no_csp_violation(
         "the upload did not pass the proxy"
     )
     assert any(path.startswith("/media/") for path in procurer), "the download did not pass the proxy"
+    # A replica nginx took for failed moves its browsers to another: never here.
+    errors = [line for line in proxy.error_log.read_text().splitlines() if "upstream" in line]
+    assert not errors, "\n".join(errors[:5])
     for role, key in keys.items():
         assert len(served_by[key]) == 1, (role, served_by[key])
         assert streams[key] >= 1, f"{role}: no WebSocket upgrade logged through the proxy"
