@@ -50,16 +50,16 @@ st.caption(f"Inköp senaste 12 hela månaderna: {long_date(period.start)} – {l
 buyers = BuyerTables(state, start.viewer, contract, period)
 buyers.show()
 
-st.subheader("Kontaktpersoner")
+st.header("Kontaktpersoner")
 contacts(state, start.viewer, contract, buyers.customers)
 
-st.subheader("Leverantörerna och kategorins avtalstrohet")
+st.header("Leverantörerna och kategorins avtalstrohet")
 suppliers_and_trend(state, contract, period)
 
-st.subheader("Behov och synpunkter om avtalet")
+st.header("Behov och synpunkter om avtalet")
 about = InboxFilter(contract_ids=(contract.id,))
 if start.viewer.may(Permission.VIEW_INBOX):  # submitters: the inbox's permission
     needs_table(cached.inbox(state, start.viewer, about, 200), cached.need_count(state, start.viewer, about))
 
-st.subheader("Besök och samtal")
+st.header("Besök och samtal")
 visits_table(cached.visits(state, start.viewer, None, contract.id))

@@ -32,7 +32,7 @@ lists.show(
 
 everything = cached.search_contracts(state, today)
 expiring = expiring_soonest_first(everything)
-st.subheader(f"Upphör inom 6 månader ({len(expiring)})")
+st.header(f"Upphör inom 6 månader ({len(expiring)})")
 st.caption("Planera nästa upphandling: hur trogna är enheterna i kategorin, och vilka behov är obesvarade?")
 lists.show(
     expiring,
@@ -47,7 +47,7 @@ lists.show(
 
 if period is not None:
     unused = never_called_off(everything, lists.called_off, period.start)
-    st.subheader(f"Ingen har köpt på avtalet de senaste 12 månaderna ({len(unused)})")
+    st.header(f"Ingen har köpt på avtalet de senaste 12 månaderna ({len(unused)})")
     st.caption("Avtal som gällt hela perioden utan ett enda avropat köp: vet enheterna om dem?")
     lists.show(
         unused,

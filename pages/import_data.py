@@ -28,7 +28,7 @@ if upload is not None:
         state = cached.data_state()  # the batch list below shows the new batch
 
 st.divider()
-st.subheader("Importer")
+st.header("Importer")
 show_flash()
 listing = cached.batch_listing(state)
 batch_table(listing)

@@ -24,7 +24,7 @@ if not units:
     no_unit(state)
     st.stop()
 unit = chosen_unit(units)
-st.subheader(md(unit.label), anchor=False)
+st.header(md(unit.label), anchor=False)
 
 if start.in_data.last is None:
     st.caption(NO_LINES)

@@ -21,7 +21,7 @@ if start.in_data.last is None:
 else:
     period = start.recent
     figures = cached.fidelity_total(start.state, SpendFilter(period.start, period.end))
-    st.subheader(f"Senaste 12 hela månaderna: {long_date(period.start)} – {long_date(period.end)}")
+    st.header(f"Senaste 12 hela månaderna: {long_date(period.start)} – {long_date(period.end)}")
     headline_cards(figures)
     st.caption(status_summary_caption(figures))
     unclassified_warning(figures)

@@ -27,24 +27,24 @@ code = deep_linked_choice(
     unknown="Enheten {} finns inte. Välj en enhet i listan.",
 )
 if code is None:
-    st.markdown("#### Uppföljningar att göra")
+    st.header("Uppföljningar att göra")
     follow_ups_table(cached.open_follow_ups(state, start.viewer), clock.today())
     st.stop()
 unit = by_code[code]
-st.subheader(md(unit.label))
+st.header(md(unit.label))
 show_flash()
 
-st.markdown("#### Kontaktpersoner")
+st.markdown("### Kontaktpersoner")
 contacts(state, start.viewer, unit)
 
 if start.in_data.last is not None:
     purchases(state, start.viewer, unit, start.recent)
 
-st.markdown("#### Behov och synpunkter")
+st.markdown("### Behov och synpunkter")
 about = InboxFilter(unit_ids=(unit.id,))
 if start.viewer.may(Permission.VIEW_INBOX):  # submitters: the inbox's permission
     needs_table(cached.inbox(state, start.viewer, about, 200), cached.need_count(state, start.viewer, about))
 
-st.markdown("#### Besök och samtal")
+st.markdown("### Besök och samtal")
 visits_table(cached.visits(state, start.viewer, unit.id, None))
 visit_form(state, start.viewer, unit)

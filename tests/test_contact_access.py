@@ -314,7 +314,7 @@ def on_screen(app: AppTest) -> str:
             "info",
             "success",
             "title",
-            "subheader",
+            "header",
         )
         for element in app.get(kind)
     ]

@@ -92,7 +92,7 @@ def test_contacts_email_line_mailto_and_excel_agree(known: dict[str, int], engin
 
 def test_contract_page_by_deep_link(known: dict[str, int]) -> None:
     app = open_page("pages/contract.py", {"contract": "LIV-1"})
-    assert md_unescaped(app.subheader[0].value) == "LIV-1 Avtal LIV-1"  # as read: the escapes unseen
+    assert md_unescaped(app.header[0].value) == "LIV-1 Avtal LIV-1"  # as read: the escapes unseen
     buying, losing, contacts = (frame.value for frame in app.dataframe[:3])
     # The unit column links to the unit page (its text, the name, is tested in test_contract_page.py).
     assert list(buying["Enhet"]) == ["enhet?unit=U1", "enhet?unit=U2"]
@@ -110,7 +110,7 @@ def test_contract_page_by_deep_link(known: dict[str, int]) -> None:
 
 def test_a_bad_email_is_refused_and_the_typed_values_stay(known: dict[str, int], engine: Engine) -> None:
     app = open_page("pages/unit.py", {"unit": "U3"})
-    assert app.subheader[0].value == "U3 Granen"
+    assert app.header[0].value == "U3 Granen"
     app.text_input(key="new_contact_name").input("Dag Dahl")
     app.text_input(key="new_contact_email").input("dag@")
     app.text_input(key="new_contact_role").input("Kock")
@@ -206,7 +206,7 @@ def test_catalogue_lists_expiring_and_unused_contracts(known: dict[str, int], en
         session.commit()
     # LIV-1 ends 2026-12-31: expiring on this day, not forever.
     app = open_page("pages/contract_catalogue.py", today=date(2026, 11, 30))
-    headings = [subheader.value for subheader in app.subheader]
+    headings = [header.value for header in app.header]
     assert headings == ["Upphör inom 6 månader (1)", "Ingen har köpt på avtalet de senaste 12 månaderna (1)"]
     catalogue, expiring, unused = (frame.value for frame in app.dataframe)
     assert list(expiring["Avtal"]) == ["avtal?contract=LIV-1"]

@@ -98,7 +98,7 @@ def bcc(link: str) -> list[str]:
 def visible_text(app: AppTest) -> list[str]:
     """Every text the page shows outside its tables."""
     texts = [
-        element.value for kind in ("markdown", "caption", "code", "subheader") for element in app.get(kind)
+        element.value for kind in ("markdown", "caption", "code", "header") for element in app.get(kind)
     ]
     return texts + [str(metric.value) for metric in app.metric]
 

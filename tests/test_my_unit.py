@@ -293,7 +293,7 @@ def page_texts(app: AppTest) -> str:
     """Everything the page shows as text, its tables' cells included."""
     parts = [
         str(element.value)
-        for kind in ("title", "subheader", "markdown", "caption", "text")
+        for kind in ("title", "header", "markdown", "caption", "text")
         for element in getattr(app, kind)
     ]
     parts += [str(element.value) for element in (*app.warning, *app.info, *app.error)]
@@ -304,7 +304,7 @@ def page_texts(app: AppTest) -> str:
 
 def test_the_page_shows_the_unit_of_a_contact_person(engine: Engine, known: Known) -> None:
     app = open_page("pages/my_unit.py", user=provider_user(ANNA), today=TODAY)
-    assert [s.value for s in app.subheader] == ["U1 Ekbacken"]
+    assert [s.value for s in app.header] == ["U1 Ekbacken"]
     shown = page_texts(app)
     assert "Mindre förpackningar av mjölk" in shown and "Vi tar upp det med leverantören." in shown
     assert "Under behandling" in shown
@@ -334,7 +334,7 @@ def test_another_units_code_in_the_address_shows_your_own_unit(engine: Engine, k
     assert [w.value for w in app.warning] == [
         "Enheten U2 är inte din enhet. Du ser din egen enhet i stället."
     ]
-    assert [s.value for s in app.subheader] == ["U1 Ekbacken"]
+    assert [s.value for s in app.header] == ["U1 Ekbacken"]
     shown = page_texts(app)
     for other in ("Björken", U2_NEED, "U2:s anteckning", "Bo Björk", "bo@exempel.se", "600", SECRET_NOTE):
         assert other not in shown, other
@@ -351,11 +351,11 @@ def test_a_unit_user_with_two_units_chooses_by_the_address(engine: Engine, known
         )
         session.commit()
     app = open_page("pages/my_unit.py", {"enhet": "U3"}, user=provider_user(ANNA), today=TODAY)
-    assert [s.value for s in app.subheader] == ["U3 Granen"]
+    assert [s.value for s in app.header] == ["U3 Granen"]
     assert not app.warning
     assert app.selectbox[0].options == ["U1 Ekbacken", "U3 Granen"]
     app.selectbox[0].select("U1").run()
-    assert [s.value for s in app.subheader] == ["U1 Ekbacken"]
+    assert [s.value for s in app.header] == ["U1 Ekbacken"]
     assert app.query_params["enhet"] == "U1"  # a link to the page opens the unit chosen
 
 
@@ -363,7 +363,7 @@ def test_a_viewer_without_units_is_told_whom_to_ask(engine: Engine, known: Known
     app = open_page("pages/my_unit.py", user=provider_user("enhet@kommun.example", "enhet"), today=TODAY)
     assert app.info[0].value.startswith("Du är inte kopplad till någon enhet")
     assert [t.value for t in app.text] == ["Kontakta upphandlingsenheten."]
-    assert not app.dataframe and not app.subheader
+    assert not app.dataframe and not app.header
 
 
 @pytest.mark.parametrize("role", ["ledning", "upphandlare"])

@@ -294,7 +294,7 @@ def assert_nothing_live(app: AppTest) -> None:
 
 def test_the_contract_page_shows_every_name_as_written(hostile: dict[str, object]) -> None:
     app = open_page("pages/contract.py", {"contract": REFERENCE})
-    assert app.subheader[0].value == f"{md(REFERENCE)} {md(CONTRACT_NAME)}"
+    assert app.header[0].value == f"{md(REFERENCE)} {md(CONTRACT_NAME)}"
     texts = rendered_markdown(app)
     assert f"**Kategori**  \n{md(CATEGORY)}" in texts
     assert any(md(ON_SUPPLIER) in text for text in texts)
@@ -324,7 +324,7 @@ def test_a_value_from_the_address_bar_is_shown_as_text(
 
 def test_the_unit_page_shows_its_name_and_contact_as_written(hostile: dict[str, object]) -> None:
     app = open_page("pages/unit.py", {"unit": "U9"})
-    assert app.subheader[0].value == md(f"U9 {UNIT}")
+    assert app.header[0].value == md(f"U9 {UNIT}")
     texts = rendered_markdown(app)
     assert f"**{md('Ändra ' + CONTACT)}**" in texts  # the contact form's title
     assert app.button(key="remove_contact").label == f"Ta bort {md(CONTACT)} som kontaktperson"
@@ -350,7 +350,7 @@ def test_the_dashboard_drill_down_and_the_targets_show_names_as_written(hostile:
     app = open_page("pages/fidelity.py")
     app.session_state["departments"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
     app.run()
-    assert f"Enheter i {md(DEPARTMENT)}" in [heading.value for heading in app.subheader]
+    assert f"Enheter i {md(DEPARTMENT)}" in [heading.value for heading in app.header]
     assert f"**Fakturarader: {md(DEPARTMENT)}**" in [markdown.value for markdown in app.markdown]
     assert_nothing_live(app)
     app.session_state["units"] = {"selection": {"rows": [0], "columns": [], "cells": []}}

@@ -66,7 +66,7 @@ def _saved(state: DataState, command: Callable[..., object], *args: object, what
 
 
 def access_form(state: DataState, current: AppSettings) -> None:
-    st.subheader("Inloggning och åtkomst")
+    st.header("Inloggning och åtkomst")
     with st.form("settings_access"):
         domains = st.text_area(
             "Kommunens e-postdomäner",
@@ -91,7 +91,7 @@ def access_form(state: DataState, current: AppSettings) -> None:
 
 
 def base_url_form(state: DataState, current: AppSettings) -> None:
-    st.subheader("Adress i länkar")
+    st.header("Adress i länkar")
     environment = config.configured_base_url()
     detected = links.detected_base_url()
     if current.base_url:
@@ -124,7 +124,7 @@ def base_url_form(state: DataState, current: AppSettings) -> None:
 
 
 def upload_form(state: DataState) -> None:
-    st.subheader("Uppladdning")
+    st.header("Uppladdning")
     current = _read(state, upload_limit.upload_limit_mb)
     with st.form("settings_upload"):
         megabytes = st.number_input(
@@ -142,7 +142,7 @@ def upload_form(state: DataState) -> None:
 
 
 def retention_form(state: DataState, viewer: Viewer, current: AppSettings) -> None:
-    st.subheader("Granskningslogg")
+    st.header("Granskningslogg")
     with st.form("settings_retention"):
         months = st.number_input(
             "Spara granskningsloggen (månader)",
@@ -164,7 +164,7 @@ def retention_form(state: DataState, viewer: Viewer, current: AppSettings) -> No
 
 
 def elsewhere_links() -> None:
-    st.subheader("Mål och direktupphandlingsgräns")
+    st.header("Mål och direktupphandlingsgräns")
     st.caption("De ändras på sidorna där de används:")
     st.page_link(TARGETS_PAGE, label="Mål för avtalstroheten", icon=":material/flag:")
     st.page_link(DIRECT_AWARDS_PAGE, label="Direktupphandlingsgränsen", icon=":material/warning:")

@@ -104,7 +104,7 @@ def _unit_picker(label: str, units: Sequence[Option], *, default: Sequence[str] 
 def users_section(state: DataState, viewer: Viewer) -> list[UserRow]:
     """The table of every user; returns the rows for the forms below."""
     rows = _read(state, accounts.list_users, acting=viewer)
-    st.subheader("Användare")
+    st.header("Användare")
     st.caption(IMPLICIT_ACCESS)
     if not rows:
         st.info("Inga användare är upplagda ännu.", icon=":material/person_off:")
@@ -118,7 +118,7 @@ def add_user_form(state: DataState, units: Sequence[Option]) -> None:
     how people sign in); saved together or not at all."""
     generation = st.session_state.get(GENERATION_KEY, 0)
     local_accounts = not provider_configured()
-    st.subheader("Lägg till användare")
+    st.header("Lägg till användare")
     with st.form(f"add_user_{generation}"):
         email = st.text_input("E-postadress", key=f"add_email_{generation}")
         name = st.text_input("Namn (visas i appen)", key=f"add_name_{generation}")
@@ -165,7 +165,7 @@ def change_user_form(state: DataState, rows: Sequence[UserRow], units: Sequence[
     """Pick a user; change their roles and units, or stop or let them in again."""
     if not rows:
         return
-    st.subheader("Ändra användare")
+    st.header("Ändra användare")
     by_email = {row.email: row for row in rows}
     email = st.selectbox("Användare", options=list(by_email), key="change_user")
     row = by_email[email]

@@ -142,7 +142,7 @@ def retention_section(state: DataState, viewer: Viewer) -> None:
     may change the settings) the purge."""
     months = _read(state, app_settings.retention_months)
     older = _read(state, audit.count_older_than, months, acting=viewer)
-    st.subheader("Lagringstid")
+    st.header("Lagringstid")
     st.write(
         f"Loggen sparas i {integer(months)} månader (ändras under Inställningar). "
         f"{count_text(older, 'post är', 'poster är')} äldre än så."

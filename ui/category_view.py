@@ -73,7 +73,7 @@ class CategoryBuyers:
     ) -> None:
         """Units sorted by ``first`` (the list's amount), decisive columns first,
         and the list as Excel (``download``: the button's label, the file name)."""
-        st.subheader(f"{title} ({count_text(len(frame), 'enhet', 'enheter')})")
+        st.header(f"{title} ({count_text(len(frame), 'enhet', 'enheter')})")
         if frame.empty:
             st.caption("Inga.")
             return
@@ -175,7 +175,7 @@ class CategoryBuyers:
             "category_on_table",
             ("Ladda ner köparna på avtal som Excel", f"köper_på_avtal_{self.stem}.xlsx"),
         )
-        st.subheader("Kontaktpersoner")
+        st.header("Kontaktpersoner")
         contact_section(
             self.state,
             self.viewer,
@@ -192,7 +192,7 @@ class CategoryBuyers:
     def suppliers(self) -> None:
         """The category's suppliers, the most off-contract money first, and their Excel."""
         suppliers = cached.fidelity_breakdown(self.state, Dimension.SUPPLIER, self.spend_filter)
-        st.subheader("Leverantörer i kategorin")
+        st.header("Leverantörer i kategorin")
         ranked = suppliers.sort_values("off_amount", ascending=False)
         supplier_rows = [
             (

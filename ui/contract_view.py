@@ -40,7 +40,7 @@ def contract_header(contract: ContractListing) -> None:
     """The contract's name, category, validity and suppliers, and its manager
     on a line of its own, each part whole: the name, the address and the
     phone number move to the next line as units, never broken in the middle."""
-    st.subheader(f"{md(contract.reference)} {md(contract.name)}")
+    st.header(f"{md(contract.reference)} {md(contract.name)}")
     facts = st.columns([1, 1, 2])
     facts[0].markdown(f"**Kategori**  \n{md(contract.category)}")
     facts[1].markdown(f"**Gäller**  \n{iso_date(contract.valid_from)} – {iso_date(contract.valid_to)}")

@@ -86,7 +86,7 @@ class Dashboard:
 
     def trend(self) -> None:
         """Fidelity month by month; a month the data does not cover to its end is paler."""
-        st.subheader("Utveckling per månad")
+        st.header("Utveckling per månad")
         trend = cached.fidelity_breakdown(self.state, Dimension.MONTH, self.spend_filter)
         unfinished = partial_months(self.in_data.first, self.in_data.last, clock.today())
         draw_chart(fidelity_trend(trend, self.target_value, unfinished))
@@ -144,7 +144,7 @@ class Dashboard:
         if department is None:
             return
         in_department = replace(self.spend_filter, department_ids=(int(department["id"]),))
-        st.subheader(f"Enheter i {md(department['label'])}")
+        st.header(f"Enheter i {md(department['label'])}")
         _, unit = self.breakdown(Dimension.UNIT, "Enhet", "units", scope=in_department)
         if unit is not None:
             self.drill(unit, in_department, "unit_ids", "unit_lines")

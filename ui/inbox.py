@@ -181,7 +181,7 @@ def need_statistics(state: DataState, viewer: Viewer, inbox_filter: InboxFilter)
     """Needs per contract or category: the busiest as a chart by type, every
     month as a chart (the running month marked), and a table of counts,
     average ratings and who knows the contract manager."""
-    st.subheader("Per avtal och kategori")
+    st.header("Per avtal och kategori")
     by = st.segmented_control(
         "Gruppera på",
         ["contract", "category"],

@@ -95,7 +95,7 @@ def fidelity_section(state: DataState, viewer: Viewer, unit: OwnUnit, period: Pe
     fidelity = cached.my_unit_fidelity(state, viewer, unit.id, period)
     earlier_period = period.year_earlier()
     earlier = cached.my_unit_fidelity(state, viewer, unit.id, earlier_period).total
-    st.markdown("#### Avtalstrohet senaste 12 hela månaderna")
+    st.markdown("### Avtalstrohet senaste 12 hela månaderna")
     st.caption(f"{long_date(period.start)} – {long_date(period.end)}")
     if not fidelity.total.amounts:
         st.caption("Enheten har inga fakturarader under perioden.")
@@ -106,7 +106,7 @@ def fidelity_section(state: DataState, viewer: Viewer, unit: OwnUnit, period: Pe
         earlier_period=earlier_period if earlier.amounts else None,
     )
     st.caption(status_summary_caption(fidelity.total))
-    st.markdown("#### Utveckling per månad")
+    st.markdown("### Utveckling per månad")
     frame = trend_frame(fidelity)
     draw_chart(fidelity_trend(frame))
     table = pd.DataFrame(
@@ -151,7 +151,7 @@ def off_contract_section(state: DataState, viewer: Viewer, unit: OwnUnit, period
     """What the unit bought off contract per category and supplier, with the
     contracts it could have used; then those contracts with their managers."""
     rows = cached.my_unit_off_contract(state, viewer, unit.id, period)
-    st.markdown("#### Köpt utanför avtal, fast avtal finns")
+    st.markdown("### Köpt utanför avtal, fast avtal finns")
     if not rows:
         st.caption("Enheten har inte köpt något utanför avtal under perioden.")
         return
@@ -173,7 +173,7 @@ def off_contract_section(state: DataState, viewer: Viewer, unit: OwnUnit, period
     )
     st.dataframe(swedish_table(table, {"Köpt utanför avtal": kronor}), hide_index=True, width="stretch")
     contracts = usable_contracts(rows)
-    st.markdown("##### Avtalen ni kan använda och deras avtalsansvariga")
+    st.markdown("#### Avtalen ni kan använda och deras avtalsansvariga")
     table = records_table(
         contracts,
         {
@@ -202,7 +202,7 @@ def _about(need: OwnNeed) -> str | None:
 def needs_section(state: DataState, viewer: Viewer, unit: OwnUnit) -> None:
     """The unit's needs with their status and the procurement unit's answer,
     and the way to submit another for this unit."""
-    st.markdown("#### Enhetens behov och synpunkter")
+    st.markdown("### Enhetens behov och synpunkter")
     st.page_link(
         "pages/needs.py",
         label=f"Lämna ett behov för {md(unit.name)}",

@@ -24,7 +24,7 @@ KNOWS_TEXT = {True: "ja", False: "nej", None: "–"}
 
 def need_details(need: InboxRow) -> None:
     """The need as the unit sent it, with its feedback when it has any."""
-    st.subheader(f"{md(need.reference)}: {md(need_type_label(need.need_type))}")
+    st.header(f"{md(need.reference)}: {md(need_type_label(need.need_type))}")
     st.text(  # the submitter's name and address are their own text: never Markdown
         f"{need.unit or 'Enhet saknas'} · {need.contract or need.category or 'inget avtal'} · "
         f"inkom {need.created_at:%Y-%m-%d}"

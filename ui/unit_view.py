@@ -129,7 +129,7 @@ def purchases(state: DataState, viewer: Viewer, unit: Option, period: Period) ->
     where it bought elsewhere, one under the other: side by side, both were
     cut at 1366 px."""
     overview = cached.unit_overview(state, unit.id, period)
-    st.markdown("#### Inköp senaste 12 hela månaderna")
+    st.markdown("### Inköp senaste 12 hela månaderna")
     st.caption(f"{long_date(period.start)} – {long_date(period.end)}")
     for title, rows, heading, where in (
         ("Köper på avtal", overview.on_contract, "Köpt på avtalet", "på avtal"),
