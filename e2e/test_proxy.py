@@ -62,9 +62,7 @@ LOG_LINE = re.compile(
 # Pages each browser opens in its one session: charts, tables and forms.
 JOURNEYS = {
     "ledning": ("avtalstrohet", "mal", "hitta-avtal"),
-    # The import page last: leaving it after an upload lets Streamlit's frontend
-    # delete the uploaded file, a request whose answer can race the next page.
-    "upphandlare": ("inkorg", "vem-koper-vad", "hitta-avtal", "importera"),
+    "upphandlare": ("inkorg", "vem-koper-vad", "importera", "hitta-avtal"),
 }
 
 # An invoice file for the import page's preview (nothing is imported).
