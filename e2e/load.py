@@ -33,8 +33,10 @@ import statistics
 import threading
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from urllib.parse import quote
 
@@ -46,11 +48,13 @@ from data_access.access import accounts
 from data_access.access.viewer import system
 from data_access.core.db import engine_for, session_scope
 from data_access.core.models import Need
+from data_access.customers.contracts import search_contracts
 from e2e.helpers import (
     ACCOUNTS,
     APP_IDLE,
     CHROMIUM,
     DATAFRAME,
+    DEMO_TODAY,
     E2E_PASSWORD,
     ERROR_ALERT,
     EXCEPTION,
@@ -59,7 +63,12 @@ from e2e.helpers import (
     SIGN_OUT_BUTTON,
     SUCCESS_ALERT,
     VIEWPORT,
+    demo_database,
+    enhet_unit_code,
+    served,
 )
+from e2e.proxy import proxied
+from tests.conftest import fresh_postgres_database
 from ui.theme import NEED_STATUS_LABELS
 
 # Under load on two shared cores a page can take far longer than alone.
@@ -173,6 +182,65 @@ def rss_mb(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     raise LookupError(f"no VmRSS for {pid}")
+
+
+def first_contract(database_url: str) -> str:
+    """The reference of the contract the catalogue lists first (the needs journey's choice)."""
+    engine = engine_for(database_url)
+    with session_scope(engine, actor="load") as session:
+        reference = search_contracts(session, today=date.fromisoformat(DEMO_TODAY))[0].reference
+    engine.dispose()
+    return reference
+
+
+@contextmanager
+def throwaway_postgres(base_url: str) -> Iterator[str]:
+    """A fresh database on the PostgreSQL server of ``base_url`` (a unique
+    name, dropped afterwards, as tests/conftest.py makes them): its URL."""
+    yield from fresh_postgres_database(base_url)
+
+
+@dataclass(frozen=True)
+class Stack:
+    """Two (or more) app servers on one demo database behind the shipped nginx."""
+
+    database_url: str
+    proxy_url: str
+    servers: tuple[str, ...]  # each app server's own address
+    pids: tuple[int, ...]
+    target: Target
+
+
+@contextmanager
+def served_behind_nginx(
+    folder: Path,
+    database_url: str,
+    *,
+    unit_accounts: int,
+    app_ports: Sequence[int],
+    proxy_ports: range,
+    env: dict[str, str],
+) -> Iterator[Stack]:
+    """The demo in the empty database at ``database_url`` with ``unit_accounts``
+    more unit accounts, an app server on each of ``app_ports`` (with ``env``),
+    and nginx with the shipped configuration in front of them on two ports of
+    ``proxy_ports``; stopped afterwards (the database is the caller's)."""
+    with ExitStack() as stack:
+        demo_database(folder, database_url)
+        unit_code = enhet_unit_code()
+        target = Target(
+            first_contract(database_url),
+            unit_code,
+            add_unit_accounts(database_url, unit_code, unit_accounts),
+        )
+        servers = []
+        for number, port in enumerate(app_ports):
+            server_folder = folder / f"server{number}"
+            server_folder.mkdir()
+            servers.append(stack.enter_context(served(database_url, server_folder, port=port, extra_env=env)))
+        proxy = stack.enter_context(proxied(servers, folder / "nginx", ports=proxy_ports))
+        pids = tuple(server_pid(port) for port in app_ports)
+        yield Stack(database_url, proxy.url, tuple(servers), pids, target)
 
 
 # --------------------------------------------------------------------------- one page

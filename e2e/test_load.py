@@ -10,8 +10,8 @@ once the round's sessions have closed, levels off: the second round adds
 less than a generous bound to what the first did. The figures are printed as
 a table (``pytest -s`` shows it; bench/load_sessions.py is the larger run).
 
-SESSIONS = 10 is what two shared cores carry in about a minute of test time
-(both servers, nginx, PostgreSQL and ten Chromium pages on the same cores).
+SESSIONS = 8 is what two shared cores carry in about a minute of test time
+(both servers, nginx, PostgreSQL and eight Chromium pages on the same cores).
 The servers forget a closed session after DISCONNECTED_TTL seconds instead of
 Streamlit's 120, so that "after the sessions close" means the previous
 round's sessions are gone by the end of the next round, on both rounds alike.
@@ -24,19 +24,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
-from datetime import date
 
 import pytest
 
-import e2e.proxy
-from data_access.core.db import engine_for, session_scope
-from data_access.customers.contracts import search_contracts
 from e2e import load
-from e2e.helpers import DEMO_TODAY, JOURNEY_MARKS, demo_database, enhet_unit_code, served
-from e2e.proxy import NGINX, NO_NGINX_REASON, proxied
-from tests.conftest import PG_SKIP_REASON, fresh_postgres_database
+from e2e.helpers import JOURNEY_MARKS
+from e2e.proxy import NGINX, NO_NGINX_REASON
+from tests.conftest import PG_SKIP_REASON
 
 pytestmark = [
     *JOURNEY_MARKS,
@@ -44,7 +38,7 @@ pytestmark = [
     pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"), reason=PG_SKIP_REASON),
 ]
 
-SESSIONS = 10
+SESSIONS = 8
 ROUNDS = 2
 DISCONNECTED_TTL = 10
 # Growth in the second round, per server: below a quarter of the first round's, or 50 MB.
@@ -58,56 +52,24 @@ SHARED_ENV = {
 }
 
 
-@dataclass(frozen=True)
-class Stack:
-    database_url: str
-    proxy_url: str
-    servers: tuple[str, ...]  # each app server's own address
-    pids: tuple[int, ...]
-    target: load.Target
-
-
-def first_contract(database_url: str) -> str:
-    """The reference of the contract the catalogue lists first (the needs journey's choice)."""
-    engine = engine_for(database_url)
-    with session_scope(engine, actor="load") as session:
-        reference = search_contracts(session, today=date.fromisoformat(DEMO_TODAY))[0].reference
-    engine.dispose()
-    return reference
-
-
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[load.Stack]:
     tmp = tmp_path_factory.mktemp("load")
-    with ExitStack() as stack, pytest.MonkeyPatch.context() as patch:
-        patch.setattr(e2e.proxy, "PORT_RANGE", PROXY_PORTS)
-        database_url = stack.enter_context(
-            contextmanager_of(fresh_postgres_database(os.environ["TEST_DATABASE_URL"]))
-        )
-        demo_database(tmp, database_url)
-        unit_code = enhet_unit_code()
-        target = load.Target(
-            first_contract(database_url),
-            unit_code,
-            load.add_unit_accounts(database_url, unit_code, SESSIONS),
-        )
-        servers = []
-        for name, port in zip(("a", "b"), APP_PORTS, strict=True):
-            folder = tmp / name
-            folder.mkdir()
-            servers.append(stack.enter_context(served(database_url, folder, port=port, extra_env=SHARED_ENV)))
-        proxy = stack.enter_context(proxied(servers, tmp / "nginx"))
-        pids = tuple(load.server_pid(port) for port in APP_PORTS)
-        yield Stack(database_url, proxy.url, tuple(servers), pids, target)
+    with (
+        load.throwaway_postgres(os.environ["TEST_DATABASE_URL"]) as database_url,
+        load.served_behind_nginx(
+            tmp,
+            database_url,
+            unit_accounts=SESSIONS,
+            app_ports=APP_PORTS,
+            proxy_ports=PROXY_PORTS,
+            env=SHARED_ENV,
+        ) as stack,
+    ):
+        yield stack
 
 
-@contextmanager
-def contextmanager_of(generator: Iterator[str]) -> Iterator[str]:
-    """A one-yield generator (fresh_postgres_database) as a context manager."""
-    yield from generator
-
-
-def test_many_sessions_on_two_servers_behind_the_proxy(stack: Stack) -> None:
+def test_many_sessions_on_two_servers_behind_the_proxy(stack: load.Stack) -> None:
     baseline = [load.rss_mb(pid) for pid in stack.pids]
     rounds, memory = [], []
     for number in range(1, ROUNDS + 1):
