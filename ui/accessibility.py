@@ -67,10 +67,10 @@ KNOWN_BARRIERS: tuple[KnownBarrier, ...] = (
     ),
     KnownBarrier(
         "1.3.1 Information och relationer, 2.1.1 Tangentbord",
-        "Tabellerna ritas som en bild (canvas) med en dold tabell för skärmläsare. Att välja en rad "
-        "med tangentbordet kräver att man först går in i tabellen och använder piltangenterna och "
-        "mellanslag.",
-        "Tabellerna är Streamlits egna. Alla siffror i diagram finns också i en tabell eller text "
+        "De stora tabellerna ritas som en bild (canvas) med en dold tabell för skärmläsare. axe-core "
+        "granskar inte det som ritas i en canvas, och vi har inte fullt ut kunnat kontrollera hur "
+        "tabellerna fungerar med skärmläsare och med tangentbordet.",
+        "Tabellerna är Streamlits egna. Alla siffror i diagrammen finns också i en vanlig tabell "
         "bredvid, och många tabeller kan laddas ner som Excel.",
     ),
 )
@@ -125,8 +125,10 @@ def statement(state: DataState) -> None:
         "Vi har själva granskat Avtalsfokus. Varje sida och dess viktigaste lägen (ett urval i "
         "dashboarden, ett formulär med fel, ett valt ärende i inkorgen, en sökning utan träff) testas "
         "automatiskt med verktyget axe-core i webbläsaren Chromium vid varje ändring av tjänsten, och "
-        "formuläret Lämna behov fylls i och skickas med enbart tangentbordet. Automatiska tester hittar "
-        "inte alla brister; därför tar vi gärna emot dina synpunkter."
+        "formuläret Lämna behov fylls i och skickas med enbart tangentbordet. Testerna godkänns bara "
+        "när inga allvarliga eller kritiska brister finns i det som kommunen själv styr över; det som "
+        "bara Streamlit kan rätta står ovan. Automatiska tester hittar inte alla brister; därför tar "
+        "vi gärna emot dina synpunkter."
     )
     st.write(
         f"Den senaste bedömningen gjordes den {long_date(ASSESSED)}. "
