@@ -150,7 +150,7 @@ def _demo_buttons() -> None:
 
 def _local_form(state: DataState) -> None:
     with st.form("local_sign_in", width=480):  # a sign-in form, not a page-wide one
-        st.subheader("Med e-post och lösenord")
+        st.header("Med e-post och lösenord")
         email = st.text_input("E-postadress", autocomplete="username")
         password = st.text_input("Lösenord", type="password", autocomplete="current-password")
         submitted = st.form_submit_button("Logga in", type="primary")
