@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -35,6 +36,7 @@ from e2e import load  # noqa: E402
 
 APP_PORTS = (8784, 8785, 8786, 8787)
 PROXY_PORTS = range(8790, 8800)
+LOGS = Path("/tmp/avtalsfokus-load-logs")
 DISCONNECTED_TTL = 10  # as e2e/test_load.py: a closed session is forgotten by the next round's end
 
 
@@ -44,6 +46,7 @@ def main() -> None:
     )
     parser.add_argument("--sessions", type=int, default=30, help="browser sessions at once per round")
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--timeout", type=float, default=180.0, help="seconds an action may take")
     parser.add_argument("--servers", type=int, default=2, choices=range(2, len(APP_PORTS) + 1))
     parser.add_argument(
         "--database-url",
@@ -72,7 +75,16 @@ def main() -> None:
         baseline = [load.rss_mb(pid) for pid in stack.pids]
         rounds, memory = [], []
         for number in range(1, args.rounds + 1):
-            rounds.append(load.run_round([stack.proxy_url], args.sessions, number, stack.target, tag="bench"))
+            rounds.append(
+                load.run_round(
+                    [stack.proxy_url],
+                    args.sessions,
+                    number,
+                    stack.target,
+                    tag="bench",
+                    timeout_ms=int(args.timeout * 1000),
+                )
+            )
             memory.append([load.rss_mb(pid) for pid in stack.pids])
             print(f"round {number}: {rounds[-1].seconds:.1f} s, {len(rounds[-1].errors)} errors", flush=True)
         attempted = [text for result in rounds for text in result.attempted]
@@ -80,6 +92,11 @@ def main() -> None:
         text = "Bench: skickat via server A, läst på server B."
         seen = load.send_here_read_there(stack.servers[0], stack.servers[1], stack.target, text)
         cross = load.stored_counts(database_url, [text])[text]
+        if any(result.errors for result in rounds):  # the servers' logs name each error reference
+            LOGS.mkdir(parents=True, exist_ok=True)
+            for log in Path(folder).glob("server*/server.log"):
+                shutil.copy(log, LOGS / f"{log.parent.name}.log")
+            print(f"The servers' logs are kept in {LOGS}")
 
     print_results_heading(version, identity)
     print(
