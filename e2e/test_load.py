@@ -10,8 +10,12 @@ once the round's sessions have closed, levels off: the second round adds
 less than a generous bound to what the first did. The figures are printed as
 a table (``pytest -s`` shows it; bench/load_sessions.py is the larger run).
 
-SESSIONS = 8 is what two shared cores carry in about a minute of test time
-(both servers, nginx, PostgreSQL and eight Chromium pages on the same cores).
+SESSIONS = 8 is what two shared cores carry (both servers, nginx, PostgreSQL
+and eight Chromium pages on the same cores): a round takes 45-50 s and the
+module about 2 minutes with its setup on a lightly loaded machine, 3.5 on a
+busy one, and every action finishes well inside the harness's 90 s. At 10 a
+round took 75-105 s on a busy machine; at 30 (bench/load_sessions.py) half the
+sessions timed out there.
 The servers forget a closed session after DISCONNECTED_TTL seconds instead of
 Streamlit's 120, so that "after the sessions close" means the previous
 round's sessions are gone by the end of the next round, on both rounds alike.
