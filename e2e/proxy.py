@@ -85,7 +85,8 @@ def _main_conf(folder: Path) -> str:
     return (
         f"{user}daemon off;\nworker_processes 1;\npid {folder / 'nginx.pid'};\n"
         f"error_log {folder / 'error.log'} notice;\n"
-        "events { worker_connections 512; }\n"
+        "events { worker_connections 4096; }\n"  # a browser holds a WebSocket and several fetches
+
         "http {\n    include /etc/nginx/mime.types;\n    default_type application/octet-stream;\n"
         f"{temp}\n    access_log off;\n    include {folder / 'avtalsfokus.conf'};\n}}\n"
     )
