@@ -13,18 +13,8 @@ from typing import Any
 
 import pytest
 
-from e2e.helpers import CHROMIUM, NO_CHROMIUM_REASON, REPO_ROOT, demo_database, served
+from e2e.helpers import CHROMIUM, CHROMIUM_ARGS, NO_CHROMIUM_REASON, REPO_ROOT, demo_database, served
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 E2E_DIR = Path(__file__).resolve().parent
 
 

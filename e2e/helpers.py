@@ -18,7 +18,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,6 +55,34 @@ JOURNEY_MARKS = [
     # pytest 9 warns about a fixture inside pytest-playwright itself (base_url); not ours.
     pytest.mark.filterwarnings("ignore:Session-scoped fixtures defined as instance methods"),
 ]
+
+
+# How every journey and the load harness start Debian's Chromium.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def free_port_in(ports: range, taken: Iterable[int] = ()) -> int | None:
+    """The first port of ``ports`` nothing listens on and not in ``taken``
+    (None when all are busy): each test module keeps to its own range."""
+    for port in ports:
+        if port in taken:
+            continue
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    return None
 
 
 def free_port() -> int:

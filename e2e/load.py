@@ -53,6 +53,7 @@ from e2e.helpers import (
     ACCOUNTS,
     APP_IDLE,
     CHROMIUM,
+    CHROMIUM_ARGS,
     DATAFRAME,
     DEMO_TODAY,
     E2E_PASSWORD,
@@ -73,17 +74,6 @@ from ui.theme import NEED_STATUS_LABELS
 
 # Under load on two shared cores a page can take far longer than alone.
 LOAD_TIMEOUT_MS = 90_000
-# Chromium as e2e/conftest.py starts it (kept in step by hand: conftest is no module to import).
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # The mix of a busy morning: half the sessions are units sending needs.
 MIX = ("enhet", "upphandlare", "enhet", "ledning")
 DEPARTMENT_OPTIONS = 3  # management sessions filter on one of the first departments

@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import json
 import secrets
-import socket
 import subprocess
 import sys
 import time
@@ -48,6 +47,8 @@ from urllib.parse import quote, urlparse
 import pytest
 from playwright.sync_api import Page, Route
 
+from e2e.helpers import free_port_in
+
 # The journeys' own loopback ports: the provider and the app each take the
 # first free one.
 LOOPBACK_PORTS = range(8620, 8640)
@@ -57,15 +58,9 @@ CLIENT_ID = "avtalsfokus-e2e"
 
 def loopback_port(taken: Iterable[int] = ()) -> int:
     """The first port of :data:`LOOPBACK_PORTS` nothing listens on (and not in ``taken``)."""
-    for port in LOOPBACK_PORTS:
-        if port in taken:
-            continue
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
+    port = free_port_in(LOOPBACK_PORTS, taken)
+    if port is not None:
+        return port
     pytest.fail(f"No free port in {LOOPBACK_PORTS.start}-{LOOPBACK_PORTS.stop - 1} on 127.0.0.1")
 
 

@@ -25,7 +25,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from e2e.helpers import REPO_ROOT
+from e2e.helpers import REPO_ROOT, free_port_in
 
 NGINX = Path("/usr/sbin/nginx")
 NO_NGINX_REASON = "Proxy tests need Debian's nginx: apt-get install nginx (.ci/run installs it when root)"
@@ -38,15 +38,9 @@ PORT_RANGE = range(8720, 8750)
 
 def port_in_range(taken: Sequence[int] = (), ports: range = PORT_RANGE) -> int:
     """A loopback port in ``ports`` that nothing listens on and is not in ``taken``."""
-    for port in ports:
-        if port in taken:
-            continue
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
+    port = free_port_in(ports, taken)
+    if port is not None:
+        return port
     raise RuntimeError(f"no free port in {ports}")
 
 
@@ -86,7 +80,6 @@ def _main_conf(folder: Path) -> str:
         f"{user}daemon off;\nworker_processes 1;\npid {folder / 'nginx.pid'};\n"
         f"error_log {folder / 'error.log'} notice;\n"
         "events { worker_connections 4096; }\n"  # a browser holds a WebSocket and several fetches
-
         "http {\n    include /etc/nginx/mime.types;\n    default_type application/octet-stream;\n"
         f"{temp}\n    access_log off;\n    include {folder / 'avtalsfokus.conf'};\n}}\n"
     )
